@@ -1,0 +1,32 @@
+// The only place that maps errors to exit codes and prints them. Everything below throws.
+import { CommanderError } from 'commander';
+import { buildProgram } from './program.js';
+import { CliError, EXIT } from './errors.js';
+import { isDebug } from '../util/env.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+  } catch (err) {
+    return report(err);
+  }
+}
+
+export function report(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (unknown option, missing argument, --help, --version).
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
+    return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    if (isDebug() && err.stack) process.stderr.write(err.stack + '\n');
+    return err.exitCode;
+  }
+  const e = err as Error;
+  process.stderr.write(`error: ${e?.message ?? String(err)} (unexpected; set PROPITBOX_DEBUG=1 for details and report it)\n`);
+  if (isDebug() && e?.stack) process.stderr.write(e.stack + '\n');
+  return EXIT.FAILED;
+}

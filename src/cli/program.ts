@@ -1,0 +1,63 @@
+// Builds the commander tree; a fresh one per call (tests build their own). Command modules only
+// declare flags and help; their actions import the heavy modules (undici, fastify, ink) lazily.
+import { Command } from 'commander';
+import { registerCommands } from './commands/index.js';
+import { UsageError } from './errors.js';
+import { EVENT_TYPE_NAMES } from '../domain/event-types.js';
+
+export const VERSION = '0.1.0';
+
+export interface GlobalOptions {
+  profile?: string;
+  apiKey?: string;
+  apiUrl?: string;
+  color?: boolean;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('propitbox')
+    .description('Developer CLI for RCManager (Pro-Pitbox) webhooks: endpoints, test events, local forwarding, and an offline emulator.')
+    .version(VERSION, '-V, --version')
+    .option('--profile <name>', 'config profile to use (env PROPITBOX_PROFILE)')
+    .option('--api-key <key>', 'API key (env PROPITBOX_API_KEY; default: the profile\'s)')
+    .option('--api-url <url>', 'API base URL (env PROPITBOX_API_URL; default: the profile\'s, else https://api.pro-pitbox.com)')
+    .option('--no-color', 'disable colour (also NO_COLOR=1)')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureHelp({ sortSubcommands: false })
+    .addHelpText(
+      'after',
+      `
+Precedence: flag > environment (PROPITBOX_API_KEY, PROPITBOX_API_URL, PROPITBOX_PROFILE) > profile.
+Exit codes: 0 ok, 1 operation failed, 2 usage error, 130 interrupted.
+Event types: ${EVENT_TYPE_NAMES.join(', ')}
+
+Examples:
+  $ propitbox dev                                   # start the offline emulator (writes the "local" profile)
+  $ propitbox dev --forward-to http://localhost:3000/webhooks/pro-pitbox
+  $ propitbox webhooks listen --forward-to http://localhost:3000/webhooks/pro-pitbox
+  $ propitbox trigger maintenance.task.created`,
+    );
+  program.hook('preAction', (_this, action) => {
+    const opts = action.optsWithGlobals<GlobalOptions>();
+    if (opts.color === false) process.env.NO_COLOR = '1';
+  });
+  registerCommands(program);
+  // Every subcommand inherits exitOverride and error suggestions.
+  const walk = (c: Command) => {
+    c.exitOverride().showSuggestionAfterError(true);
+    c.commands.forEach(walk);
+  };
+  walk(program);
+  return program;
+}
+
+/** Parse an integer flag or throw a usage error naming the flag. */
+export function intOption(flag: string, min = 1, max = Number.MAX_SAFE_INTEGER) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got '${value}'`);
+    return n;
+  };
+}

@@ -1,0 +1,39 @@
+// Which API to talk to, with which key: flag > environment > profile. One function, one answer.
+import { env } from '../util/env.js';
+import { readConfig, DEFAULT_PROFILE, type Profile } from './store.js';
+
+export const DEFAULT_API_URL = 'https://api.pro-pitbox.com';
+export const DEFAULT_EMULATOR_PORT = 4480;
+
+export interface ResolvedConfig {
+  profileName: string;
+  profile: Profile;
+  apiUrl: string;
+  apiKey: string | undefined;
+  /** Where each value came from, for `config list` and error hints. */
+  source: { apiUrl: 'flag' | 'env' | 'profile' | 'default'; apiKey: 'flag' | 'env' | 'profile' | 'none' };
+}
+
+export interface ResolveFlags {
+  profile?: string;
+  apiKey?: string;
+  apiUrl?: string;
+}
+
+export function resolveConfig(flags: ResolveFlags = {}): ResolvedConfig {
+  const cfg = readConfig();
+  const profileName = flags.profile ?? env('PROPITBOX_PROFILE') ?? cfg.current_profile ?? DEFAULT_PROFILE;
+  const profile = cfg.profiles[profileName] ?? {};
+  const apiUrl = flags.apiUrl ?? env('PROPITBOX_API_URL') ?? profile.api_url;
+  const apiKey = flags.apiKey ?? env('PROPITBOX_API_KEY') ?? profile.api_key;
+  return {
+    profileName,
+    profile,
+    apiUrl: (apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
+    apiKey,
+    source: {
+      apiUrl: flags.apiUrl ? 'flag' : env('PROPITBOX_API_URL') ? 'env' : profile.api_url ? 'profile' : 'default',
+      apiKey: flags.apiKey ? 'flag' : env('PROPITBOX_API_KEY') ? 'env' : profile.api_key ? 'profile' : 'none',
+    },
+  };
+}
