@@ -1,0 +1,266 @@
+// A listen session: opens (or resumes) a relay session through the API, receives events over the
+// websocket, forwards them through the queue, acks each final outcome, writes local history, and
+// emits ListenEvents to renderers (buffered until the first subscriber, so nothing is missed).
+// Implements ListenController for the TUI. No printing, no exiting: that is the caller's job.
+import type { ListenSession as ApiSession } from '../api/types.js';
+import { FailedError } from '../cli/errors.js';
+import { Forwarder, type ForwardOutcome } from './forwarder.js';
+import { ForwardQueue, nextAttemptId, type QueueItem } from './forward-queue.js';
+import { pickTarget } from './routes.js';
+import { History, historyFile, type HistoryRecord } from './history.js';
+import type { ForwardTarget, ListenController, ListenEvent, ListenListener } from './listen-events.js';
+import type { AckMsg, EventMsg, WelcomeMsg } from './protocol.js';
+import type { ReconnectPolicy } from './reconnect-policy.js';
+import { RelayConnection } from './relay-connection.js';
+import type { RelayApi } from './relay-api.js';
+import { cursorKey, loadSessionId, saveSessionId } from './session-cursor.js';
+import { EventLookup } from './event-lookup.js';
+
+export interface ListenOptions {
+  api: RelayApi;
+  profile: string;
+  targets: ForwardTarget[];
+  events: string[]; // the session filter ('*' = everything)
+  label?: string;
+  sinceSec?: number;
+  headers?: Record<string, string>;
+  concurrency?: number;
+  window?: number;
+  forwardTimeoutMs?: number;
+  policy?: ReconnectPolicy;
+  /** Called with the session secret whenever it is first known or changes (the caller saves it). */
+  onSecret?: (secret: string) => void;
+  stateDir?: string;
+  client?: string;
+}
+
+const BUFFER_LIMIT = 20_000;
+
+export class ListenSessionRunner implements ListenController {
+  private session!: ApiSession;
+  private forwarder!: Forwarder;
+  private queue!: ForwardQueue;
+  private conn!: RelayConnection;
+  private readonly history: History;
+  private readonly lookup: EventLookup;
+  private readonly listeners = new Set<ListenListener>();
+  private readonly observers = new Set<ListenListener>();
+  private buffer: ListenEvent[] | null = [];
+  private epoch = 0;
+  private readyEmitted = false;
+  /** Final acks of this relay session by seq, so a re-sent event is re-acked instead of re-forwarded. */
+  private readonly done = new Map<number, AckMsg>();
+  private highestDone: number | null = null;
+  private stopped = false;
+  private finished!: Promise<void>;
+  private finish!: (err?: Error) => void;
+
+  constructor(private readonly o: ListenOptions) {
+    this.history = new History(historyFile(o.profile, o.stateDir));
+    this.lookup = new EventLookup(this.history, o.api);
+  }
+
+  get secret(): string {
+    return this.session.secret;
+  }
+
+  get sessionId(): string {
+    return this.session.id;
+  }
+
+  /** Opens the session (throws a one-line error for a bad key or an unreachable API), then connects. */
+  async start(): Promise<void> {
+    this.finished = new Promise<void>((resolve, reject) => (this.finish = (err) => (err ? reject(err) : resolve())));
+    this.finished.catch(() => undefined);
+    this.session = await this.openSession();
+    this.o.onSecret?.(this.session.secret);
+    this.forwarder = new Forwarder({ secret: this.session.secret, headers: this.o.headers, timeoutMs: this.o.forwardTimeoutMs });
+    this.queue = new ForwardQueue({
+      forwarder: this.forwarder,
+      targets: this.o.targets,
+      concurrency: this.o.concurrency ?? 1,
+      emit: (e) => this.emit(e),
+      onFinal: (item, url, out) => this.onFinal(item, url, out),
+    });
+    this.conn = new RelayConnection({
+      apiKey: this.o.api.apiKey,
+      wsUrl: () => this.session.ws_url,
+      lastAckedSeq: () => this.watermark(),
+      onState: (connection) => this.emit({ kind: 'connection', connection, at: Date.now() }),
+      onWelcome: (w) => this.onWelcome(w),
+      onEvent: (e) => this.onEvent(e),
+      onSessionGone: (reason) => this.recreate(reason),
+      onFatal: (message) => this.fail(message),
+      window: this.o.window,
+      client: this.o.client,
+      policy: this.o.policy,
+    });
+    this.conn.start();
+  }
+
+  /** Resolves after stop(); rejects with a FailedError when the session cannot go on. */
+  wait(): Promise<void> {
+    return this.finished;
+  }
+
+  subscribe(listener: ListenListener): () => void {
+    this.listeners.add(listener);
+    if (this.buffer) {
+      for (const e of this.buffer) listener(e);
+      this.buffer = null;
+    }
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Internal watchers (exit conditions): see events live, never buffered. */
+  observe(listener: ListenListener): void {
+    this.observers.add(listener);
+  }
+
+  private emit(e: ListenEvent): void {
+    for (const l of this.observers) l(e);
+    if (this.buffer) {
+      if (this.buffer.length < BUFFER_LIMIT) this.buffer.push(e);
+    } else for (const l of this.listeners) l(e);
+  }
+
+  private async openSession(): Promise<ApiSession> {
+    const key = cursorKey(this.o.api.apiUrl, this.o.profile, this.o.events, this.o.label);
+    const known = this.o.sinceSec ? undefined : loadSessionId(key, this.o.stateDir);
+    if (known) {
+      const s = await this.o.api.getSession(known);
+      if (s && !s.connected) return s; // catch up on what arrived while we were away
+    }
+    const s = await this.o.api.createSession({ events: this.o.events, label: this.o.label, since: this.o.sinceSec });
+    saveSessionId(key, s.id, this.o.stateDir);
+    return s;
+  }
+
+  private async recreate(reason: string): Promise<void> {
+    const old = this.session.secret;
+    const s = await this.o.api.createSession({ events: this.o.events, label: this.o.label });
+    saveSessionId(cursorKey(this.o.api.apiUrl, this.o.profile, this.o.events, this.o.label), s.id, this.o.stateDir);
+    this.session = s;
+    this.epoch++;
+    this.done.clear();
+    this.highestDone = null;
+    this.queue.clearWaiting();
+    this.readyEmitted = false;
+    this.emit({ kind: 'connection', connection: { state: 'session-recreated', sessionId: s.id, reason }, at: Date.now() });
+    if (s.secret !== old) {
+      this.forwarder.secret = s.secret;
+      this.o.onSecret?.(s.secret);
+      this.emit({ kind: 'error', message: 'The listen signing secret changed (the server data was reset or the secret rotated): update PROPITBOX_WEBHOOK_SECRET in your app', fatal: false, at: Date.now() });
+    }
+  }
+
+  private onWelcome(w: WelcomeMsg): void {
+    for (const seq of this.done.keys()) {
+      if (seq > w.resume_after) break;
+      this.done.delete(seq);
+    }
+    if (this.readyEmitted) return;
+    this.readyEmitted = true;
+    const s = this.session;
+    this.emit({ kind: 'ready', sessionId: s.id, wsUrl: s.ws_url, apiUrl: this.o.api.apiUrl, profile: this.o.profile, secret: s.secret, targets: this.o.targets, events: s.events });
+  }
+
+  private onEvent(m: EventMsg): void {
+    const prior = this.done.get(m.seq);
+    if (prior) return void this.conn.send(prior); // already forwarded: the ack was lost, not the work
+    if (this.queue.has(m.seq)) return;
+    this.lookup.remember({ id: m.id, type: m.type, created: m.created, body: m.body });
+    this.emit({ kind: 'event', id: m.id, seq: m.seq, type: m.type, created: m.created, body: m.body, receivedAt: Date.now() });
+    this.queue.push({ epoch: this.epoch, seq: m.seq, id: m.id, type: m.type, body: m.body });
+  }
+
+  private onFinal(item: QueueItem, url: string, out: ForwardOutcome): void {
+    const ack: AckMsg = { t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error, response_headers: out.headers, response_body: out.body.slice(0, 2048) };
+    if (item.epoch === this.epoch) {
+      this.done.set(item.seq, ack);
+      if (this.highestDone === null || item.seq > this.highestDone) this.highestDone = item.seq;
+      if (this.done.size > 50_000) this.done.delete(this.done.keys().next().value!);
+      this.conn.send(ack);
+    }
+    this.record(item.id, item.type, item.body, item.seq, url, out, false);
+  }
+
+  private record(id: string, type: string, body: string, seq: number | null, url: string, out: ForwardOutcome, replay: boolean): void {
+    const created = this.lookup.created(id);
+    const rec: HistoryRecord = { v: 1, at: new Date().toISOString(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error, replay };
+    this.history.append(rec);
+    this.lookup.outcome(id, out.status);
+  }
+
+  /** Everything up to here is final (server resumes after min(this, its own cursor)). */
+  private watermark(): number | null {
+    const low = this.queue.lowestOpenSeq();
+    return low !== null ? low - 1 : this.highestDone;
+  }
+
+  private fail(message: string): void {
+    this.emit({ kind: 'error', message, fatal: true, at: Date.now() });
+    void this.shutdown().then(() => this.finish(new FailedError(message)));
+  }
+
+  // ---- ListenController ----
+
+  async replay(eventId: string): Promise<void> {
+    const ev = await this.lookup.find(eventId);
+    if (!ev) throw new FailedError(`Event ${eventId} is not in the local history or the API`);
+    await this.send(ev.id, ev.type, ev.body);
+  }
+
+  async replayFailed(): Promise<number> {
+    const ids = this.lookup.failedIds();
+    for (const id of ids) await this.replay(id);
+    return ids.length;
+  }
+
+  async replayBody(eventId: string, body: string): Promise<void> {
+    const ev = await this.lookup.find(eventId);
+    let type = ev?.type;
+    if (!type) type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
+    await this.send(eventId, type, body);
+  }
+
+  private async send(id: string, type: string, body: string): Promise<void> {
+    const url = pickTarget(this.o.targets, type);
+    if (!url) throw new FailedError(`No --route or --forward-to target for ${type}`);
+    const attemptId = nextAttemptId();
+    const requestHeaders = this.forwarder.sign({ id, type, body });
+    this.emit({ kind: 'attempt', eventId: id, attemptId, url, requestHeaders, body, replay: true, at: Date.now() });
+    const out = await this.forwarder.forward(url, { id, type, body }, requestHeaders);
+    this.emit({ kind: 'response', eventId: id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error, willRetry: false, at: Date.now() });
+    this.record(id, type, body, null, url, out, true);
+  }
+
+  setPaused(paused: boolean): void {
+    this.queue.setPaused(paused);
+    this.emit({ kind: 'paused', paused, at: Date.now() });
+  }
+
+  findEvent(eventId: string): Promise<{ id: string; type: string; body: string } | null> {
+    return this.lookup.find(eventId);
+  }
+
+  search(query: string, limit: number): Promise<Array<{ id: string; type: string; created: string; status: number | null }>> {
+    return this.lookup.search(query, limit);
+  }
+
+  /** Intentional close: stop taking events, finish in-flight POSTs, send their acks, close the socket. */
+  async stop(): Promise<void> {
+    await this.shutdown();
+    this.finish();
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.queue?.drain();
+    await this.conn?.close();
+    this.history.close();
+    await this.forwarder?.close();
+    await this.o.api.close();
+  }
+}
