@@ -1,0 +1,112 @@
+// One delivery: the event payload, and for every attempt the request headers, response code, headers
+// and body. Refreshes live while its delivery changes.
+import type { Attempt, Delivery, WebhookEvent } from '../../../api/types.js';
+import { useApp, useBus } from '../hooks/app-context.js';
+import { useLoad } from '../hooks/use-load.js';
+import { useNow } from '../hooks/use-now.js';
+import { describeNextRetry } from '../lib/deliveries.js';
+import { formatTime, prettyBody } from '../lib/format.js';
+import { ErrorMessage } from './error-message.js';
+import { StatusBadge } from './status-badge.js';
+
+function HeadersTable({ headers, caption }: { headers: Record<string, string>; caption: string }) {
+  const entries = Object.entries(headers);
+  if (entries.length === 0) return <p className="muted">{caption}: none</p>;
+  return (
+    <table className="headers">
+      <caption>{caption}</caption>
+      <tbody>
+        {entries.map(([k, v]) => (
+          <tr key={k}>
+            <th scope="row">{k}</th>
+            <td>
+              <code>{v}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function AttemptView({ a }: { a: Attempt }) {
+  return (
+    <li className="attempt" data-attempt={a.number}>
+      <h4>
+        Attempt {a.number}
+        {a.manual ? ' (manual)' : ''}: {a.status_code !== null ? `HTTP ${a.status_code}` : (a.error ?? 'no response')}
+      </h4>
+      <p className="muted">
+        <time dateTime={a.started_at}>{formatTime(a.started_at)}</time>, {a.duration_ms} ms{a.error && a.status_code !== null ? `, ${a.error}` : ''}
+      </p>
+      <details>
+        <summary>Request headers</summary>
+        <HeadersTable headers={a.request_headers} caption="Request headers" />
+      </details>
+      <details open={a.status_code !== null && (a.status_code < 200 || a.status_code > 299)}>
+        <summary>Response</summary>
+        <HeadersTable headers={a.response_headers} caption="Response headers" />
+        <pre className="body" aria-label={`Response body of attempt ${a.number}`}>{a.response_body || '(empty body)'}</pre>
+      </details>
+    </li>
+  );
+}
+
+export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string): void }) {
+  const { api } = useApp();
+  const now = useNow();
+  const loaded = useLoad(async () => {
+    const delivery = await api.getDelivery(id);
+    const event = await api.getEvent(delivery.event_id).catch(() => null);
+    return { delivery, event };
+  }, [api, id]);
+  useBus((m) => {
+    if (m.event === 'ready' || (m.event === 'delivery.updated' && (m.data as Delivery).id === id)) loaded.reload();
+  });
+  if (loaded.error) return <ErrorMessage message={loaded.error} />;
+  if (!loaded.data) return <p aria-busy="true">Loading delivery…</p>;
+  const { delivery: d, event } = loaded.data as { delivery: Delivery; event: WebhookEvent | null };
+  const next = describeNextRetry(d, now);
+  return (
+    <section className="card" aria-labelledby="delivery-title" data-delivery-detail={d.id}>
+      <h3 id="delivery-title">
+        Delivery <code>{d.id}</code>
+      </h3>
+      <dl className="facts">
+        <dt>Status</dt>
+        <dd>
+          <StatusBadge status={d.status} />
+          {d.status === 'failed' && d.endpoint_id && (
+            <button type="button" className="inline" onClick={() => onRetry(d.id)}>
+              Retry
+            </button>
+          )}
+        </dd>
+        <dt>Event</dt>
+        <dd>
+          <code>{d.event_type}</code> <code>{d.event_id}</code>
+        </dd>
+        <dt>Target</dt>
+        <dd className="url">{d.url}</dd>
+        <dt>Attempts</dt>
+        <dd>{d.attempt_count}</dd>
+        <dt>Last response</dt>
+        <dd data-testid="last-response">{d.last_status_code ?? d.last_error ?? '—'}</dd>
+        <dt>Next retry</dt>
+        <dd data-testid="next-retry">{next ? `${next} (${formatTime(d.next_attempt_at!)})` : '—'}</dd>
+      </dl>
+      <h4>Payload</h4>
+      <pre className="body" aria-label="Event payload">{event ? prettyBody(JSON.stringify(event)) : '(event not found)'}</pre>
+      <h4>Attempts</h4>
+      {d.attempts && d.attempts.length > 0 ? (
+        <ol className="attempts" reversed>
+          {[...d.attempts].reverse().map((a) => (
+            <AttemptView key={a.number} a={a} />
+          ))}
+        </ol>
+      ) : (
+        <p className="muted">No attempt yet.</p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,50 @@
+// Event Logs list maintenance, pure: live `delivery.updated` messages are merged into the loaded page
+// instead of reloading it, and dropped when they no longer match the filters.
+import type { Delivery } from '../../../api/types.js';
+import type { LogFilters } from './routes.js';
+
+export function matchesFilters(d: Delivery, f: LogFilters): boolean {
+  if (f.type && d.event_type !== f.type) return false;
+  if (f.status && d.status !== f.status) return false;
+  if (f.endpoint && d.endpoint_id !== f.endpoint) return false;
+  return true;
+}
+
+/** Newest first, like the API; ties broken by id so the order is stable. */
+function newestFirst(a: Delivery, b: Delivery): number {
+  if (a.created !== b.created) return a.created < b.created ? 1 : -1;
+  return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
+}
+
+/** Insert or replace `d`, or remove it when it no longer matches the filters. */
+export function applyDeliveryUpdate(list: readonly Delivery[], d: Delivery, f: LogFilters): Delivery[] {
+  const rest = list.filter((x) => x.id !== d.id);
+  if (!matchesFilters(d, f)) return rest;
+  const existing = list.find((x) => x.id === d.id);
+  // Keep attempts we already know when the update carries none.
+  const merged = existing?.attempts && !d.attempts ? { ...d, attempts: existing.attempts } : d;
+  return [...rest, merged].sort(newestFirst);
+}
+
+/** Merge a freshly fetched first page into what is loaded (keeps older pages loaded with "Load more"). */
+export function mergePage(list: readonly Delivery[], page: readonly Delivery[], f: LogFilters): Delivery[] {
+  return page.reduce<Delivery[]>((acc, d) => applyDeliveryUpdate(acc, d, f), [...list]);
+}
+
+/** "in 4 s", "now", or null when no retry is scheduled. */
+export function describeNextRetry(d: Pick<Delivery, 'status' | 'next_attempt_at'>, now: number): string | null {
+  if (d.status !== 'pending' || !d.next_attempt_at) return null;
+  const ms = Date.parse(d.next_attempt_at) - now;
+  if (!Number.isFinite(ms)) return null;
+  if (ms <= 1000) return 'now';
+  const s = Math.round(ms / 1000);
+  if (s < 120) return `in ${s} s`;
+  const m = Math.round(s / 60);
+  return m < 120 ? `in ${m} min` : `in ${Math.round(m / 60)} h`;
+}
+
+/** The short outcome shown in tables: "200", "500", or the transport error. */
+export function outcome(d: Pick<Delivery, 'last_status_code' | 'last_error'>): string {
+  if (d.last_status_code !== null) return String(d.last_status_code);
+  return d.last_error ?? '—';
+}

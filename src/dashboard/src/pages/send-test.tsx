@@ -1,0 +1,94 @@
+// "Send Test Event": pick an endpoint and a type; the server builds the event from its fixture and
+// delivers it to that endpoint only. The result follows the delivery live until it settles.
+import { useEffect, useState, type FormEvent } from 'react';
+import type { CreateEventResponse, Delivery } from '../../../api/types.js';
+import { EVENT_TYPES } from '../../../domain/event-types.js';
+import { useApp, useBus } from '../hooks/app-context.js';
+import { useLoad } from '../hooks/use-load.js';
+import { useAction } from '../hooks/use-action.js';
+import { SelectField } from '../components/select-field.js';
+import { describeNextRetry, outcome } from '../lib/deliveries.js';
+import { href } from '../lib/routes.js';
+import { ErrorMessage } from '../components/error-message.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { useNow } from '../hooks/use-now.js';
+
+export function SendTestPage({ endpoint: initialEndpoint }: { endpoint?: string }) {
+  const { api } = useApp();
+  const now = useNow();
+  const endpoints = useLoad(async () => (await api.listEndpoints()).data, [api]);
+  const [endpointId, setEndpointId] = useState(initialEndpoint ?? '');
+  const [type, setType] = useState<string>(EVENT_TYPES[0].type);
+  const [result, setResult] = useState<CreateEventResponse | null>(null);
+  const action = useAction();
+
+  useEffect(() => {
+    if (!endpointId && endpoints.data?.length) setEndpointId(endpoints.data[0].id);
+  }, [endpoints.data, endpointId]);
+  useBus((m) => {
+    if (m.event !== 'delivery.updated') return;
+    const d = m.data as Delivery;
+    setResult((r) => (r ? { ...r, deliveries: r.deliveries.map((x) => (x.id === d.id ? d : x)) } : r));
+  });
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    setResult(null);
+    void action.run(async () => setResult(await api.sendTest(endpointId, type)));
+  };
+
+  return (
+    <>
+      <h1>Send test event</h1>
+      <ErrorMessage message={endpoints.error} />
+      {endpoints.data && endpoints.data.length === 0 ? (
+        <p>
+          No endpoints yet: <a href={href.newWebhook()}>add one</a> first.
+        </p>
+      ) : (
+        <form className="stack" onSubmit={submit} aria-label="Send test event">
+          <SelectField
+            id="test-endpoint"
+            label="Endpoint"
+            required
+            value={endpointId}
+            onChange={setEndpointId}
+            options={(endpoints.data ?? []).map((ep) => ({ value: ep.id, label: `${ep.url}${ep.status === 'disabled' ? ' (disabled)' : ''}` }))}
+          />
+          <SelectField
+            id="test-type"
+            label="Event type"
+            value={type}
+            onChange={setType}
+            options={EVENT_TYPES.map((t) => ({ value: t.type, label: `${t.type}: ${t.description}` }))}
+          />
+          <ErrorMessage message={action.error} />
+          <div className="actions">
+            <button type="submit" className="primary" disabled={action.busy || !endpointId}>
+              Send test event
+            </button>
+          </div>
+        </form>
+      )}
+      <div role="status" aria-live="polite" className="result">
+        {result && (
+          <section className="card" aria-label="Test result">
+            <h2>
+              Sent <code>{result.event.type}</code> <code>{result.event.id}</code>
+            </h2>
+            {result.deliveries.length === 0 && <p>No delivery was created (is the endpoint disabled?).</p>}
+            <ul className="plain">
+              {result.deliveries.map((d) => (
+                <li key={d.id} data-delivery-id={d.id} data-status={d.status}>
+                  <StatusBadge status={d.status} /> {d.url}: <strong className="outcome">{d.attempt_count ? outcome(d) : 'sending…'}</strong>
+                  {describeNextRetry(d, now) && <span className="muted"> (retry {describeNextRetry(d, now)})</span>}{' '}
+                  <a href={href.logs({}, d.id)}>View in Event Logs</a>
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
+      </div>
+    </>
+  );
+}
