@@ -1,0 +1,45 @@
+// The web dashboard at `/`: static files built by Vite into dist/dashboard (no CDN, works offline).
+// The files hold no data: every data call goes to /v1 with the API key. Hash routing means only `/`
+// and hashed assets are needed; other browser paths fall back to the app, /v1 paths never do.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { RoutePlugin } from '../context.js';
+
+/** dist/dashboard, from both src/server/routes (tests) and dist/server/routes (the package). */
+export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dist/dashboard/', import.meta.url));
+
+const HTML_HEADERS = {
+  'cache-control': 'no-cache',
+  // Everything is same-origin; the SPA needs no inline script.
+  'content-security-policy': "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+};
+
+export const dashboardRoutes: RoutePlugin = async (app) => {
+  // serve: false: we route ourselves, so a rebuilt bundle (new asset names) is served without a restart.
+  await app.register(fastifyStatic, { root: DASHBOARD_DIR, serve: false });
+
+  const sendApp = (reply: FastifyReply) => {
+    if (!existsSync(`${DASHBOARD_DIR}index.html`)) {
+      return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build` (the API under /v1 works without it).\n');
+    }
+    return reply.headers(HTML_HEADERS).sendFile('index.html', { cacheControl: false });
+  };
+
+  app.get('/', (_req, reply) => sendApp(reply));
+  app.get('/index.html', (_req, reply) => sendApp(reply));
+  app.get<{ Params: { '*': string } }>('/assets/*', (req, reply) =>
+    // Asset names carry a content hash, so they can be cached for good.
+    reply.header('x-content-type-options', 'nosniff').sendFile(`assets/${req.params['*']}`, { immutable: true, maxAge: '365d' }),
+  );
+  app.get('/*', (req: FastifyRequest, reply) => {
+    const path = req.url.split('?')[0];
+    const wantsHtml = (req.headers.accept ?? '').includes('text/html');
+    if (path === '/v1' || path.startsWith('/v1/') || !wantsHtml) return reply.callNotFound();
+    return sendApp(reply);
+  });
+};
