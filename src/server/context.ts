@@ -1,0 +1,39 @@
+// What route plugins get: the emulator's stores, dispatcher, bus and auth. Plugins written by other
+// parts (listen sessions, dashboard, SSE stream) receive the same object.
+import type { FastifyInstance } from 'fastify';
+import type { Auth } from './auth.js';
+import type { EmulatorBus } from './bus.js';
+import type { Db } from './db/open.js';
+import type { DeliveryEngine } from './delivery/engine.js';
+import type { EventDispatcher } from './dispatcher.js';
+import type { DeliveryStore } from './store/deliveries.js';
+import type { EndpointStore } from './store/endpoints.js';
+import type { EventStore } from './store/events.js';
+
+export interface ServerContext {
+  db: Db;
+  bus: EmulatorBus;
+  auth: Auth;
+  dispatcher: EventDispatcher;
+  engine: DeliveryEngine;
+  endpoints: EndpointStore;
+  events: EventStore;
+  deliveries: DeliveryStore;
+  dataDir: string;
+  /** http://host:port once listening (empty before). */
+  url(): string;
+  log: (line: string) => void;
+}
+
+/**
+ * A route plugin: registers routes (and hooks) on its own encapsulated fastify instance.
+ * Routes under /v1 need the API key unless declared with `config: { public: true }`.
+ */
+export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => void | Promise<void>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Skip Bearer auth for this /v1 route (health; SSE checks its own `?key=`). */
+    public?: boolean;
+  }
+}

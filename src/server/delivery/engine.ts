@@ -1,0 +1,241 @@
+// The durable delivery engine. The database is the truth (pending rows with next_attempt_at); memory
+// only holds the work being done now. New work is handed over directly (no polling latency), retries
+// wake a single timer, and a restart rescans the database, so kill -9 loses nothing.
+// Bounded: at most `maxInFlight` requests overall and `perEndpoint` per endpoint, so a slow endpoint
+// cannot hold up the others; results are written in one transaction per tick.
+import { Agent } from 'undici';
+import { signedHeaders } from '../../signing/sign.js';
+import { applyAttempt, type AttemptResult, type DeliveryRow, type DeliveryStore } from '../store/deliveries.js';
+import type { EndpointStore } from '../store/endpoints.js';
+import type { EventStore } from '../store/events.js';
+import { performAttempt } from './attempt.js';
+import { Fifo } from './queue.js';
+import { isSuccessStatus, nextRetryDelay } from './schedule.js';
+
+export interface EngineOptions {
+  retrySchedule: readonly number[];
+  timeoutMs: number;
+  maxInFlight?: number;
+  perEndpoint?: number;
+  /** Most deliveries held in memory per endpoint; the rest wait in the database. */
+  perEndpointQueue?: number;
+  log?: (line: string) => void;
+}
+
+interface Work {
+  row: DeliveryRow;
+  body?: string;
+}
+
+export class DeliveryEngine {
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 64 });
+  private readonly queues = new Map<string, Fifo<Work>>();
+  private readonly held = new Set<string>(); // queued, in flight, or awaiting its result write
+  private readonly perEndpointActive = new Map<string, number>();
+  private readonly overflowed = new Set<string>(); // endpoints with due rows left in the database
+  private readonly inFlightDone = new Set<Promise<void>>();
+  private results: AttemptResult[] = [];
+  private flushScheduled = false;
+  private pumpScheduled = false;
+  private active = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private timerAt = Infinity;
+  private stopped = false;
+  private readonly stopCtrl = new AbortController();
+  private readonly maxInFlight: number;
+  private readonly perEndpoint: number;
+  private readonly perEndpointQueue: number;
+
+  constructor(
+    private readonly deliveries: DeliveryStore,
+    private readonly endpoints: EndpointStore,
+    private readonly events: EventStore,
+    private readonly opts: EngineOptions,
+  ) {
+    this.maxInFlight = opts.maxInFlight ?? 64;
+    this.perEndpoint = opts.perEndpoint ?? 32;
+    this.perEndpointQueue = opts.perEndpointQueue ?? 2000;
+  }
+
+  /** Resume whatever the database says is pending (after a restart or a crash). */
+  start(): void {
+    this.scan();
+  }
+
+  /** Freshly committed deliveries (new event, resend, hand retry). */
+  enqueue(rows: DeliveryRow[], body?: string): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const row of rows) {
+      if (row.endpoint_id === null || this.held.has(row.id)) continue;
+      if ((row.next_attempt_at ?? 0) > now) {
+        this.armTimer(row.next_attempt_at!);
+        continue;
+      }
+      const q = this.queue(row.endpoint_id);
+      if (q.length >= this.perEndpointQueue) {
+        this.overflowed.add(row.endpoint_id);
+        continue;
+      }
+      this.held.add(row.id);
+      q.push({ row, body });
+    }
+    this.schedulePump();
+  }
+
+  /** Stop taking work; give in-flight attempts `graceMs` to finish, then drop them (they stay pending). */
+  async stop(graceMs = 2000): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const all = Promise.allSettled([...this.inFlightDone]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([all, new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
+    clearTimeout(grace);
+    this.stopCtrl.abort();
+    await all;
+    this.flush();
+    await this.agent.close().catch(() => undefined);
+  }
+
+  get stats(): { inFlight: number; held: number } {
+    return { inFlight: this.active, held: this.held.size };
+  }
+
+  private queue(endpointId: string): Fifo<Work> {
+    let q = this.queues.get(endpointId);
+    if (!q) this.queues.set(endpointId, (q = new Fifo<Work>()));
+    return q;
+  }
+
+  private schedulePump(): void {
+    if (this.pumpScheduled || this.stopped) return;
+    this.pumpScheduled = true;
+    queueMicrotask(() => {
+      this.pumpScheduled = false;
+      this.pump();
+    });
+  }
+
+  /** Start attempts round-robin across endpoints until the caps are reached. */
+  private pump(): void {
+    let started = true;
+    while (started && this.active < this.maxInFlight && !this.stopped) {
+      started = false;
+      for (const [endpointId, q] of this.queues) {
+        if (this.active >= this.maxInFlight) break;
+        const busy = this.perEndpointActive.get(endpointId) ?? 0;
+        if (busy >= this.perEndpoint) continue;
+        const work = q.shift();
+        if (!work) {
+          this.queues.delete(endpointId);
+          if (this.overflowed.has(endpointId)) this.refill(endpointId);
+          continue;
+        }
+        if (q.length < this.perEndpointQueue / 2 && this.overflowed.has(endpointId)) this.refill(endpointId);
+        this.perEndpointActive.set(endpointId, busy + 1);
+        this.active++;
+        const done = this.attempt(work).finally(() => {
+          this.inFlightDone.delete(done);
+          this.active--;
+          this.perEndpointActive.set(endpointId, (this.perEndpointActive.get(endpointId) ?? 1) - 1);
+          this.schedulePump();
+        });
+        this.inFlightDone.add(done);
+        started = true;
+      }
+    }
+  }
+
+  private async attempt({ row, body }: Work): Promise<void> {
+    try {
+      const target = this.endpoints.target(row.endpoint_id!);
+      const now = Date.now();
+      const number = row.attempt_count + 1;
+      const manual = row.manual === 1;
+      if (!target || target.status !== 'enabled') {
+        const error = target ? `endpoint ${target.id} is disabled` : `endpoint ${row.endpoint_id} was deleted`;
+        const attempt = { started_at: new Date(now).toISOString(), duration_ms: 0, status_code: null, error, request_headers: {}, response_headers: {}, response_body: '', manual };
+        return this.record(applyAttempt(row, attempt, 'failed', null));
+      }
+      const payload = body ?? this.events.get(row.event_id).body;
+      const headers = signedHeaders({ eventId: row.event_id, eventType: row.event_type, body: payload, secret: target.secret, now, attempt: number });
+      const out = await performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs, stop: this.stopCtrl.signal });
+      if (out.aborted) return void this.held.delete(row.id);
+      const { aborted: _aborted, ...attempt } = out;
+      const ok = isSuccessStatus(out.status_code);
+      const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
+      this.record(applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay));
+    } catch (err) {
+      // A bug or a database error must not kill the engine; the row stays pending and is rescanned.
+      this.held.delete(row.id);
+      this.opts.log?.(`delivery ${row.id}: ${(err as Error).message}`);
+    }
+  }
+
+  private record(result: AttemptResult): void {
+    this.results.push(result);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  /** One transaction for every result of this tick; a row leaves `held` only once its new state is stored. */
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.results;
+    if (!batch.length) return;
+    this.results = [];
+    try {
+      this.deliveries.recordResults(batch);
+    } catch (err) {
+      this.opts.log?.(`could not record ${batch.length} delivery results: ${(err as Error).message}`);
+    }
+    for (const r of batch) {
+      this.held.delete(r.row.id);
+      if (r.row.status === 'pending' && r.row.next_attempt_at !== null) this.armTimer(r.row.next_attempt_at);
+    }
+  }
+
+  private armTimer(at: number): void {
+    if (this.stopped || at >= this.timerAt) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
+    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - Date.now()));
+  }
+
+  private onTimer(): void {
+    this.timer = null;
+    this.timerAt = Infinity;
+    this.scan();
+  }
+
+  /** Pick up every endpoint's due rows from the database and arm the timer for the next future one. */
+  private scan(): void {
+    if (this.stopped) return;
+    const now = Date.now();
+    for (const endpointId of this.deliveries.endpointsWithDueWork(now)) this.refill(endpointId, now);
+    const next = this.deliveries.earliestDueAfter(now);
+    if (next !== null) this.armTimer(next);
+    this.schedulePump();
+  }
+
+  private refill(endpointId: string, now = Date.now()): void {
+    this.overflowed.delete(endpointId);
+    const q = this.queue(endpointId);
+    const room = this.perEndpointQueue - q.length;
+    if (room <= 0) return void this.overflowed.add(endpointId);
+    // Held rows of this endpoint come first in due order, so ask for enough to get past them.
+    const heldHere = q.length + (this.perEndpointActive.get(endpointId) ?? 0) + this.results.length;
+    const limit = heldHere + room;
+    const rows = this.deliveries.dueForEndpoint(endpointId, now, limit);
+    let added = 0;
+    for (const row of rows) {
+      if (this.held.has(row.id) || added >= room) continue;
+      this.held.add(row.id);
+      q.push({ row });
+      added++;
+    }
+    if (rows.length === limit) this.overflowed.add(endpointId);
+  }
+}

@@ -1,0 +1,115 @@
+// startEmulator(): the whole emulator in one call (database, stores, delivery engine, HTTP API).
+// Used by `propitbox dev`, by tests in-process, and by the listen/dashboard parts through their plugins.
+import type { FastifyInstance } from 'fastify';
+import { buildApp, ROUTE_PLUGINS } from './app.js';
+import { createAuth, storedApiKey, type Auth } from './auth.js';
+import { EmulatorBus } from './bus.js';
+import type { RoutePlugin, ServerContext } from './context.js';
+import { openDatabase, type Db } from './db/open.js';
+import { DeliveryEngine } from './delivery/engine.js';
+import { DEFAULT_RETRY_SCHEDULE, DEFAULT_TIMEOUT_MS } from './delivery/schedule.js';
+import { EventDispatcher } from './dispatcher.js';
+import { DeliveryStore } from './store/deliveries.js';
+import { EndpointStore } from './store/endpoints.js';
+import { EventStore } from './store/events.js';
+
+export { EmulatorBus } from './bus.js';
+export { EventDispatcher, type EventSink, type StoredEvent } from './dispatcher.js';
+export { DeliveryStore } from './store/deliveries.js';
+export type { Db as Database } from './db/open.js';
+
+export const DEFAULT_HOST = '127.0.0.1';
+
+export interface EmulatorOptions {
+  host?: string;
+  port?: number;
+  dataDir: string;
+  /** Accept this key instead of the one stored in the data dir. */
+  apiKey?: string;
+  retrySchedule?: number[];
+  deliveryTimeoutMs?: number;
+  log?: (line: string) => void;
+  /** Route plugins (default: ROUTE_PLUGINS). */
+  plugins?: RoutePlugin[];
+  /** Delivery concurrency caps (defaults 64 overall, 32 per endpoint). */
+  maxInFlight?: number;
+  perEndpoint?: number;
+}
+
+export interface Emulator {
+  url: string;
+  apiKey: string;
+  port: number;
+  dataDir: string;
+  db: Db;
+  app: FastifyInstance;
+  bus: EmulatorBus;
+  dispatcher: EventDispatcher;
+  deliveries: DeliveryStore;
+  engine: DeliveryEngine;
+  /** isValidApiKey(key) / authenticate(req), e.g. for the websocket handshake. */
+  auth: Auth;
+  context: ServerContext;
+  close(): Promise<void>;
+}
+
+/** `propitbox dev` turns this into "Port N is already in use: …". */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use`);
+    this.name = 'PortInUseError';
+  }
+}
+
+export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
+  const log = opts.log ?? (() => undefined);
+  const host = opts.host ?? DEFAULT_HOST;
+  const db = openDatabase(opts.dataDir);
+  const auth = createAuth(opts.apiKey ?? storedApiKey(db));
+  const bus = new EmulatorBus();
+  const endpoints = new EndpointStore(db);
+  const events = new EventStore(db);
+  const deliveries = new DeliveryStore(db, bus);
+  const engine = new DeliveryEngine(deliveries, endpoints, events, {
+    retrySchedule: opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
+    timeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_TIMEOUT_MS,
+    maxInFlight: opts.maxInFlight,
+    perEndpoint: opts.perEndpoint,
+    log,
+  });
+  const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
+  let url = '';
+  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log };
+
+  let app: FastifyInstance | undefined;
+  try {
+    app = await buildApp(context, opts.plugins ?? ROUTE_PLUGINS);
+    await app.listen({ host, port: opts.port ?? 4480 });
+  } catch (err) {
+    await app?.close().catch(() => undefined);
+    await engine.stop(0);
+    db.close();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(opts.port ?? 4480);
+    throw err;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (opts.port ?? 4480);
+  url = `http://${urlHost(host)}:${port}`;
+  engine.start();
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await app!.close().catch((e: Error) => log(`closing the HTTP server: ${e.message}`));
+      await engine.stop();
+      db.close();
+    })());
+
+  return { url, apiKey: auth.apiKey, port, dataDir: opts.dataDir, db, app, bus, dispatcher, deliveries, engine, auth, context, close };
+}
+
+/** A wildcard bind address is reached through loopback; IPv6 literals need brackets in URLs. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,53 @@
+// Maps every failure (ours, fastify's, ajv's) to the API's one error shape. Client input never
+// produces a 5xx or a stack trace; a real bug gives a 500 with a generic message and a log line.
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiHttpError, badRequest } from './errors.js';
+
+export const BODY_LIMIT = 1024 * 1024;
+
+export function installErrorHandling(app: FastifyInstance, log: (line: string) => void): void {
+  app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
+    const e = toApiError(err);
+    if (e.statusCode >= 500) log(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    void reply.code(e.statusCode).send(e.toBody());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const e = new ApiHttpError(404, 'invalid_request_error', 'route_not_found', `Unrecognized request URL (${req.method}: ${path}); see the routes in the README`);
+    void reply.code(404).send(e.toBody());
+  });
+}
+
+export function toApiError(err: FastifyError): ApiHttpError {
+  if (err instanceof ApiHttpError) return err;
+  if (err.validation?.length) return validationError(err);
+  switch (err.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new ApiHttpError(413, 'invalid_request_error', 'body_too_large', `Request body is larger than ${BODY_LIMIT} bytes (1 MiB)`);
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new ApiHttpError(415, 'invalid_request_error', 'unsupported_media_type', 'Send the request body as JSON with `Content-Type: application/json`');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return badRequest('Request body is empty but Content-Type is application/json: send a JSON object', undefined, 'invalid_json');
+  }
+  const status = err.statusCode ?? 500;
+  if (status >= 400 && status < 500) return new ApiHttpError(status, 'invalid_request_error', 'invalid_request', err.message);
+  return new ApiHttpError(500, 'api_error', 'internal_error', 'Internal error in the emulator; run it with PROPITBOX_DEBUG=1 and report the log line');
+}
+
+/** ajv's first error as one line naming the parameter: "Invalid 'events': must NOT have fewer than 1 items". */
+function validationError(err: FastifyError): ApiHttpError {
+  const v = err.validation![0];
+  const where = (err as FastifyError & { validationContext?: string }).validationContext;
+  const path = v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+  const params = v.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
+  if (v.keyword === 'required' && params.missingProperty) {
+    const p = path ? `${path}.${params.missingProperty}` : params.missingProperty;
+    return badRequest(`Missing required parameter '${p}'`, p, 'parameter_missing');
+  }
+  if (v.keyword === 'additionalProperties' && params.additionalProperty) {
+    return badRequest(`Unknown parameter '${params.additionalProperty}'`, params.additionalProperty, 'parameter_unknown');
+  }
+  if (!path) return badRequest(`Invalid ${where === 'querystring' ? 'query string' : 'request body'}: ${where ?? 'body'} ${v.message}`);
+  const allowed = v.keyword === 'enum' && params.allowedValues ? ` (one of: ${params.allowedValues.join(', ')})` : '';
+  return badRequest(`Invalid '${path}': ${v.message}${allowed}`, path);
+}

@@ -1,0 +1,36 @@
+// The API's one error shape, {"error": {type, code, message, param?}}, as a throwable. Routes throw
+// ApiHttpError; src/server/error-handler.ts turns it (and fastify's own errors) into the response.
+import type { ApiErrorBody, ApiErrorType } from '../api/types.js';
+
+export class ApiHttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly type: ApiErrorType,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+    this.name = 'ApiHttpError';
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { type: this.type, code: this.code, message: this.message, ...(this.param ? { param: this.param } : {}) } };
+  }
+}
+
+export function badRequest(message: string, param?: string, code = 'parameter_invalid'): ApiHttpError {
+  return new ApiHttpError(400, 'invalid_request_error', code, message, param);
+}
+
+export function notFound(what: string, id: string, param = 'id'): ApiHttpError {
+  return new ApiHttpError(404, 'invalid_request_error', 'resource_missing', `No such ${what}: '${id}'`, param);
+}
+
+export function conflict(message: string, code: string, param?: string): ApiHttpError {
+  return new ApiHttpError(409, 'invalid_request_error', code, message, param);
+}
+
+export function unauthorized(message: string): ApiHttpError {
+  return new ApiHttpError(401, 'authentication_error', 'invalid_api_key', message);
+}

@@ -1,0 +1,51 @@
+// Events: create (dispatch to every matching endpoint and listen session), list, get, resend.
+import type { RoutePlugin } from '../context.js';
+import { toPublic } from '../store/events.js';
+import { sampleData } from '../sample-data.js';
+import { dataField, eventTypeField, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
+
+interface CreateBody {
+  type: string;
+  data?: Record<string, unknown>;
+  id?: string;
+  created?: string;
+}
+
+export const eventRoutes: RoutePlugin = (app, ctx) => {
+  app.post<{ Body: CreateBody }>(
+    '/v1/events',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type'],
+          properties: {
+            type: eventTypeField,
+            data: dataField,
+            id: { type: 'string', pattern: '^evt_[A-Za-z0-9_]{1,64}$' },
+            created: { type: 'string', minLength: 1, maxLength: 64 },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      return reply.code(201).send(ctx.dispatcher.create({ type: b.type, data: b.data ?? sampleData(b.type), id: b.id, created: b.created }));
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; starting_after?: string; type?: string } }>(
+    '/v1/events',
+    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProps, type: eventTypeField } } } },
+    async (req) => toList(ctx.events.list(pageOf(req.query), req.query.type)),
+  );
+
+  app.get<{ Params: { id: string } }>('/v1/events/:id', { schema: { params: idParams } }, async (req) => toPublic(ctx.events.get(req.params.id)));
+
+  app.post<{ Params: { id: string }; Body: { endpoint_id?: string } | undefined }>(
+    '/v1/events/:id/resend',
+    { schema: { params: idParams, body: { type: 'object', additionalProperties: false, properties: { endpoint_id: { type: 'string', minLength: 1, maxLength: 128 } } } } },
+    async (req, reply) => reply.code(201).send({ deliveries: ctx.dispatcher.resend(req.params.id, req.body?.endpoint_id) }),
+  );
+};

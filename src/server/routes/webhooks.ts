@@ -1,0 +1,96 @@
+// Webhook endpoints: /v1/webhooks (the docs' "Creating Webhook Endpoints" + "Send Test Event").
+import type { Endpoint } from '../../api/types.js';
+import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
+import type { RoutePlugin, ServerContext } from '../context.js';
+import { badRequest } from '../errors.js';
+import { sampleData } from '../sample-data.js';
+import { dataField, eventTypeField, idParams, listQuery, pageOf, toList } from './schemas.js';
+
+const urlField = { type: 'string', minLength: 1, maxLength: 2048 } as const;
+const eventsField = { type: 'array', minItems: 1, maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 128 } } as const;
+const descriptionField = { type: ['string', 'null'], maxLength: 1000 } as const;
+
+type Id = { Params: { id: string } };
+
+export const webhookRoutes: RoutePlugin = (app, ctx) => {
+  const { endpoints } = ctx;
+  const changed = (e: Endpoint & { deleted?: boolean }) => {
+    ctx.bus.emit('endpoint.changed', e);
+    return e;
+  };
+
+  app.post<{ Body: { url: string; events: string[]; description?: string | null } }>(
+    '/v1/webhooks',
+    { schema: { body: { type: 'object', additionalProperties: false, required: ['url', 'events'], properties: { url: urlField, events: eventsField, description: descriptionField } } } },
+    async (req, reply) => {
+      const created = endpoints.create({ url: checkUrl(req.body.url), events: checkPatterns(req.body.events), description: req.body.description });
+      const { secret: _secret, ...publicView } = created;
+      changed(publicView);
+      return reply.code(201).send(created);
+    },
+  );
+
+  app.get<{ Querystring: { limit?: number; starting_after?: string } }>('/v1/webhooks', { schema: { querystring: listQuery } }, async (req) => toList(endpoints.list(pageOf(req.query))));
+
+  app.get<Id>('/v1/webhooks/:id', { schema: { params: idParams } }, async (req) => endpoints.get(req.params.id));
+
+  app.patch<Id & { Body: { url?: string; events?: string[]; description?: string | null; status?: 'enabled' | 'disabled' } }>(
+    '/v1/webhooks/:id',
+    {
+      schema: {
+        params: idParams,
+        body: { type: 'object', additionalProperties: false, properties: { url: urlField, events: eventsField, description: descriptionField, status: { type: 'string', enum: ['enabled', 'disabled'] } } },
+      },
+    },
+    async (req) => {
+      const b = req.body ?? {};
+      return changed(endpoints.update(req.params.id, { ...b, url: b.url === undefined ? undefined : checkUrl(b.url), events: b.events && checkPatterns(b.events) }));
+    },
+  );
+
+  app.delete<Id>('/v1/webhooks/:id', { schema: { params: idParams } }, async (req) => {
+    changed({ ...endpoints.delete(req.params.id), deleted: true });
+    return { id: req.params.id, object: 'webhook_endpoint', deleted: true };
+  });
+
+  app.post<Id>('/v1/webhooks/:id/enable', { schema: { params: idParams } }, async (req) => changed(endpoints.update(req.params.id, { status: 'enabled' })));
+  app.post<Id>('/v1/webhooks/:id/disable', { schema: { params: idParams } }, async (req) => changed(endpoints.update(req.params.id, { status: 'disabled' })));
+
+  app.post<Id>('/v1/webhooks/:id/rotate-secret', { schema: { params: idParams } }, async (req) => {
+    const rotated = endpoints.rotateSecret(req.params.id);
+    const { secret: _secret, ...publicView } = rotated;
+    changed(publicView);
+    return rotated;
+  });
+
+  app.get<Id>('/v1/webhooks/:id/secret', { schema: { params: idParams } }, async (req) => ({ secret: endpoints.secret(req.params.id) }));
+
+  app.post<Id & { Body: { type: string; data?: Record<string, unknown> } }>(
+    '/v1/webhooks/:id/test',
+    { schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: eventTypeField, data: dataField } } } },
+    async (req, reply) => reply.code(201).send(sendTest(ctx, req.params.id, req.body)),
+  );
+};
+
+function sendTest(ctx: ServerContext, id: string, body: { type: string; data?: Record<string, unknown> }) {
+  return ctx.dispatcher.test(id, { type: body.type, data: body.data ?? sampleData(body.type) });
+}
+
+/** http(s) only, absolute, parseable: receivers are web servers. */
+export function checkUrl(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw badRequest(`url must be an absolute http(s) URL like https://app.com/hook, got '${url}'`, 'url', 'url_invalid');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw badRequest(`url must use http or https, got '${u.protocol.replace(/:$/, '')}'`, 'url', 'url_invalid');
+  return url;
+}
+
+/** Exact types, category wildcards or `*`; duplicates dropped, order kept. */
+export function checkPatterns(events: string[]): string[] {
+  const bad = events.find((p) => !isValidPattern(p));
+  if (bad !== undefined) throw badRequest(unknownTypeMessage(bad), 'events', 'event_type_invalid');
+  return [...new Set(events)];
+}

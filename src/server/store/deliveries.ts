@@ -1,0 +1,227 @@
+// Deliveries (dlv_…) and their attempts: the docs' "Event Logs". Endpoint deliveries are worked by the
+// delivery engine; session deliveries (endpoint_id NULL) are recorded by the listen relay from CLI acks.
+import type { Attempt, Delivery, DeliveryStatus } from '../../api/types.js';
+import { newId } from '../../util/ids.js';
+import type { EmulatorBus } from '../bus.js';
+import type { Db } from '../db/open.js';
+import { conflict, notFound } from '../errors.js';
+import { paginate, StatementCache, type Page, type PageQuery } from './paginate.js';
+
+export interface DeliveryRow {
+  seq: number;
+  id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string | null;
+  session_id: string | null;
+  url: string;
+  status: DeliveryStatus;
+  attempt_count: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  next_attempt_at: number | null; // ms since epoch
+  manual: number; // 1 while a hand retry is pending: its failure ends the delivery
+  created: string;
+  updated: string;
+}
+
+interface AttemptRow {
+  delivery_id: string;
+  number: number;
+  started_at: string;
+  duration_ms: number;
+  status_code: number | null;
+  error: string | null;
+  request_headers: string;
+  response_headers: string;
+  response_body: string;
+  manual: number;
+}
+
+/** One finished attempt and the delivery row as it is afterwards. */
+export interface AttemptResult {
+  row: DeliveryRow;
+  attempt: Attempt;
+}
+
+export interface DeliveryFilters {
+  endpoint_id?: string;
+  session_id?: string;
+  event_id?: string;
+  status?: DeliveryStatus;
+}
+
+export class DeliveryStore {
+  private readonly stmts: StatementCache;
+  private readonly writeBatch: (results: AttemptResult[]) => void;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EmulatorBus,
+  ) {
+    this.stmts = new StatementCache(db);
+    this.writeBatch = db.transaction((results: AttemptResult[]) => {
+      for (const r of results) this.writeResult(r);
+    });
+  }
+
+  /** A pending delivery to an endpoint, due now. Call inside the event's transaction. */
+  createForEndpoint(event: { id: string; type: string }, endpoint: { id: string; url: string }, now = Date.now()): DeliveryRow {
+    return this.insert({ event_id: event.id, event_type: event.type, endpoint_id: endpoint.id, session_id: null, url: endpoint.url, next_attempt_at: now });
+  }
+
+  /** A delivery to a listen session; the engine never touches it, the relay records its outcome. */
+  createSessionDelivery(eventId: string, sessionId: string, url: string): Delivery {
+    const ev = this.stmts.get('SELECT type FROM events WHERE id = ?').get(eventId) as { type: string } | undefined;
+    if (!ev) throw notFound('event', eventId);
+    return toDelivery(this.insert({ event_id: eventId, event_type: ev.type, endpoint_id: null, session_id: sessionId, url, next_attempt_at: null }));
+  }
+
+  /** The CLI's outcome for a session delivery: succeeded on 2xx, else failed. */
+  recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>): Delivery {
+    const row = this.row(deliveryId);
+    const ok = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
+    const result = applyAttempt(row, attempt, ok ? 'succeeded' : 'failed', null);
+    this.writeBatch([result]);
+    const d = toDelivery(result.row);
+    this.bus.emit('delivery.updated', d);
+    return d;
+  }
+
+  /** Record finished attempts in one transaction, then tell listeners. */
+  recordResults(results: AttemptResult[]): void {
+    if (!results.length) return;
+    this.writeBatch(results);
+    if (this.bus.listenerCount('delivery.updated') === 0) return;
+    for (const r of results) this.bus.emit('delivery.updated', toDelivery(r.row));
+  }
+
+  /** A hand retry: one more attempt, due now. 409 while the delivery is still pending. */
+  markManualRetry(id: string, now = Date.now()): DeliveryRow {
+    const row = this.row(id);
+    if (row.status === 'pending') throw conflict(`Delivery ${id} is still pending (next attempt ${row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : 'soon'}); retry it once it has succeeded or failed`, 'delivery_pending', 'id');
+    if (row.endpoint_id === null) throw conflict(`Delivery ${id} goes to a listen session; replay it with \`propitbox events replay ${row.event_id}\``, 'session_delivery', 'id');
+    const next: DeliveryRow = { ...row, status: 'pending', manual: 1, next_attempt_at: now, updated: new Date(now).toISOString() };
+    this.stmts.get('UPDATE deliveries SET status = @status, manual = 1, next_attempt_at = @next_attempt_at, updated = @updated WHERE id = @id').run(next);
+    this.bus.emit('delivery.updated', toDelivery(next));
+    return next;
+  }
+
+  get(id: string, withAttempts = true): Delivery {
+    const d = toDelivery(this.row(id));
+    if (withAttempts) d.attempts = this.attempts(id);
+    return d;
+  }
+
+  row(id: string): DeliveryRow {
+    const row = this.stmts.get('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    if (!row) throw notFound('delivery', id);
+    return row;
+  }
+
+  list(filters: DeliveryFilters, page: PageQuery): Page<Delivery> {
+    const p = paginate<DeliveryRow>(this.stmts, 'deliveries', 'delivery', { ...filters }, page);
+    return { rows: p.rows.map(toDelivery), has_more: p.has_more };
+  }
+
+  attempts(deliveryId: string): Attempt[] {
+    const rows = this.stmts.get('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(deliveryId) as AttemptRow[];
+    return rows.map((a) => ({
+      number: a.number,
+      started_at: a.started_at,
+      duration_ms: a.duration_ms,
+      status_code: a.status_code,
+      error: a.error,
+      request_headers: JSON.parse(a.request_headers) as Record<string, string>,
+      response_headers: JSON.parse(a.response_headers) as Record<string, string>,
+      response_body: a.response_body,
+      manual: a.manual === 1,
+    }));
+  }
+
+  /** Endpoints that have deliveries due by `now`. */
+  endpointsWithDueWork(now: number): string[] {
+    const rows = this.stmts
+      .get("SELECT DISTINCT endpoint_id FROM deliveries WHERE status = 'pending' AND endpoint_id IS NOT NULL AND next_attempt_at <= ?")
+      .all(now) as { endpoint_id: string }[];
+    return rows.map((r) => r.endpoint_id);
+  }
+
+  /** One endpoint's due deliveries, oldest due first (the engine skips the ones it already holds). */
+  dueForEndpoint(endpointId: string, now: number, limit: number): DeliveryRow[] {
+    return this.stmts
+      .get("SELECT * FROM deliveries WHERE status = 'pending' AND endpoint_id = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?")
+      .all(endpointId, now, limit) as DeliveryRow[];
+  }
+
+  /** When the next endpoint delivery falls due after `now`, or null. */
+  earliestDueAfter(now: number): number | null {
+    const r = this.stmts
+      .get("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending' AND endpoint_id IS NOT NULL AND next_attempt_at > ?")
+      .get(now) as { t: number | null };
+    return r.t;
+  }
+
+  private insert(d: Pick<DeliveryRow, 'event_id' | 'event_type' | 'endpoint_id' | 'session_id' | 'url' | 'next_attempt_at'>): DeliveryRow {
+    const now = new Date().toISOString();
+    const row: DeliveryRow = { seq: 0, id: newId('dlv'), status: 'pending', attempt_count: 0, last_status_code: null, last_error: null, manual: 0, created: now, updated: now, ...d };
+    const info = this.stmts
+      .get(
+        `INSERT INTO deliveries (id, event_id, event_type, endpoint_id, session_id, url, status, attempt_count, next_attempt_at, manual, created, updated)
+         VALUES (@id, @event_id, @event_type, @endpoint_id, @session_id, @url, @status, 0, @next_attempt_at, 0, @created, @updated)`,
+      )
+      .run(row);
+    row.seq = Number(info.lastInsertRowid);
+    return row;
+  }
+
+  private writeResult({ row, attempt: a }: AttemptResult): void {
+    this.stmts
+      .get(
+        `INSERT OR REPLACE INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(row.id, a.number, a.started_at, a.duration_ms, a.status_code, a.error, JSON.stringify(a.request_headers), JSON.stringify(a.response_headers), a.response_body, a.manual ? 1 : 0);
+    this.stmts
+      .get(
+        `UPDATE deliveries SET status = @status, attempt_count = @attempt_count, last_status_code = @last_status_code, last_error = @last_error,
+         next_attempt_at = @next_attempt_at, manual = @manual, url = @url, updated = @updated WHERE id = @id`,
+      )
+      .run(row);
+  }
+}
+
+/** The row after one attempt: `nextAt` null ends it with `status`; a number keeps it pending until then. */
+export function applyAttempt(row: DeliveryRow, attempt: Omit<Attempt, 'number'>, status: DeliveryStatus, nextAt: number | null): AttemptResult {
+  const number = row.attempt_count + 1;
+  const next: DeliveryRow = {
+    ...row,
+    status: nextAt === null ? status : 'pending',
+    attempt_count: number,
+    last_status_code: attempt.status_code,
+    last_error: attempt.error,
+    next_attempt_at: nextAt,
+    manual: 0,
+    updated: new Date().toISOString(),
+  };
+  return { row: next, attempt: { ...attempt, number } };
+}
+
+export function toDelivery(r: DeliveryRow): Delivery {
+  return {
+    object: 'delivery',
+    id: r.id,
+    event_id: r.event_id,
+    event_type: r.event_type,
+    endpoint_id: r.endpoint_id,
+    session_id: r.session_id,
+    url: r.url,
+    status: r.status,
+    attempt_count: r.attempt_count,
+    last_status_code: r.last_status_code,
+    last_error: r.last_error,
+    next_attempt_at: r.status === 'pending' && r.next_attempt_at !== null ? new Date(r.next_attempt_at).toISOString() : null,
+    created: r.created,
+    updated: r.updated,
+  };
+}
