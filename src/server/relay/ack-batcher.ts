@@ -1,0 +1,64 @@
+// Acks arrive one websocket message each; recording them one transaction each would cap throughput.
+// They are collected and written once per tick: every attempt, each session's cursor, log trimming.
+import type { Db } from '../db/open.js';
+import type { DeliveryStore } from '../store/deliveries.js';
+import type { AckMsg } from '../../relay/protocol.js';
+import type { SessionStore } from './session-store.js';
+
+export interface PendingAck {
+  sessionId: string;
+  deliveryId: string;
+  ack: AckMsg;
+  receivedAt: number;
+}
+
+export class AckBatcher {
+  private pending: PendingAck[] = [];
+  private scheduled = false;
+  private readonly write: (batch: PendingAck[]) => void;
+
+  constructor(db: Db, deliveries: DeliveryStore, sessions: SessionStore, private readonly onError: (err: Error) => void) {
+    this.write = db.transaction((batch: PendingAck[]) => {
+      const touched = new Set<string>();
+      for (const p of batch) {
+        touched.add(p.sessionId);
+        const a = p.ack;
+        try {
+          deliveries.recordSessionAttempt(p.deliveryId, {
+            started_at: new Date(p.receivedAt - a.duration_ms).toISOString(),
+            duration_ms: Math.round(a.duration_ms),
+            status_code: a.status_code,
+            error: a.error,
+            request_headers: {},
+            response_headers: a.response_headers ?? {},
+            response_body: (a.response_body ?? '').slice(0, 20 * 1024),
+            manual: false,
+          });
+        } catch {
+          /* the delivery row is gone (data reset): the cursor still moves */
+        }
+      }
+      for (const id of touched) sessions.persistAcked(id);
+    });
+  }
+
+  add(p: PendingAck): void {
+    this.pending.push(p);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (!this.pending.length) return;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.write(batch);
+    } catch (err) {
+      this.onError(err as Error);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// The websocket side of the relay: authenticates the upgrade (bad key -> HTTP 401 before upgrading,
+// unknown session -> 404), keeps one socket per session (a new one replaces the old), wakes sockets
+// after events commit, and runs the heartbeat (ping every interval; no pong by the next one =
+// terminated). maxPayload caps a client frame at 1 MiB: an oversized frame closes that socket only.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CLOSE } from '../../relay/protocol.js';
+import { bearerToken } from '../auth.js';
+import type { AckBatcher } from './ack-batcher.js';
+import { RelaySocket } from './relay-socket.js';
+import { keyHash, type SessionStore } from './session-store.js';
+
+export const WS_PATH = /^\/v1\/listen-sessions\/([A-Za-z0-9_]+)\/ws\/?(?:\?.*)?$/;
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+export interface HubOptions {
+  isValidApiKey: (key: string) => boolean;
+  heartbeatMs?: number;
+}
+
+export class RelayHub {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
+  private readonly sockets = new Map<string, RelaySocket>();
+  private readonly timer: NodeJS.Timeout;
+  readonly heartbeatMs: number;
+
+  constructor(private readonly sessions: SessionStore, private readonly acks: AckBatcher, private readonly o: HubOptions) {
+    this.heartbeatMs = o.heartbeatMs ?? 15_000;
+    this.timer = setInterval(() => this.beat(), this.heartbeatMs);
+    this.timer.unref();
+  }
+
+  isConnected(sessionId: string): boolean {
+    return this.sockets.has(sessionId);
+  }
+
+  /** server.on('upgrade') handler; returns false when the path is not ours (someone else may take it). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const m = WS_PATH.exec(req.url ?? '');
+    if (!m) return false;
+    const key = bearerToken(req.headers.authorization);
+    if (!key || !this.o.isValidApiKey(key)) return reject(socket, 401, 'authentication_error', 'Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`');
+    const sessionId = m[1];
+    const row = this.sessions.get(sessionId);
+    if (!row || row.key_hash !== keyHash(key)) return reject(socket, 404, 'invalid_request_error', `No such listen session: '${sessionId}'`);
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, sessionId, key));
+    return true;
+  }
+
+  /** After an event commits: wake the sockets of the sessions it was appended to. */
+  notify(sessionIds: string[]): void {
+    for (const id of sessionIds) this.sockets.get(id)?.pump();
+  }
+
+  /** Close every socket of this API key (listen secret rotated). */
+  revokeKey(hash: string, reason: string): void {
+    for (const s of this.sockets.values()) if (keyHash(s.apiKey) === hash) s.close(CLOSE.REVOKED, reason);
+  }
+
+  closeSession(id: string, code: number, reason: string): void {
+    this.sockets.get(id)?.close(code, reason);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    for (const s of this.sockets.values()) s.close(CLOSE.GOING_AWAY, 'emulator shutting down');
+    this.sockets.clear();
+    await new Promise<void>((r) => this.wss.close(() => r()));
+  }
+
+  private attach(ws: WebSocket, sessionId: string, apiKey: string): void {
+    const prev = this.sockets.get(sessionId);
+    if (prev) prev.close(CLOSE.REPLACED, 'another client connected to this listen session');
+    const sock = new RelaySocket(ws, sessionId, apiKey, this.sessions, this.acks, this.heartbeatMs);
+    this.sockets.set(sessionId, sock);
+    // An oversized or malformed frame surfaces here; it must close this socket, never crash the server.
+    ws.on('error', () => ws.terminate());
+    ws.on('close', () => {
+      if (this.sockets.get(sessionId) === sock) this.sockets.delete(sessionId);
+    });
+  }
+
+  private beat(): void {
+    for (const s of this.sockets.values()) {
+      if (!this.o.isValidApiKey(s.apiKey)) {
+        s.close(CLOSE.REVOKED, 'the API key was revoked');
+        continue;
+      }
+      // Silent for two intervals (no pong, no message): a dead peer or a half-open TCP connection.
+      if (s.alive) s.missed = 0;
+      else if (++s.missed >= 2) {
+        s.ws.terminate();
+        continue;
+      }
+      s.alive = false;
+      s.ws.ping();
+    }
+  }
+}
+
+function reject(socket: Duplex, status: number, type: string, message: string): true {
+  const body = JSON.stringify({ error: { type, code: status === 401 ? 'invalid_api_key' : 'resource_missing', message } });
+  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  return true;
+}

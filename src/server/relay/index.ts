@@ -1,0 +1,57 @@
+// The emulator's listen relay, one per emulator: session store + dispatcher sink + websocket hub +
+// ack batcher, created on first use by the listen-sessions route plugin (so the emulator wires it with
+// its one plugin line) and hooked onto the HTTP server's 'upgrade' event.
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { env } from '../../util/env.js';
+import { AckBatcher } from './ack-batcher.js';
+import { RelayHub } from './hub.js';
+import { SessionStore } from './session-store.js';
+
+export interface Relay {
+  sessions: SessionStore;
+  hub: RelayHub;
+  acks: AckBatcher;
+  close(): Promise<void>;
+}
+
+const relays = new WeakMap<ServerContext, Relay>();
+
+/** Heartbeat interval of relay sockets: PROPITBOX_RELAY_HEARTBEAT_MS (tests shorten it), default 15 s. */
+export function relayHeartbeatMs(): number {
+  const v = Number(env('PROPITBOX_RELAY_HEARTBEAT_MS'));
+  return Number.isFinite(v) && v >= 50 ? v : 15_000;
+}
+
+export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
+  const existing = relays.get(ctx);
+  if (existing) return existing;
+  const sessions = new SessionStore(ctx.db, ctx.deliveries);
+  const acks = new AckBatcher(ctx.db, ctx.deliveries, sessions, (err) => ctx.log(`relay: could not record acks: ${err.message}`));
+  const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), heartbeatMs: relayHeartbeatMs() });
+  const unregister = ctx.dispatcher.registerSink({
+    fanOut: (event) => sessions.fanOut(event),
+    afterCommit: (event) => hub.notify(sessions.matching(event.type)),
+  });
+  const expiry = setInterval(() => sessions.expire(), 60_000);
+  expiry.unref();
+  const server = app.server;
+  const onUpgrade = (req: Parameters<RelayHub['handleUpgrade']>[0], socket: Parameters<RelayHub['handleUpgrade']>[1], head: Buffer) => {
+    if (!hub.handleUpgrade(req, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();
+  };
+  server.on('upgrade', onUpgrade);
+  const relay: Relay = {
+    sessions,
+    hub,
+    acks,
+    async close() {
+      clearInterval(expiry);
+      unregister();
+      server.off('upgrade', onUpgrade);
+      acks.flush();
+      await hub.close();
+    },
+  };
+  relays.set(ctx, relay);
+  return relay;
+}

@@ -1,0 +1,37 @@
+// The relay's own tables, in the emulator's database (created IF NOT EXISTS, beside the emulator's
+// migrations). listen_log is the durable per-session queue: a row per (session, seq) written in the
+// same transaction as the event, deleted once acknowledged or too old / too many.
+import type { Db } from '../db/open.js';
+
+export function createRelaySchema(db: Db): void {
+  db.exec(`
+    CREATE TABLE IF NOT EXISTS listen_secrets (
+      key_hash TEXT PRIMARY KEY,
+      secret TEXT NOT NULL,
+      updated TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS listen_sessions (
+      id TEXT PRIMARY KEY,
+      key_hash TEXT NOT NULL,
+      label TEXT,
+      events TEXT NOT NULL,
+      created TEXT NOT NULL,
+      last_seq INTEGER NOT NULL DEFAULT 0,
+      acked_seq INTEGER NOT NULL DEFAULT 0,
+      target_url TEXT
+    );
+    CREATE INDEX IF NOT EXISTS listen_sessions_key ON listen_sessions (key_hash, created);
+    CREATE TABLE IF NOT EXISTS listen_log (
+      session_id TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      event_id TEXT NOT NULL,
+      type TEXT NOT NULL,
+      created TEXT NOT NULL,
+      body TEXT NOT NULL,
+      delivery_id TEXT NOT NULL,
+      appended_at INTEGER NOT NULL,
+      PRIMARY KEY (session_id, seq)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS listen_log_age ON listen_log (appended_at);
+  `);
+}

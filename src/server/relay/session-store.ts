@@ -1,0 +1,205 @@
+// Listen sessions, their signing secret (one per API key, stable until rotated) and their durable
+// event logs. fanOut runs inside the dispatcher's event transaction, so an event the API acknowledged
+// is in every matching session's log. Limits: unacknowledged events are kept at most 24 h and at most
+// 10,000 per session (the oldest go first); acknowledged ones are deleted.
+import { createHash } from 'node:crypto';
+import type { Delivery, ListenSession } from '../../api/types.js';
+import { matchesAny } from '../../domain/event-types.js';
+import { generateSecret } from '../../signing/sign.js';
+import { isoSeconds, newId } from '../../util/ids.js';
+import type { Db } from '../db/open.js';
+import type { StoredEvent } from '../store/events.js';
+import type { DeliveryStore } from '../store/deliveries.js';
+import { createRelaySchema } from './schema.js';
+
+export const LOG_MAX_AGE_MS = 24 * 60 * 60 * 1000;
+export const LOG_MAX_EVENTS = 10_000;
+
+export interface SessionRow {
+  id: string;
+  key_hash: string;
+  label: string | null;
+  events: string; // JSON array
+  created: string;
+  last_seq: number;
+  acked_seq: number;
+  target_url: string | null;
+}
+
+export interface LogRow {
+  seq: number;
+  event_id: string;
+  type: string;
+  created: string;
+  body: string;
+  delivery_id: string;
+}
+
+/** In-memory mirror of what fanOut needs per session, so the hot path does no lookups. */
+interface Live {
+  id: string;
+  patterns: string[];
+  lastSeq: number;
+  ackedSeq: number;
+  url: string;
+}
+
+export function keyHash(apiKey: string): string {
+  return createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
+}
+
+export class SessionStore {
+  private readonly live = new Map<string, Live>();
+  private readonly st;
+
+  constructor(
+    private readonly db: Db,
+    private readonly deliveries: DeliveryStore,
+    readonly limits = { maxAgeMs: LOG_MAX_AGE_MS, maxEvents: LOG_MAX_EVENTS },
+  ) {
+    createRelaySchema(db);
+    this.st = {
+      secret: db.prepare('SELECT secret FROM listen_secrets WHERE key_hash = ?'),
+      setSecret: db.prepare('INSERT INTO listen_secrets (key_hash, secret, updated) VALUES (?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET secret = excluded.secret, updated = excluded.updated'),
+      insertSession: db.prepare('INSERT INTO listen_sessions (id, key_hash, label, events, created) VALUES (@id, @key_hash, @label, @events, @created)'),
+      get: db.prepare('SELECT * FROM listen_sessions WHERE id = ?'),
+      list: db.prepare('SELECT * FROM listen_sessions WHERE key_hash = ? ORDER BY created DESC, id DESC'),
+      all: db.prepare('SELECT * FROM listen_sessions'),
+      del: db.prepare('DELETE FROM listen_sessions WHERE id = ?'),
+      delLog: db.prepare('DELETE FROM listen_log WHERE session_id = ?'),
+      append: db.prepare('INSERT INTO listen_log (session_id, seq, event_id, type, created, body, delivery_id, appended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      setLast: db.prepare('UPDATE listen_sessions SET last_seq = ? WHERE id = ?'),
+      setAcked: db.prepare('UPDATE listen_sessions SET acked_seq = MAX(acked_seq, ?), target_url = COALESCE(?, target_url) WHERE id = ?'),
+      trim: db.prepare('DELETE FROM listen_log WHERE session_id = ? AND seq <= ?'),
+      read: db.prepare('SELECT seq, event_id, type, created, body, delivery_id FROM listen_log WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      expire: db.prepare('DELETE FROM listen_log WHERE appended_at < ?'),
+      since: db.prepare('SELECT id, type, created, body FROM events WHERE created >= ? ORDER BY seq'),
+    };
+    for (const r of this.st.all.all() as SessionRow[]) this.remember(r);
+  }
+
+  secretFor(hash: string): string {
+    const row = this.st.secret.get(hash) as { secret: string } | undefined;
+    if (row) return row.secret;
+    const secret = generateSecret();
+    this.st.setSecret.run(hash, secret, new Date().toISOString());
+    return secret;
+  }
+
+  rotateSecret(hash: string): string {
+    const secret = generateSecret();
+    this.st.setSecret.run(hash, secret, new Date().toISOString());
+    return secret;
+  }
+
+  /** A new session; with `sinceSec`, recent matching events are put in its log first (catch-up). */
+  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number }): SessionRow {
+    const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null };
+    this.db.transaction(() => {
+      this.st.insertSession.run(row);
+      const live = this.remember(row);
+      if (input.sinceSec) {
+        const from = isoSeconds(Date.now() - input.sinceSec * 1000);
+        for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
+      }
+    })();
+    return this.get(row.id)!;
+  }
+
+  get(id: string): SessionRow | undefined {
+    const row = this.st.get.get(id) as SessionRow | undefined;
+    const live = row && this.live.get(id);
+    return row && live ? { ...row, last_seq: live.lastSeq, acked_seq: Math.max(row.acked_seq, live.ackedSeq) } : row;
+  }
+
+  list(hash: string): SessionRow[] {
+    return (this.st.list.all(hash) as SessionRow[]).map((r) => this.get(r.id) ?? r);
+  }
+
+  delete(id: string): boolean {
+    const had = this.live.delete(id);
+    this.db.transaction(() => {
+      this.st.del.run(id);
+      this.st.delLog.run(id);
+    })();
+    return had;
+  }
+
+  /** EventSink.fanOut: append to every matching session's log (inside the event's transaction). */
+  fanOut(event: StoredEvent): Delivery[] {
+    const out: Delivery[] = [];
+    for (const s of this.live.values()) if (matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
+    return out;
+  }
+
+  /** Sessions an event was appended to, for waking their sockets after the commit. */
+  matching(type: string): string[] {
+    const ids: string[] = [];
+    for (const s of this.live.values()) if (matchesAny(s.patterns, type)) ids.push(s.id);
+    return ids;
+  }
+
+  read(sessionId: string, afterSeq: number, limit: number): LogRow[] {
+    return this.st.read.all(sessionId, afterSeq, limit) as LogRow[];
+  }
+
+  ackedSeq(sessionId: string): number {
+    return this.live.get(sessionId)?.ackedSeq ?? 0;
+  }
+
+  /** In memory at once (the socket resumes from it); persisted by the ack batch. */
+  noteAcked(sessionId: string, cursor: number, url: string | null): void {
+    const s = this.live.get(sessionId);
+    if (!s) return;
+    if (cursor > s.ackedSeq) s.ackedSeq = cursor;
+    if (url) s.url = url;
+  }
+
+  /** Persist a session's acknowledged cursor and drop its acknowledged log rows. Call inside a transaction. */
+  persistAcked(sessionId: string): void {
+    const s = this.live.get(sessionId);
+    if (!s) return;
+    this.st.setAcked.run(s.ackedSeq, s.url.startsWith('listen:') ? null : s.url, sessionId);
+    this.st.trim.run(sessionId, s.ackedSeq);
+  }
+
+  /** Drop log rows older than the age limit (run periodically). */
+  expire(now = Date.now()): number {
+    return this.st.expire.run(now - this.limits.maxAgeMs).changes;
+  }
+
+  isLive(id: string): boolean {
+    return this.live.has(id);
+  }
+
+  toApi(row: SessionRow, wsBase: string, connected: boolean): ListenSession {
+    return {
+      object: 'listen_session',
+      id: row.id,
+      label: row.label,
+      events: JSON.parse(row.events) as string[],
+      ws_url: `${wsBase}/v1/listen-sessions/${row.id}/ws`,
+      secret: this.secretFor(row.key_hash),
+      created: row.created,
+      last_seq: row.last_seq,
+      acked_seq: row.acked_seq,
+      connected,
+    };
+  }
+
+  private remember(r: SessionRow): Live {
+    const live: Live = { id: r.id, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}` };
+    this.live.set(r.id, live);
+    return live;
+  }
+
+  private append(s: Live, e: StoredEvent): Delivery {
+    const seq = ++s.lastSeq;
+    const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url);
+    this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, Date.now());
+    this.st.setLast.run(seq, s.id);
+    // Bounded backlog: when a client stays away, the oldest unacknowledged events go first.
+    if (seq % 100 === 0 && seq - s.ackedSeq > this.limits.maxEvents) this.st.trim.run(s.id, seq - this.limits.maxEvents);
+    return d;
+  }
+}

@@ -1,0 +1,77 @@
+// Listen sessions (the CLI's `webhooks listen`): create / list / get / delete, and rotating the listen
+// signing secret (one per API key). The websocket itself is served by src/server/relay/hub.ts.
+import type { FastifyRequest } from 'fastify';
+import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
+import { CLOSE } from '../../relay/protocol.js';
+import { bearerToken } from '../auth.js';
+import type { RoutePlugin } from '../context.js';
+import { badRequest, notFound } from '../errors.js';
+import { relayFor } from '../relay/index.js';
+import { keyHash, type SessionRow } from '../relay/session-store.js';
+import { idParams } from './schemas.js';
+
+interface CreateBody {
+  events?: string[];
+  label?: string;
+  since?: number;
+}
+
+/** Max `since`: the log keeps 24 h of events for an absent client; history catch-up may reach back 7 days. */
+const MAX_SINCE_SEC = 7 * 24 * 3600;
+
+export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
+  const relay = relayFor(ctx, app);
+  app.addHook('onClose', async () => relay.close());
+  const hashOf = (req: FastifyRequest) => keyHash(bearerToken(req.headers.authorization) ?? '');
+  // ws:// on the host the client used, so a client behind a proxy or port forward reconnects the same way.
+  const wsBase = (req: FastifyRequest) => `${req.protocol === 'https' ? 'wss' : 'ws'}://${req.headers.host ?? new URL(ctx.url()).host}`;
+  const owned = (req: FastifyRequest, id: string): SessionRow => {
+    const row = relay.sessions.get(id);
+    if (!row || row.key_hash !== hashOf(req)) throw notFound('listen session', id);
+    return row;
+  };
+  const show = (req: FastifyRequest, row: SessionRow) => relay.sessions.toApi(row, wsBase(req), relay.hub.isConnected(row.id));
+
+  app.post<{ Body: CreateBody | undefined }>(
+    '/v1/listen-sessions',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            events: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 128 } },
+            label: { type: 'string', maxLength: 200 },
+            since: { type: 'integer', minimum: 0, maximum: MAX_SINCE_SEC },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body ?? {};
+      const events = b.events?.length ? b.events : ['*'];
+      for (const p of events) if (!isValidPattern(p)) throw badRequest(unknownTypeMessage(p), 'events');
+      const row = relay.sessions.create(hashOf(req), { events, label: b.label ?? null, sinceSec: b.since });
+      if (b.since) relay.hub.notify([row.id]);
+      return reply.code(201).send(show(req, row));
+    },
+  );
+
+  app.get('/v1/listen-sessions', async (req) => ({ object: 'list', data: relay.sessions.list(hashOf(req)).map((r) => show(req, r)), has_more: false }));
+
+  app.get<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => show(req, owned(req, req.params.id)));
+
+  app.delete<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => {
+    const row = owned(req, req.params.id);
+    relay.sessions.delete(row.id);
+    relay.hub.closeSession(row.id, CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
+    return { id: row.id, object: 'listen_session', deleted: true };
+  });
+
+  app.post('/v1/listen-secret/rotate', async (req) => {
+    const hash = hashOf(req);
+    const secret = relay.sessions.rotateSecret(hash);
+    relay.hub.revokeKey(hash, 'the listen signing secret was rotated');
+    return { secret };
+  });
+};
