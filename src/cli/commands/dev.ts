@@ -1,0 +1,84 @@
+// `propitbox dev`: the offline emulator of the RCManager webhooks API. Flags and help only; the
+// service (src/server/dev-service.ts) does the work and is loaded lazily.
+import type { Command } from 'commander';
+import { intOption, type GlobalOptions } from '../program.js';
+import { FailedError, UsageError } from '../errors.js';
+import { dataDir } from '../../config/paths.js';
+import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
+import { env } from '../../util/env.js';
+import { parseDuration } from '../../util/duration.js';
+
+export interface DevFlags {
+  port: number;
+  host: string;
+  dataDir?: string;
+  retrySchedule?: string;
+  timeout?: string;
+  headless?: boolean;
+  json?: boolean;
+  profile: boolean;
+}
+
+export function registerDev(program: Command): Command {
+  return program
+    .command('dev')
+    .description('Run the emulator of the RCManager webhooks API locally: HTTP API, delivery engine with retries, event log')
+    .option('--port <n>', `port to listen on (0 picks a free one and prints it)`, intOption('--port', 0, 65535), DEFAULT_EMULATOR_PORT)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--data-dir <dir>', 'where the database and API key live (env PROPITBOX_DATA_DIR)')
+    .option('--retry-schedule <list>', 'delays between attempts, comma-separated (env PROPITBOX_RETRY_SCHEDULE; default 5s,30s,2m,10m,1h)')
+    .option('--timeout <duration>', 'per-attempt timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')
+    .option('--headless', 'no interactive UI: print one ready line once the port accepts requests')
+    .option('--json', 'print the ready line as JSON')
+    .option('--no-profile', "do not save the 'local' profile")
+    .addHelpText(
+      'after',
+      `
+The first start creates an API key (ppk_test_…) in the data dir; --api-key KEY (or PROPITBOX_API_KEY)
+makes the emulator accept that key instead. It saves a 'local' profile (API URL + key) and makes it
+current, so every other command works with no flags. Pending deliveries are stored in the database:
+stopping (Ctrl-C, SIGTERM) or killing the emulator loses nothing; the next start resumes them.
+
+Examples:
+  $ propitbox dev
+  $ propitbox dev --port 0 --headless --json         # CI: {"ready":true,"url":"http://127.0.0.1:PORT",...}
+  $ propitbox dev --api-key ppk_test_ci --retry-schedule 100ms,100ms,100ms,100ms,100ms`,
+    )
+    .action(async (flags: DevFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const { startDev } = await import('../../server/dev-service.js');
+      const { PortInUseError } = await import('../../server/emulator.js');
+      let dev;
+      try {
+        dev = await startDev({
+          host: flags.host,
+          port: flags.port,
+          dataDir: flags.dataDir ?? dataDir(),
+          apiKey: globals.apiKey ?? env('PROPITBOX_API_KEY'),
+          retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
+          deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
+          json: flags.json === true,
+          writeProfile: flags.profile,
+        });
+      } catch (err) {
+        if (err instanceof PortInUseError) throw new FailedError(`Port ${err.port} is already in use: stop the other propitbox dev or pass --port 0`);
+        throw err;
+      }
+      await dev.untilStopped();
+    });
+}
+
+async function retryScheduleOption(value: string | undefined): Promise<number[] | undefined> {
+  if (value === undefined) return undefined;
+  const { parseRetrySchedule } = await import('../../server/delivery/schedule.js');
+  const schedule = parseRetrySchedule(value);
+  if (!schedule) throw new UsageError(`--retry-schedule must be comma-separated durations like 5s,30s,2m,10m,1h, got '${value}'`);
+  return schedule;
+}
+
+function timeoutOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === null || ms < 1) throw new UsageError(`--timeout must be a duration like 30s or 500ms, got '${value}'`);
+  return ms;
+}
