@@ -1,0 +1,57 @@
+// Typed resources over ApiClient, one group per noun of src/api/types.ts. Thin on purpose: the shapes
+// are the contract; commands decide what to print.
+import type { ApiClient, Query } from './client.js';
+import type { CreateEventRequest, CreateEventResponse, Delivery, Endpoint, EndpointStatus, List, WebhookEvent } from './types.js';
+
+export interface Page {
+  limit?: number;
+  starting_after?: string;
+}
+
+export interface EndpointInput {
+  url?: string;
+  events?: string[];
+  description?: string | null;
+  status?: EndpointStatus;
+}
+
+export interface DeliveryFilter extends Page {
+  endpoint_id?: string;
+  session_id?: string;
+  event_id?: string;
+  status?: string;
+}
+
+const enc = encodeURIComponent;
+
+export function webhooks(c: ApiClient) {
+  return {
+    list: (page: Page = {}) => c.get<List<Endpoint>>('/v1/webhooks', page as Query),
+    create: (input: EndpointInput & { url: string; events: string[] }) => c.post<Endpoint>('/v1/webhooks', input),
+    get: (id: string) => c.get<Endpoint>(`/v1/webhooks/${enc(id)}`),
+    secret: (id: string) => c.get<{ secret: string }>(`/v1/webhooks/${enc(id)}/secret`),
+    update: (id: string, input: EndpointInput) => c.patch<Endpoint>(`/v1/webhooks/${enc(id)}`, input),
+    delete: (id: string) => c.delete<{ id: string; deleted: boolean }>(`/v1/webhooks/${enc(id)}`),
+    enable: (id: string) => c.post<Endpoint>(`/v1/webhooks/${enc(id)}/enable`),
+    disable: (id: string) => c.post<Endpoint>(`/v1/webhooks/${enc(id)}/disable`),
+    rotateSecret: (id: string) => c.post<Endpoint>(`/v1/webhooks/${enc(id)}/rotate-secret`),
+    test: (id: string, type: string, data?: Record<string, unknown>) => c.post<CreateEventResponse>(`/v1/webhooks/${enc(id)}/test`, { type, data }),
+  };
+}
+
+export function events(c: ApiClient) {
+  return {
+    list: (q: Page & { type?: string } = {}) => c.get<List<WebhookEvent>>('/v1/events', q as Query),
+    get: (id: string) => c.get<WebhookEvent>(`/v1/events/${enc(id)}`),
+    create: (req: CreateEventRequest) => c.post<CreateEventResponse>('/v1/events', req),
+    resend: (id: string, endpointId?: string) => c.post<{ deliveries: Delivery[] }>(`/v1/events/${enc(id)}/resend`, endpointId ? { endpoint_id: endpointId } : {}),
+  };
+}
+
+export function deliveries(c: ApiClient) {
+  return {
+    list: (q: DeliveryFilter = {}) => c.get<List<Delivery>>('/v1/deliveries', q as Query),
+    get: (id: string) => c.get<Delivery>(`/v1/deliveries/${enc(id)}`),
+    retry: (id: string) => c.post<Delivery>(`/v1/deliveries/${enc(id)}/retry`),
+  };
+}

@@ -1,0 +1,94 @@
+// `propitbox config list|get|set|unset|use`: profiles in the config file (0600, written atomically).
+import type { Command } from 'commander';
+import { examples, globals, group } from '../shared.js';
+import { FailedError, UsageError } from '../../errors.js';
+
+export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret'] as const;
+const SECRET_KEYS = new Set(['api_key', 'listen_secret']);
+
+function checkKey(key: string): void {
+  if (key === 'current_profile' || (PROFILE_KEYS as readonly string[]).includes(key)) return;
+  throw new UsageError(`Unknown config key '${key}': valid keys are ${PROFILE_KEYS.join(', ')}, current_profile`);
+}
+
+export function checkProfileName(name: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name)) throw new UsageError(`Bad profile name '${name}': use letters, digits, '.', '_' or '-'`);
+  return name;
+}
+
+export function registerConfig(program: Command): void {
+  const cfg = group(program, 'config', 'profiles and settings (API key, API URL) in the config file');
+  cfg
+    .command('list')
+    .alias('ls')
+    .description('show every profile and which values are in effect (and where they come from)')
+    .option('--show-secret', 'print keys and secrets in full')
+    .option('--json', 'print as JSON')
+    .addHelpText('after', examples('propitbox config list', 'PROPITBOX_PROFILE=staging propitbox config list --json'))
+    .action(async (opts: { showSecret?: boolean; json?: boolean }, cmd: Command) => {
+      const { configView, configText } = await import('./view.js');
+      const view = configView(globals(cmd), !!opts.showSecret);
+      const { printJson, printText } = await import('../../../output/print.js');
+      if (opts.json) printJson(view);
+      else printText(configText(view));
+    });
+
+  cfg
+    .command('get')
+    .argument('<key>', `${PROFILE_KEYS.join(' | ')} | current_profile`)
+    .description('print one value of the selected profile')
+    .option('--show-secret', 'print api_key / listen_secret in full')
+    .addHelpText('after', examples('propitbox config get api_url', 'propitbox --profile local config get api_key --show-secret'))
+    .action(async (key: string, opts: { showSecret?: boolean }, cmd: Command) => {
+      checkKey(key);
+      const { readConfig } = await import('../../../config/store.js');
+      const { resolveConfig } = await import('../../../config/resolve.js');
+      const { mask } = await import('../../../util/mask.js');
+      const file = readConfig();
+      const r = resolveConfig({ profile: globals(cmd).profile });
+      const value = key === 'current_profile' ? file.current_profile : r.profile[key];
+      if (value === undefined) throw new FailedError(`'${key}' is not set in profile '${r.profileName}'`);
+      process.stdout.write((SECRET_KEYS.has(key) && !opts.showSecret ? mask(value) : value) + '\n');
+    });
+
+  cfg
+    .command('set')
+    .argument('<key>', `${PROFILE_KEYS.join(' | ')} | current_profile`)
+    .argument('<value>', 'the new value')
+    .description('set one value in the selected profile (current_profile switches profiles)')
+    .addHelpText('after', examples('propitbox config set api_url http://127.0.0.1:4480', 'propitbox --profile staging config set api_url https://staging.api.pro-pitbox.com', 'propitbox config set current_profile local'))
+    .action(async (key: string, value: string, _opts: unknown, cmd: Command) => {
+      checkKey(key);
+      const store = await import('../../../config/store.js');
+      const { resolveConfig } = await import('../../../config/resolve.js');
+      if (key === 'current_profile') {
+        checkProfileName(value);
+        const file = store.readConfig();
+        store.writeConfig({ ...file, current_profile: value, profiles: { ...file.profiles, [value]: file.profiles[value] ?? {} } });
+        return void process.stderr.write(`Now using profile '${value}'\n`);
+      }
+      if (key === 'api_url') {
+        const { assertHttpUrl } = await import('../../../api/connect.js');
+        assertHttpUrl(value, 'api_url');
+        value = value.replace(/\/+$/, '');
+      }
+      const name = checkProfileName(resolveConfig({ profile: globals(cmd).profile }).profileName);
+      store.updateProfile(name, { [key]: value });
+      process.stderr.write(`Set ${key} in profile '${name}'\n`);
+    });
+
+  cfg
+    .command('unset')
+    .argument('<key>', PROFILE_KEYS.join(' | '))
+    .description('remove one value from the selected profile')
+    .addHelpText('after', examples('propitbox config unset listen_secret'))
+    .action(async (key: string, _opts: unknown, cmd: Command) => {
+      checkKey(key);
+      if (key === 'current_profile') throw new UsageError('current_profile cannot be unset: switch with `propitbox config set current_profile NAME`');
+      const store = await import('../../../config/store.js');
+      const { resolveConfig } = await import('../../../config/resolve.js');
+      const name = resolveConfig({ profile: globals(cmd).profile }).profileName;
+      store.updateProfile(name, { [key]: undefined });
+      process.stderr.write(`Removed ${key} from profile '${name}'\n`);
+    });
+}

@@ -1,0 +1,82 @@
+// `propitbox deliveries …`: the docs' "Event Logs": recent deliveries, response codes, payloads,
+// failures, and manual retry.
+import type { Command } from 'commander';
+import { examples, group, listOptions, moreHint, withApi } from '../shared.js';
+import { isEventType } from '../../../domain/event-types.js';
+import { UsageError } from '../../errors.js';
+import type { DeliveryFilter } from '../../../api/resources.js';
+
+const STATUSES = ['pending', 'succeeded', 'failed'];
+
+function parseStatus(value: string): string {
+  if (!STATUSES.includes(value)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${value}'`);
+  return value;
+}
+
+interface ListOpts {
+  limit: number;
+  startingAfter?: string;
+  endpoint?: string;
+  session?: string;
+  status?: string;
+  event?: string;
+  json?: boolean;
+}
+
+export function registerDeliveries(program: Command): void {
+  const dl = group(program, 'deliveries', 'the event log: every delivery attempt, its response, and retry');
+  listOptions(
+    dl
+      .command('list')
+      .alias('ls')
+      .description('list recent deliveries, newest first')
+      .option('--endpoint <id>', 'only to this endpoint (we_…)')
+      .option('--session <id>', 'only to this listen session (ls_…)')
+      .option('--status <status>', `only ${STATUSES.join(' | ')}`, parseStatus)
+      .option('--event <id|type>', 'only for this event id (evt_…), or this event type'),
+  )
+    .addHelpText(
+      'after',
+      examples('propitbox deliveries list --status failed', 'propitbox deliveries list --event evt_1a2b3c4d5e --json', 'propitbox deliveries list --endpoint we_123 --event parts.inventory.low'),
+    )
+    .action(async (opts: ListOpts, cmd: Command) => {
+      // The API filters by event id; an event *type* is filtered here, on the page we got.
+      const byType = opts.event && isEventType(opts.event) ? opts.event : undefined;
+      if (opts.event && !byType && !opts.event.startsWith('evt_')) throw new UsageError(`--event expects an event id (evt_…) or an event type, got '${opts.event}'`);
+      const filter: DeliveryFilter = { limit: opts.limit, starting_after: opts.startingAfter, endpoint_id: opts.endpoint, session_id: opts.session, status: opts.status };
+      if (!byType) filter.event_id = opts.event;
+      const page = await withApi(cmd, (a) => a.deliveries.list(filter));
+      if (byType) page.data = page.data.filter((d) => d.event_type === byType);
+      const { printJson, printText, note } = await import('../../../output/print.js');
+      if (opts.json) return printJson(page);
+      const { deliveriesTable } = await import('../../../output/format-deliveries.js');
+      printText(deliveriesTable(page.data));
+      const more = moreHint(page.has_more, page.data.at(-1)?.id);
+      if (more) note(more);
+    });
+
+  dl.command('get')
+    .argument('<id>', 'delivery id (dlv_…)')
+    .description('show one delivery with every attempt: request headers, response code, headers and body')
+    .option('--json', 'print the delivery (with attempts) as JSON')
+    .addHelpText('after', examples('propitbox deliveries get dlv_123', 'propitbox deliveries get dlv_123 --json | jq ".attempts[-1].response_body"'))
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const d = await withApi(cmd, (a) => a.deliveries.get(id));
+      const { printJson, printText } = await import('../../../output/print.js');
+      if (opts.json) return printJson(d);
+      const { deliveryDetail } = await import('../../../output/format-deliveries.js');
+      printText(deliveryDetail(d));
+    });
+
+  dl.command('retry')
+    .argument('<id>', 'delivery id (dlv_…)')
+    .description('retry a delivery by hand (one more attempt; refused while it is still pending)')
+    .option('--json', 'print the delivery as JSON')
+    .addHelpText('after', examples('propitbox deliveries retry dlv_123', 'propitbox deliveries list --status failed --json | jq -r ".data[].id" | xargs -n1 propitbox deliveries retry'))
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const d = await withApi(cmd, (a) => a.deliveries.retry(id));
+      const { printJson, printText } = await import('../../../output/print.js');
+      if (opts.json) return printJson(d);
+      printText(`Retrying ${d.id} (${d.event_type} ${d.event_id} -> ${d.url}): now ${d.status}; check with \`propitbox deliveries get ${d.id}\``);
+    });
+}

@@ -1,0 +1,57 @@
+// `propitbox events …`: the event log (list, get, resend). `events replay` is registered by its own module.
+import type { Command } from 'commander';
+import { examples, group, listOptions, moreHint, withApi } from '../shared.js';
+import { isEventType, unknownTypeMessage } from '../../../domain/event-types.js';
+import { UsageError } from '../../errors.js';
+
+export function eventsGroup(program: Command): Command {
+  return group(program, 'events', 'inspect sent events and resend them');
+}
+
+function parseType(value: string): string {
+  if (!isEventType(value)) throw new UsageError(unknownTypeMessage(value, false));
+  return value;
+}
+
+export function registerEvents(program: Command): void {
+  const ev = eventsGroup(program);
+  listOptions(ev.command('list').alias('ls').description('list recent events, newest first').option('--type <type>', 'only this event type', parseType))
+    .addHelpText('after', examples('propitbox events list', 'propitbox events list --type maintenance.task.created --json'))
+    .action(async (opts: { limit: number; startingAfter?: string; type?: string; json?: boolean }, cmd: Command) => {
+      const page = await withApi(cmd, (a) => a.events.list({ limit: opts.limit, starting_after: opts.startingAfter, type: opts.type }));
+      const { printJson, printText, note } = await import('../../../output/print.js');
+      if (opts.json) return printJson(page);
+      const { eventsTable } = await import('../../../output/format-events.js');
+      printText(eventsTable(page.data));
+      const more = moreHint(page.has_more, page.data.at(-1)?.id);
+      if (more) note(more);
+    });
+
+  ev.command('get')
+    .argument('<id>', 'event id (evt_…)')
+    .description('show one event and its payload')
+    .option('--json', 'print the event exactly as receivers get it')
+    .addHelpText('after', examples('propitbox events get evt_1a2b3c4d5e', 'propitbox events get evt_1a2b3c4d5e --json | jq .data'))
+    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+      const e = await withApi(cmd, (a) => a.events.get(id));
+      const { printJson, printText } = await import('../../../output/print.js');
+      if (opts.json) return printJson(e);
+      const { eventDetail } = await import('../../../output/format-events.js');
+      printText(eventDetail(e));
+    });
+
+  ev.command('resend')
+    .argument('<id>', 'event id (evt_…)')
+    .description('send an event again (same id and bytes) to its matching endpoints, or to one')
+    .option('--endpoint <id>', 'only to this endpoint (we_…)')
+    .option('--json', 'print the new deliveries as JSON')
+    .addHelpText('after', examples('propitbox events resend evt_1a2b3c4d5e', 'propitbox events resend evt_1a2b3c4d5e --endpoint we_123'))
+    .action(async (id: string, opts: { endpoint?: string; json?: boolean }, cmd: Command) => {
+      const res = await withApi(cmd, (a) => a.events.resend(id, opts.endpoint));
+      const { printJson, printText, note } = await import('../../../output/print.js');
+      if (opts.json) return printJson(res);
+      const n = res.deliveries.length;
+      printText(`Resent ${id}: ${n} ${n === 1 ? 'delivery' : 'deliveries'}${n ? ` (${res.deliveries.map((d) => d.id).join(', ')})` : ''}`);
+      if (!n) note('No enabled endpoint subscribes to this event\'s type.');
+    });
+}

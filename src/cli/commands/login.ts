@@ -1,0 +1,65 @@
+// `propitbox login` / `logout`: store an API key (and URL) in a profile, verifying it when the API answers.
+import type { Command } from 'commander';
+import { examples, globals } from './shared.js';
+import { UsageError } from '../errors.js';
+import { checkProfileName } from './config/index.js';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) throw new UsageError('--with-key reads the key from stdin: pipe it, e.g. `echo "$KEY" | propitbox login --with-key`');
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text.trim();
+}
+
+export function registerLogin(program: Command): void {
+  program
+    .command('login')
+    .description('save an API key (and API URL) in a profile; verifies it against the API when reachable')
+    .option('--with-key', 'read the API key from stdin (keeps it out of shell history)')
+    .addHelpText(
+      'after',
+      `
+Global options used here: --api-key KEY, --api-url URL, --profile NAME (default: "default", or env PROPITBOX_PROFILE).
+The config file is written with mode 0600; keys are shown masked everywhere unless --show-secret.` +
+        examples(
+          'propitbox login --api-key ppk_live_…',
+          'echo "$PROPITBOX_KEY" | propitbox login --with-key --profile ci',
+          'propitbox login --api-key ppk_test_… --api-url http://127.0.0.1:4480 --profile local',
+        ),
+    )
+    .action(async (opts: { withKey?: boolean }, cmd: Command) => {
+      const g = globals(cmd);
+      if (opts.withKey && g.apiKey) throw new UsageError('Pass the key either with --api-key or on stdin with --with-key, not both');
+      const key = opts.withKey ? await readStdin() : g.apiKey;
+      if (!key) throw new UsageError('No API key given: run `propitbox login --api-key KEY` or pipe it with `--with-key`');
+      if (/\s/.test(key)) throw new UsageError('The API key contains whitespace: check what you pasted');
+      const { env } = await import('../../util/env.js');
+      const { readConfig, updateProfile } = await import('../../config/store.js');
+      const { DEFAULT_API_URL } = await import('../../config/resolve.js');
+      const name = checkProfileName(g.profile ?? env('PROPITBOX_PROFILE') ?? 'default');
+      const apiUrl = (g.apiUrl ?? env('PROPITBOX_API_URL') ?? readConfig().profiles[name]?.api_url ?? DEFAULT_API_URL).replace(/\/+$/, '');
+      const { assertHttpUrl } = await import('../../api/connect.js');
+      assertHttpUrl(apiUrl, 'API URL');
+      const { verifyKey } = await import('./login-verify.js');
+      const verdict = await verifyKey(apiUrl, key); // throws on a rejected key: nothing is saved
+      updateProfile(name, { api_key: key, api_url: apiUrl }, { makeCurrent: true });
+      const { mask } = await import('../../util/mask.js');
+      process.stderr.write(`${verdict}\nSaved API key ${mask(key)} for ${apiUrl} in profile '${name}' (now the current profile).\n`);
+    });
+
+  program
+    .command('logout')
+    .description('remove the API key from a profile (the selected one, or --all)')
+    .option('--all', 'remove the API keys of every profile')
+    .addHelpText('after', examples('propitbox logout', 'propitbox --profile staging logout', 'propitbox logout --all'))
+    .action(async (opts: { all?: boolean }, cmd: Command) => {
+      const { readConfig, writeConfig } = await import('../../config/store.js');
+      const { resolveConfig } = await import('../../config/resolve.js');
+      const cfg = readConfig();
+      const names = opts.all ? Object.keys(cfg.profiles) : [resolveConfig({ profile: globals(cmd).profile }).profileName];
+      const removed = names.filter((n) => cfg.profiles[n]?.api_key);
+      for (const n of removed) delete cfg.profiles[n].api_key;
+      if (removed.length) writeConfig(cfg);
+      process.stderr.write(removed.length ? `Removed the API key from profile${removed.length > 1 ? 's' : ''} ${removed.map((n) => `'${n}'`).join(', ')}\n` : `No API key stored in ${names.map((n) => `'${n}'`).join(', ') || 'any profile'}: nothing to do\n`);
+    });
+}

@@ -1,0 +1,70 @@
+// Small helpers every command file uses: help examples, global options, the lazily-loaded API,
+// repeatable flags, shared validation. Nothing heavy is imported at module load.
+import type { Command } from 'commander';
+import type { GlobalOptions } from '../program.js';
+import type { Api } from '../../api/connect.js';
+import { UsageError } from '../errors.js';
+import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
+
+/** "Examples:" block for addHelpText('after', …). */
+export function examples(...lines: string[]): string {
+  return '\nExamples:\n' + lines.map((l) => (l.startsWith('#') ? `  ${l}` : `  $ ${l}`)).join('\n');
+}
+
+export function globals(cmd: Command): GlobalOptions {
+  return cmd.optsWithGlobals<GlobalOptions>();
+}
+
+/** The API client for this invocation (flag > env > profile). undici loads here, not at start-up. */
+export async function api(cmd: Command): Promise<Api> {
+  const { connect } = await import('../../api/connect.js');
+  const g = globals(cmd);
+  return connect({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
+}
+
+/** Run `fn` with an API client and always close its sockets (so the process can exit promptly). */
+export async function withApi<T>(cmd: Command, fn: (a: Api) => Promise<T>): Promise<T> {
+  const a = await api(cmd);
+  try {
+    return await fn(a);
+  } finally {
+    await a.close();
+  }
+}
+
+/** Find or create a command group (`webhooks`, `events`): other files add their verbs to the same one. */
+export function group(program: Command, name: string, description: string): Command {
+  return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
+}
+
+/** For repeatable flags: `.option('--override <p=v>', '…', collect, [])`. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** "a,b, c" -> ['a','b','c'], each a valid type / wildcard / '*', else a usage error with "did you mean". */
+export function parseEventPatterns(value: string): string[] {
+  const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (!list.length) throw new UsageError('--events needs at least one event type, e.g. --events maintenance.task.created,vehicle.*');
+  for (const p of list) if (!isValidPattern(p)) throw new UsageError(unknownTypeMessage(p, true));
+  return list;
+}
+
+export function parseLimit(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 100) throw new UsageError(`--limit must be a whole number from 1 to 100, got '${value}'`);
+  return n;
+}
+
+/** Adds --limit / --starting-after / --json to a list command. */
+export function listOptions(cmd: Command): Command {
+  return cmd
+    .option('--limit <n>', 'how many to show (1-100)', parseLimit, 20)
+    .option('--starting-after <id>', 'page after this id (lists are newest first)')
+    .option('--json', 'print the API objects as JSON on stdout');
+}
+
+/** Notes after a list when there is more. */
+export function moreHint(hasMore: boolean, lastId: string | undefined): string | undefined {
+  return hasMore && lastId ? `More available: add --starting-after ${lastId}` : undefined;
+}

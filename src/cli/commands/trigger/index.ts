@@ -1,0 +1,72 @@
+// `propitbox trigger TYPE`: build an event from its fixture and send it through the API (to every
+// matching endpoint and listen session) or, with --forward-to, straight to a local app.
+import type { Command } from 'commander';
+import { collect, examples, globals, withApi } from '../shared.js';
+import { intOption } from '../../program.js';
+import { parseTimeout } from './report.js';
+import { UsageError } from '../../errors.js';
+
+interface TriggerOptions {
+  override: string[];
+  add: string[];
+  remove: string[];
+  fixture?: string;
+  count: number;
+  wait?: boolean;
+  timeout?: number;
+  forwardTo?: string;
+  secret?: string;
+  json?: boolean;
+}
+
+export function registerTrigger(program: Command): void {
+  program
+    .command('trigger')
+    .argument('[type]', 'event type (see `propitbox fixtures list`); optional with a --fixture that names its type')
+    .description('send a test event built from a fixture, through the API or straight to your app')
+    .option('--override <path=value>', 'change a field that exists in the fixture (repeatable); value is JSON if it parses, else a string', collect, [])
+    .option('--add <path=value>', 'add a field that is not in the fixture (repeatable)', collect, [])
+    .option('--remove <path>', 'remove a field (repeatable)', collect, [])
+    .option('--fixture <file>', 'use your own fixture file ({"type","data"} or just the data object)')
+    .option('--count <n>', 'send N events, each with fresh ids', intOption('--count', 1, 1000), 1)
+    .option('--wait', 'wait until every delivery is final and print the outcomes (exit 1 if any failed)')
+    .option('--timeout <duration>', 'with --wait: give up after this long (default 30s); with --forward-to: per request', parseTimeout)
+    .option('--forward-to <url>', 'skip the API: sign the event and POST it to this URL (CI without a server)')
+    .option('--secret <secret>', 'signing secret for --forward-to (default: env PROPITBOX_WEBHOOK_SECRET, then the profile\'s listen secret)')
+    .option('--json', 'print the result as JSON on stdout')
+    .addHelpText(
+      'after',
+      examples(
+        'propitbox trigger maintenance.task.created',
+        'propitbox trigger maintenance.task.created --override data.task.type=tire_change --wait',
+        'propitbox trigger parts.inventory.low --override data.quantity=0 --add data.part.supplier=AMain',
+        'propitbox trigger vehicle.created --fixture ./my-vehicle.json --count 5',
+        'propitbox trigger maintenance.task.created --forward-to http://localhost:3000/webhooks/pro-pitbox --secret "$WEBHOOK_SECRET"',
+        '# --forward-to exits 0 only when your app answers 2xx; a receiver that is down is exit 1',
+      ),
+    )
+    .action(async (type: string | undefined, opts: TriggerOptions, cmd: Command) => {
+      if (opts.secret && !opts.forwardTo) throw new UsageError('--secret only applies with --forward-to (deliveries through the API are signed by the API)');
+      const { eventBuilder } = await import('../../../fixtures/build.js');
+      const builder = eventBuilder({ type, fixtureFile: opts.fixture, overrides: opts.override, adds: opts.add, removes: opts.remove });
+      if (opts.forwardTo) {
+        if (opts.wait) throw new UsageError('--wait applies to deliveries through the API; --forward-to already waits for your app\'s answer');
+        const { assertHttpUrl } = await import('../../../api/connect.js');
+        assertHttpUrl(opts.forwardTo, '--forward-to');
+        const { resolveConfig } = await import('../../../config/resolve.js');
+        const g = globals(cmd);
+        const { forwardEvents } = await import('./forward.js');
+        const profileSecret = opts.secret ? undefined : resolveConfig({ profile: g.profile }).profile.listen_secret;
+        return forwardEvents(builder.build, { url: opts.forwardTo, secret: opts.secret, profileSecret, count: opts.count, json: opts.json, timeoutMs: opts.timeout ?? 30_000 });
+      }
+      await withApi(cmd, async (a) => {
+        const sent = [];
+        for (let i = 0; i < opts.count; i++) {
+          const e = builder.build();
+          sent.push(await a.events.create({ type: e.type, data: e.data, id: e.id, created: e.created }));
+        }
+        const { reportSent } = await import('./report.js');
+        await reportSent(a, sent, { wait: opts.wait, timeoutMs: opts.timeout ?? 30_000, json: opts.json });
+      });
+    });
+}

@@ -1,0 +1,23 @@
+import type { Command } from 'commander';
+import { examples, withApi } from '../shared.js';
+
+export function registerWebhooksGet(parent: Command): void {
+  parent
+    .command('get')
+    .argument('<id>', 'endpoint id (we_…)')
+    .description('show one webhook endpoint')
+    .option('--show-secret', 'also fetch and print its signing secret')
+    .option('--json', 'print the endpoint as JSON')
+    .addHelpText('after', examples('propitbox webhooks get we_123', 'propitbox webhooks get we_123 --show-secret --json | jq -r .secret'))
+    .action(async (id: string, opts: { showSecret?: boolean; json?: boolean }, cmd: Command) => {
+      const endpoint = await withApi(cmd, async (a) => {
+        const e = await a.webhooks.get(id);
+        return opts.showSecret ? { ...e, secret: (await a.webhooks.secret(id)).secret } : e;
+      });
+      const { printJson, printText } = await import('../../../output/print.js');
+      if (opts.json) return printJson(endpoint);
+      const { endpointDetail } = await import('../../../output/format-endpoints.js');
+      const { mask } = await import('../../../util/mask.js');
+      printText(endpointDetail(endpoint, { secret: opts.showSecret ? endpoint.secret : endpoint.secret && mask(endpoint.secret) }));
+    });
+}

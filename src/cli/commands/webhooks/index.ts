@@ -1,0 +1,27 @@
+// `propitbox webhooks …`: endpoint management. `webhooks listen` is registered by its own module.
+import type { Command } from 'commander';
+import { group } from '../shared.js';
+import { registerWebhooksList } from './list.js';
+import { registerWebhooksCreate } from './create.js';
+import { registerWebhooksGet } from './get.js';
+import { registerWebhooksUpdate } from './update.js';
+import { registerWebhooksDelete } from './delete.js';
+import { registerWebhooksToggle } from './toggle.js';
+import { registerWebhooksRotate } from './rotate-secret.js';
+import { registerWebhooksTest } from './test.js';
+
+export function webhooksGroup(program: Command): Command {
+  return group(program, 'webhooks', 'manage webhook endpoints (Settings -> Webhooks) and forward live events');
+}
+
+export function registerWebhooks(program: Command): void {
+  const w = webhooksGroup(program);
+  registerWebhooksList(w);
+  registerWebhooksCreate(w);
+  registerWebhooksGet(w);
+  registerWebhooksUpdate(w);
+  registerWebhooksDelete(w);
+  registerWebhooksToggle(w);
+  registerWebhooksRotate(w);
+  registerWebhooksTest(w);
+}

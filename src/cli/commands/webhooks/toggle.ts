@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { examples, withApi } from '../shared.js';
+
+/** `enable` and `disable`: same shape, opposite verb. */
+export function registerWebhooksToggle(parent: Command): void {
+  for (const verb of ['enable', 'disable'] as const) {
+    parent
+      .command(verb)
+      .argument('<id>', 'endpoint id (we_…)')
+      .description(verb === 'enable' ? 'resume deliveries to an endpoint' : 'pause deliveries to an endpoint (events are not queued for it)')
+      .option('--json', 'print the endpoint as JSON')
+      .addHelpText('after', examples(`propitbox webhooks ${verb} we_123`))
+      .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+        const e = await withApi(cmd, (a) => a.webhooks[verb](id));
+        const { printJson, printText } = await import('../../../output/print.js');
+        if (opts.json) return printJson(e);
+        printText(`${e.id} is now ${e.status}`);
+      });
+  }
+}

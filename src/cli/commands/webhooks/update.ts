@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { examples, parseEventPatterns, withApi } from '../shared.js';
+import { UsageError } from '../../errors.js';
+import type { EndpointInput } from '../../../api/resources.js';
+
+export function registerWebhooksUpdate(parent: Command): void {
+  parent
+    .command('update')
+    .argument('<id>', 'endpoint id (we_…)')
+    .description('change an endpoint\'s URL, event types or description')
+    .option('--url <url>', 'new URL (http:// or https://)')
+    .option('--events <types>', 'new comma list of event types / wildcards (replaces the old list)', parseEventPatterns)
+    .option('--description <text>', 'new description ("" clears it)')
+    .option('--json', 'print the updated endpoint as JSON')
+    .addHelpText('after', examples("propitbox webhooks update we_123 --events 'maintenance.task.*'", 'propitbox webhooks update we_123 --url https://staging.yourapp.com/webhooks/pro-pitbox'))
+    .action(async (id: string, opts: { url?: string; events?: string[]; description?: string; json?: boolean }, cmd: Command) => {
+      const patch: EndpointInput = {};
+      if (opts.url !== undefined) {
+        const { assertHttpUrl } = await import('../../../api/connect.js');
+        assertHttpUrl(opts.url, '--url');
+        patch.url = opts.url;
+      }
+      if (opts.events) patch.events = opts.events;
+      if (opts.description !== undefined) patch.description = opts.description === '' ? null : opts.description;
+      if (!Object.keys(patch).length) throw new UsageError('Nothing to update: pass --url, --events or --description');
+      const updated = await withApi(cmd, (a) => a.webhooks.update(id, patch));
+      const { printJson, printText } = await import('../../../output/print.js');
+      if (opts.json) return printJson(updated);
+      const { endpointDetail } = await import('../../../output/format-endpoints.js');
+      printText(`Updated ${updated.id}\n` + endpointDetail(updated));
+    });
+}
