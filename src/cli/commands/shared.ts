@@ -68,3 +68,17 @@ export function listOptions(cmd: Command): Command {
 export function moreHint(hasMore: boolean, lastId: string | undefined): string | undefined {
   return hasMore && lastId ? `More available: add --starting-after ${lastId}` : undefined;
 }
+
+/** `--json` prints the API object as is (stdout, nothing else); otherwise the human view. */
+export async function show<T>(json: boolean | undefined, value: T, human: (v: T) => string | Promise<string>): Promise<void> {
+  const { printJson, printText } = await import('../../output/print.js');
+  if (json) printJson(value);
+  else printText(await human(value));
+}
+
+/** A list page: JSON as is, or a table plus a "more available" note on stderr. */
+export async function showPage<T extends { id: string }>(json: boolean | undefined, page: { data: T[]; has_more: boolean }, table: (rows: T[]) => string | Promise<string>): Promise<void> {
+  await show(json, page, (p) => table(p.data));
+  const more = json ? undefined : moreHint(page.has_more, page.data.at(-1)?.id);
+  if (more) (await import('../../output/print.js')).note(more);
+}

@@ -1,7 +1,7 @@
 // `propitbox deliveries …`: the docs' "Event Logs": recent deliveries, response codes, payloads,
 // failures, and manual retry.
 import type { Command } from 'commander';
-import { examples, group, listOptions, moreHint, withApi } from '../shared.js';
+import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
 import { isEventType } from '../../../domain/event-types.js';
 import { UsageError } from '../../errors.js';
 import type { DeliveryFilter } from '../../../api/resources.js';
@@ -47,12 +47,7 @@ export function registerDeliveries(program: Command): void {
       if (!byType) filter.event_id = opts.event;
       const page = await withApi(cmd, (a) => a.deliveries.list(filter));
       if (byType) page.data = page.data.filter((d) => d.event_type === byType);
-      const { printJson, printText, note } = await import('../../../output/print.js');
-      if (opts.json) return printJson(page);
-      const { deliveriesTable } = await import('../../../output/format-deliveries.js');
-      printText(deliveriesTable(page.data));
-      const more = moreHint(page.has_more, page.data.at(-1)?.id);
-      if (more) note(more);
+      await showPage(opts.json, page, async (rows) => (await import('../../../output/format-deliveries.js')).deliveriesTable(rows));
     });
 
   dl.command('get')
@@ -62,10 +57,7 @@ export function registerDeliveries(program: Command): void {
     .addHelpText('after', examples('propitbox deliveries get dlv_123', 'propitbox deliveries get dlv_123 --json | jq ".attempts[-1].response_body"'))
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const d = await withApi(cmd, (a) => a.deliveries.get(id));
-      const { printJson, printText } = await import('../../../output/print.js');
-      if (opts.json) return printJson(d);
-      const { deliveryDetail } = await import('../../../output/format-deliveries.js');
-      printText(deliveryDetail(d));
+      await show(opts.json, d, async (v) => (await import('../../../output/format-deliveries.js')).deliveryDetail(v));
     });
 
   dl.command('retry')
@@ -75,8 +67,6 @@ export function registerDeliveries(program: Command): void {
     .addHelpText('after', examples('propitbox deliveries retry dlv_123', 'propitbox deliveries list --status failed --json | jq -r ".data[].id" | xargs -n1 propitbox deliveries retry'))
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const d = await withApi(cmd, (a) => a.deliveries.retry(id));
-      const { printJson, printText } = await import('../../../output/print.js');
-      if (opts.json) return printJson(d);
-      printText(`Retrying ${d.id} (${d.event_type} ${d.event_id} -> ${d.url}): now ${d.status}; check with \`propitbox deliveries get ${d.id}\``);
+      await show(opts.json, d, () => `Retrying ${d.id} (${d.event_type} ${d.event_id} -> ${d.url}): now ${d.status}; check with \`propitbox deliveries get ${d.id}\``);
     });
 }

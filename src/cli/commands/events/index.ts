@@ -1,6 +1,6 @@
 // `propitbox events …`: the event log (list, get, resend). `events replay` is registered by its own module.
 import type { Command } from 'commander';
-import { examples, group, listOptions, moreHint, withApi } from '../shared.js';
+import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
 import { isEventType, unknownTypeMessage } from '../../../domain/event-types.js';
 import { UsageError } from '../../errors.js';
 
@@ -19,12 +19,7 @@ export function registerEvents(program: Command): void {
     .addHelpText('after', examples('propitbox events list', 'propitbox events list --type maintenance.task.created --json'))
     .action(async (opts: { limit: number; startingAfter?: string; type?: string; json?: boolean }, cmd: Command) => {
       const page = await withApi(cmd, (a) => a.events.list({ limit: opts.limit, starting_after: opts.startingAfter, type: opts.type }));
-      const { printJson, printText, note } = await import('../../../output/print.js');
-      if (opts.json) return printJson(page);
-      const { eventsTable } = await import('../../../output/format-events.js');
-      printText(eventsTable(page.data));
-      const more = moreHint(page.has_more, page.data.at(-1)?.id);
-      if (more) note(more);
+      await showPage(opts.json, page, async (rows) => (await import('../../../output/format-events.js')).eventsTable(rows));
     });
 
   ev.command('get')
@@ -34,10 +29,7 @@ export function registerEvents(program: Command): void {
     .addHelpText('after', examples('propitbox events get evt_1a2b3c4d5e', 'propitbox events get evt_1a2b3c4d5e --json | jq .data'))
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const e = await withApi(cmd, (a) => a.events.get(id));
-      const { printJson, printText } = await import('../../../output/print.js');
-      if (opts.json) return printJson(e);
-      const { eventDetail } = await import('../../../output/format-events.js');
-      printText(eventDetail(e));
+      await show(opts.json, e, async (v) => (await import('../../../output/format-events.js')).eventDetail(v));
     });
 
   ev.command('resend')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { examples, withApi } from '../shared.js';
+import { examples, show, withApi } from '../shared.js';
 
 export function registerWebhooksDelete(parent: Command): void {
   parent
@@ -11,8 +11,6 @@ export function registerWebhooksDelete(parent: Command): void {
     .addHelpText('after', examples('propitbox webhooks delete we_123'))
     .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
       const res = await withApi(cmd, (a) => a.webhooks.delete(id));
-      const { printJson, printText } = await import('../../../output/print.js');
-      if (opts.json) return printJson(res);
-      printText(`Deleted ${res?.id ?? id}`);
+      await show(opts.json, res, (r) => `Deleted ${r?.id ?? id}`);
     });
 }

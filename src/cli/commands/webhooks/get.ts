@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { examples, withApi } from '../shared.js';
+import { examples, show, withApi } from '../shared.js';
 
 export function registerWebhooksGet(parent: Command): void {
   parent
@@ -14,10 +14,6 @@ export function registerWebhooksGet(parent: Command): void {
         const e = await a.webhooks.get(id);
         return opts.showSecret ? { ...e, secret: (await a.webhooks.secret(id)).secret } : e;
       });
-      const { printJson, printText } = await import('../../../output/print.js');
-      if (opts.json) return printJson(endpoint);
-      const { endpointDetail } = await import('../../../output/format-endpoints.js');
-      const { mask } = await import('../../../util/mask.js');
-      printText(endpointDetail(endpoint, { secret: opts.showSecret ? endpoint.secret : endpoint.secret && mask(endpoint.secret) }));
+      await show(opts.json, endpoint, async (e) => (await import('../../../output/format-endpoints.js')).endpointDetail(e, { secret: e.secret }));
     });
 }

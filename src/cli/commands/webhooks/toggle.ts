@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { examples, withApi } from '../shared.js';
+import { examples, show, withApi } from '../shared.js';
 
 /** `enable` and `disable`: same shape, opposite verb. */
 export function registerWebhooksToggle(parent: Command): void {
@@ -12,9 +12,7 @@ export function registerWebhooksToggle(parent: Command): void {
       .addHelpText('after', examples(`propitbox webhooks ${verb} we_123`))
       .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
         const e = await withApi(cmd, (a) => a.webhooks[verb](id));
-        const { printJson, printText } = await import('../../../output/print.js');
-        if (opts.json) return printJson(e);
-        printText(`${e.id} is now ${e.status}`);
+        await show(opts.json, e, (v) => `${v.id} is now ${v.status}`);
       });
   }
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { examples, parseEventPatterns, withApi } from '../shared.js';
+import { examples, parseEventPatterns, show, withApi } from '../shared.js';
 import { UsageError } from '../../errors.js';
 import type { EndpointInput } from '../../../api/resources.js';
 
@@ -24,9 +24,6 @@ export function registerWebhooksUpdate(parent: Command): void {
       if (opts.description !== undefined) patch.description = opts.description === '' ? null : opts.description;
       if (!Object.keys(patch).length) throw new UsageError('Nothing to update: pass --url, --events or --description');
       const updated = await withApi(cmd, (a) => a.webhooks.update(id, patch));
-      const { printJson, printText } = await import('../../../output/print.js');
-      if (opts.json) return printJson(updated);
-      const { endpointDetail } = await import('../../../output/format-endpoints.js');
-      printText(`Updated ${updated.id}\n` + endpointDetail(updated));
+      await show(opts.json, updated, async (e) => `Updated ${e.id}\n` + (await import('../../../output/format-endpoints.js')).endpointDetail(e));
     });
 }
