@@ -1,0 +1,47 @@
+// The listen TUI's root: reads the store, maps keys to intents, renders header / body / footer.
+// No I/O here: effects go to onEffect (the facade wires them to the controller and the terminal).
+import { useEffect, useSyncExternalStore } from 'react';
+import { Box, useInput } from 'ink';
+import { keyToIntent, type Effect } from '../state/keymap.js';
+import type { Store } from '../store.js';
+import { Header } from './header.js';
+import { EventList } from './event-list.js';
+import { DetailsPane } from './details-pane.js';
+import { Footer } from './footer.js';
+import { HelpOverlay } from './help-overlay.js';
+
+export interface AppProps {
+  store: Store;
+  onEffect(effect: Effect): void;
+  /** Clock for the reconnect countdown; injected so tests control it. */
+  now?: () => number;
+}
+
+export function App({ store, onEffect, now = Date.now }: AppProps) {
+  const view = useSyncExternalStore(store.subscribe, store.getState);
+  useInput((input, key) => {
+    // Keys typed faster than we read (a busy loop under a flood, tmux send-keys) arrive as one chunk:
+    // take them one by one, so "/status:5xx" opens the filter and types into it.
+    const chars = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
+    for (const ch of chars) {
+      const intent = keyToIntent(store.getState().mode, ch, chars.length > 1 ? {} : key);
+      if (!intent) continue;
+      if (intent.action) store.dispatch(intent.action);
+      if (intent.effect) onEffect(intent.effect);
+    }
+  });
+  // Tick only while a countdown is on screen.
+  const counting = view.connection?.state === 'reconnecting';
+  useEffect(() => {
+    if (!counting) return;
+    const t = setInterval(() => store.dispatch({ type: 'tick', now: now() }), 250);
+    return () => clearInterval(t);
+  }, [counting, store, now]);
+  return (
+    <Box flexDirection="column" width={view.size.cols} height={Math.max(1, view.size.rows - 1)} overflow="hidden">
+      <Header view={view} />
+      {view.mode === 'help' ? <HelpOverlay view={view} /> : view.mode === 'details' ? <DetailsPane view={view} /> : <EventList view={view} />}
+      <Footer view={view} />
+    </Box>
+  );
+}

@@ -1,0 +1,57 @@
+// The details pane as lines of text (pure): request headers and pretty body, then every attempt with
+// the local response's status, headers and body. The pane renders a window of these lines.
+import type { EventRow, AttemptView } from './state/types.js';
+import { clock, latency, prettyBody, shortUrl, toneForStatus, wrap, type Tone } from './format.js';
+
+export interface Line {
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+}
+
+function section(title: string): Line {
+  return { text: title, bold: true };
+}
+
+function headerLines(headers: Record<string, string>, width: number): Line[] {
+  const keys = Object.keys(headers);
+  if (!keys.length) return [{ text: '  (none recorded)', tone: 'gray' }];
+  return keys.flatMap((k) => wrap(`  ${k}: ${headers[k]}`, width).map((text) => ({ text })));
+}
+
+function bodyLines(body: string, width: number): Line[] {
+  if (!body) return [{ text: '  (empty)', tone: 'gray' }];
+  return prettyBody(body)
+    .split('\n')
+    .flatMap((l) => wrap('  ' + l, width))
+    .map((text) => ({ text }));
+}
+
+function attemptLines(a: AttemptView, n: number, total: number, width: number): Line[] {
+  const r = a.response;
+  const outcome = !r ? 'waiting for the receiver…' : r.error ? `${r.error}${r.willRetry ? ' (held, will retry)' : ''}` : `${r.status}`;
+  const lines: Line[] = [
+    { text: `Attempt ${n}/${total}${a.replay ? ' (replay)' : ''}  ${clock(a.at)}  POST ${shortUrl(a.url)}`, bold: true },
+    { text: `  → ${outcome}${r ? `  in ${latency(r.durationMs)}` : ''}`, tone: r ? (r.error ? 'red' : toneForStatus(r.status)) : 'cyan' },
+  ];
+  lines.push(section(' Request headers'), ...headerLines(a.requestHeaders, width));
+  if (a.body !== null) lines.push(section(' Request body (modified)'), ...bodyLines(a.body, width));
+  if (r) {
+    lines.push(section(' Response headers'), ...headerLines(r.headers, width));
+    lines.push(section(' Response body'), ...bodyLines(r.body, width));
+  }
+  return lines;
+}
+
+export function detailLines(row: EventRow, width: number): Line[] {
+  const lines: Line[] = [];
+  const meta = [row.created && `created ${row.created}`, row.seq !== null && `seq ${row.seq}`, !row.fromHistory && `received ${clock(row.receivedAt)}`].filter(Boolean).join('  ');
+  if (meta) lines.push({ text: meta, tone: 'gray' });
+  lines.push(section(row.bodyTruncated ? 'Body (truncated in memory; C copies the full one)' : 'Body'));
+  lines.push(...(row.body || !row.fromHistory ? bodyLines(row.body, width) : [{ text: '  loading from history…', tone: 'gray' as Tone }]));
+  if (!row.attempts.length) lines.push({ text: row.fromHistory ? 'No attempts in this session (r replays it).' : 'Not forwarded yet.', tone: 'gray' });
+  // Newest attempt first: it is the one the user just replayed or is debugging.
+  const total = row.attempts.length;
+  for (let i = total - 1; i >= 0; i--) lines.push({ text: '' }, ...attemptLines(row.attempts[i], i + 1, total, width));
+  return lines;
+}

@@ -1,0 +1,98 @@
+// The listen TUI facade: `webhooks listen` and `dev --forward-to` call runListenTui when stdout is a
+// TTY (lazily, so Ink and React load only then). It owns the terminal for the session's lifetime:
+// alternate screen, raw keys, OSC 52 copies, and handing the terminal to $EDITOR for modify-and-replay.
+// Everything else goes through the ListenController. It does not stop the session: the caller does,
+// after the returned promise resolves.
+import { createElement } from 'react';
+import { render, type Instance } from 'ink';
+import type { ListenController, ListenListener } from '../relay/listen-events.js';
+import { App } from './components/app.js';
+import { copyToClipboard } from './clipboard.js';
+import { editText } from './editor.js';
+import { runEffect } from './effects.js';
+import { attachFeed, FEED_INTERVAL_MS } from './feed.js';
+import { initialState } from './state/listen-reducer.js';
+import { createStore } from './store.js';
+import { createTerminalGuard } from './terminal.js';
+
+export { MAX_EVENTS } from './state/types.js';
+
+export interface ListenTuiOptions {
+  subscribe(listener: ListenListener): () => void;
+  controller: ListenController;
+  header: { apiUrl: string; profile: string; mode: 'emulator' | 'api' };
+  /** Streams, for tests; default the process's. */
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+/** Frames per second at most; matches the feed's batching interval. */
+export const MAX_FPS = Math.round(1000 / FEED_INTERVAL_MS);
+
+export async function runListenTui(opts: ListenTuiOptions): Promise<void> {
+  const stdout = opts.stdout ?? process.stdout;
+  const stdin = opts.stdin ?? process.stdin;
+  const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
+  const store = createStore(initialState(opts.header, size(), Date.now()));
+  const guard = createTerminalGuard(stdout, stdin);
+  let instance: Instance | null = null;
+  let quit!: () => void;
+  const quitted = new Promise<void>((resolve) => (quit = resolve));
+
+  const onEffect = (effect: Parameters<typeof runEffect>[0]) => {
+    void runEffect(effect, {
+      controller: opts.controller,
+      getState: store.getState,
+      dispatch: store.dispatch,
+      copy: (text) => copyToClipboard(stdout, text),
+      edit: async (text, name) => {
+        // Ink lets go of the terminal while the editor has it; a fresh mount repaints everything after.
+        unmount();
+        guard.suspend();
+        try {
+          return editText(text, name);
+        } finally {
+          guard.resume();
+          mount();
+        }
+      },
+      quit,
+    });
+  };
+  const mount = () => {
+    const mine = render(createElement(App, { store, onEffect }), {
+      stdout,
+      stdin,
+      exitOnCtrlC: false,
+      patchConsole: true,
+      maxFps: MAX_FPS,
+      // Not incrementalRendering: in Ink 6.8 it lands one line low when the frame ends with a newline.
+      incrementalRendering: false,
+    });
+    instance = mine;
+    // An Ink-side exit (e.g. a render error) ends the TUI like q does; our own unmount for the editor does not.
+    const ended = () => {
+      if (instance === mine) quit();
+    };
+    mine.waitUntilExit().then(ended, ended);
+  };
+  const unmount = () => {
+    const i = instance;
+    instance = null;
+    i?.unmount();
+  };
+  const onResize = () => store.dispatch({ type: 'resize', ...size() });
+
+  guard.enter();
+  try {
+    stdout.on('resize', onResize);
+    const detach = attachFeed(opts.subscribe, store.dispatch);
+    mount();
+    await quitted;
+    detach();
+  } finally {
+    stdout.off('resize', onResize);
+    unmount();
+    guard.restore();
+  }
+}
