@@ -89,6 +89,7 @@ export class ForwardQueue {
     const url = pickTarget(this.o.targets, item.type);
     if (!url) {
       const none: ForwardOutcome = { status: null, durationMs: 0, headers: {}, body: '', error: 'no --route matches this event type and there is no --forward-to', retryable: false, requestHeaders: {} };
+      this.o.emit({ kind: 'response', eventId: item.id, attemptId: nextAttemptId(), url: '', status: null, durationMs: 0, headers: {}, body: '', error: none.error, willRetry: false, at: Date.now() });
       return this.o.onFinal(item, '', none);
     }
     for (let attempt = 1; ; attempt++) {

@@ -98,6 +98,17 @@ export class ListenSessionRunner implements ListenController {
     this.conn.start();
   }
 
+  /** --print-secret / --write-env without listening: the session (re-used or new) and its secret. */
+  async resolveSecret(): Promise<string> {
+    try {
+      const s = await this.openSession();
+      this.o.onSecret?.(s.secret);
+      return s.secret;
+    } finally {
+      await this.o.api.close();
+    }
+  }
+
   /** Resolves after stop(); rejects with a FailedError when the session cannot go on. */
   wait(): Promise<void> {
     return this.finished;

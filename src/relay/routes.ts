@@ -49,7 +49,7 @@ export function parseEventFilter(list: string | undefined): string[] {
 /** Without --forward-to only the routed types are worth receiving; with it, everything in the filter. */
 export function effectiveFilter(events: string[], targets: readonly ForwardTarget[]): string[] {
   if (events.length) return events;
-  if (targets.some((t) => t.pattern === '*')) return ['*'];
+  if (!targets.length || targets.some((t) => t.pattern === '*')) return ['*'];
   return [...new Set(targets.map((t) => t.pattern))];
 }
 

@@ -1,0 +1,127 @@
+// `propitbox webhooks listen`: forward live events from a relay session to local URLs. Flags and help
+// only; the session, renderers and TUI load inside the action.
+import type { Command } from 'commander';
+import { FailedError, UsageError } from '../../errors.js';
+import { intOption } from '../../program.js';
+import { parseDuration } from '../../../util/duration.js';
+import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
+import { collect, examples, globals } from '../shared.js';
+import { webhooksGroup } from './index.js';
+
+export interface ListenFlags {
+  forwardTo?: string;
+  route: string[];
+  events?: string;
+  headers: string[];
+  printSecret?: boolean;
+  writeEnv?: string;
+  since?: string;
+  format: string;
+  tui: boolean;
+  maxEvents?: number;
+  expect?: string;
+  timeout?: string;
+  concurrency: number;
+  label?: string;
+}
+
+export const LISTEN_HELP = `
+Each event is POSTed with the exact bytes the API sent and fresh signature headers
+(X-ProPitbox-Signature and Standard Webhooks webhook-*), signed with the session secret. The secret is
+stable per API key and saved in your profile: put it in your app's .env once (--write-env .env).
+Delivery is at-least-once: a reconnect resumes after the last acknowledged event. Events that arrive
+while no client is connected wait on the server for up to 24 h, at most 10,000 per session (oldest
+dropped first); a restarted listen with the same --events/--label picks them up.
+Receiver down: said once; events are held and retried (backoff up to 2 s) until it answers.
+A 4xx/5xx answer is final (shown and acknowledged, not retried).
+Output: a TUI on a terminal; otherwise plain lines, or --format json (NDJSON, {"v":1,"kind":...}).
+Exit: 0 on Ctrl-C (130) / SIGTERM (0) after in-flight forwards finish; --max-events / --expect exit 0
+when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
+History: every forward is logged to <state dir>/history/<profile>.ndjson (20 MB x 2) for
+\`propitbox events replay\`.`;
+
+export function registerListenOptions(cmd: Command, withForwardTo = true): Command {
+  if (withForwardTo) cmd.option('--forward-to <url>', 'local URL to POST every event to (the fallback after --route)');
+  return cmd
+    .option('--route <pattern=url>', "send matching types to URL, e.g. 'maintenance.task.*=http://localhost:3000/tasks' (repeatable, first match wins)", collect, [])
+    .option('--events <types>', 'only these event types (comma list; wildcards like vehicle.* allowed)')
+    .option('--headers <name:value>', 'extra header on every forwarded request (repeatable)', collect, [])
+    .option('--format <format>', 'plain or json (NDJSON) when not using the TUI', 'plain')
+    .option('--no-tui', 'plain/JSON lines even on a terminal')
+    .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1)
+    .option('--max-events <n>', 'exit after N events were forwarded (0 if all answered 2xx, else 1)', intOption('--max-events', 1))
+    .option('--expect <type>', 'exit 0 as soon as an event of this type was answered 2xx')
+    .option('--timeout <duration>', 'give up after this long, e.g. 30s (exit 1 if --expect/--max-events are not met)');
+}
+
+export function registerWebhooksListen(program: Command): void {
+  const cmd = webhooksGroup(program)
+    .command('listen')
+    .description('receive live events over a websocket and forward them, signed, to your local app');
+  registerListenOptions(cmd)
+    .option('--print-secret', 'print the session signing secret and exit')
+    .option('--write-env <file>', 'write PROPITBOX_WEBHOOK_SECRET=<secret> into this dotenv file (other lines kept)')
+    .option('--since <duration>', 'first replay events from this far back, e.g. 2h')
+    .option('--label <text>', 'a label for the session (also keeps separate sessions apart)')
+    .addHelpText(
+      'after',
+      LISTEN_HELP +
+        examples(
+          'propitbox webhooks listen --forward-to http://localhost:3000/webhooks/pro-pitbox',
+          "propitbox webhooks listen --forward-to http://localhost:3000/hooks --route 'maintenance.task.*=http://localhost:3000/tasks'",
+          'propitbox webhooks listen --print-secret',
+          'propitbox webhooks listen --forward-to http://localhost:3000/hooks --write-env .env --since 2h',
+          'propitbox webhooks listen --forward-to http://localhost:3000/hooks --format json --expect maintenance.task.created --timeout 30s',
+        ),
+    )
+    .action(async (flags: ListenFlags, c: Command) => {
+      const { resolveConfig } = await import('../../../config/resolve.js');
+      const g = globals(c);
+      const cfg = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
+      if (!cfg.apiKey) throw new FailedError('No API key', 'run `propitbox login` or start `propitbox dev`');
+      const opts = await listenOptionsFrom(flags, !flags.printSecret && !flags.writeEnv);
+      const { runListen, makeRunner } = await import('../../../output/listen/run.js');
+      const run = { ...opts, apiUrl: cfg.apiUrl, apiKey: cfg.apiKey, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv };
+      if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length)) {
+        const secret = await makeRunner(run).resolveSecret();
+        if (flags.printSecret) process.stdout.write(secret + '\n');
+        if (flags.writeEnv) process.stderr.write(`Wrote PROPITBOX_WEBHOOK_SECRET to ${flags.writeEnv}\n`);
+        return;
+      }
+      await runListen(run);
+    });
+}
+
+/** Validates the shared flags (usage errors, exit 2) into runListen options. */
+export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean) {
+  const { buildTargets, parseEventFilter, parseHeaders, effectiveFilter, RouteError } = await import('../../../relay/routes.js');
+  try {
+    const targets = buildTargets(flags.route ?? [], flags.forwardTo);
+    if (needTarget && !targets.length) throw new UsageError('--forward-to URL is required (or --route PATTERN=URL, or --print-secret)', 'e.g. --forward-to http://localhost:3000/webhooks/pro-pitbox');
+    if (flags.format !== 'plain' && flags.format !== 'json') throw new UsageError(`--format must be plain or json, got '${flags.format}'`);
+    if (flags.expect && !isValidPattern(flags.expect)) throw new UsageError(`--expect: ${unknownTypeMessage(flags.expect)}`);
+    const duration = (flag: string, v: string | undefined) => {
+      if (v === undefined) return undefined;
+      const ms = parseDuration(v);
+      if (ms === null || ms <= 0) throw new UsageError(`${flag} '${v}' is not a duration: use e.g. 30s, 5m, 2h`);
+      return ms;
+    };
+    const since = duration('--since', flags.since);
+    const exit = { maxEvents: flags.maxEvents, expect: flags.expect, timeoutMs: duration('--timeout', flags.timeout) };
+    const ci = exit.maxEvents !== undefined || exit.expect !== undefined || exit.timeoutMs !== undefined;
+    return {
+      targets,
+      events: effectiveFilter(parseEventFilter(flags.events), targets),
+      headers: parseHeaders(flags.headers ?? []),
+      sinceSec: since === undefined ? undefined : Math.max(1, Math.round(since / 1000)),
+      concurrency: flags.concurrency,
+      format: flags.format as 'plain' | 'json',
+      // The TUI is for people; CI primitives and JSON want lines.
+      tui: flags.tui !== false && flags.format !== 'json' && !ci && process.stdout.isTTY === true,
+      exit,
+    };
+  } catch (e) {
+    if (e instanceof RouteError) throw new UsageError(e.message);
+    throw e;
+  }
+}

@@ -1,0 +1,56 @@
+// One renderer interface for a listen session (hookdeck's Renderer): a function of ListenEvents.
+// Plain lines and NDJSON are the two non-interactive implementations; the TUI is the third.
+// Output is coalesced per tick (one write per stream), which matters at thousands of events/s.
+import type { ListenEvent } from '../../relay/listen-events.js';
+
+export interface ListenRenderer {
+  render(e: ListenEvent): void;
+  /** Write anything buffered (call before exiting). */
+  flush(): void;
+}
+
+export interface Streams {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
+/** Buffers lines per stream and writes them once per tick. */
+export class LineWriter {
+  private out: string[] = [];
+  private err: string[] = [];
+  private scheduled = false;
+
+  constructor(private readonly streams: Streams) {}
+
+  stdout(line: string): void {
+    this.out.push(line);
+    this.schedule();
+  }
+
+  stderr(line: string): void {
+    this.err.push(line);
+    this.schedule();
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.out.length) this.streams.out.write(this.out.join('\n') + '\n');
+    if (this.err.length) this.streams.err.write(this.err.join('\n') + '\n');
+    this.out = [];
+    this.err = [];
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
+  }
+}
+
+export function receiverDownHint(url: string, error: string | null): string {
+  return `Receiver ${url} is not answering (${error ?? 'no answer'}): events are held and retried when it is back`;
+}
+
+export function seconds(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)}s`;
+}
