@@ -8,6 +8,7 @@ import { badRequest } from './errors.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { listenSessionRoutes } from './routes/listen-sessions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { streamRoutes } from './routes/stream.js';
 import { dashboardRoutes } from './routes/dashboard.js';
@@ -17,6 +18,7 @@ export const ROUTE_PLUGINS: RoutePlugin[] = [
   webhookRoutes,
   eventRoutes,
   deliveryRoutes,
+  listenSessionRoutes,
   streamRoutes,
   dashboardRoutes,
 ];

@@ -5,6 +5,8 @@ import { registerLogin } from './login.js';
 import { registerConfig } from './config/index.js';
 import { registerWebhooks } from './webhooks/index.js';
 import { registerEvents } from './events/index.js';
+import { registerWebhooksListen } from './webhooks/listen.js';
+import { registerEventsReplay } from './events/replay.js';
 import { registerDeliveries } from './deliveries/index.js';
 import { registerTrigger } from './trigger/index.js';
 import { registerFixtures } from './fixtures/index.js';
@@ -17,6 +19,8 @@ export function registerCommands(program: Command): void {
   registerDev(program);
   registerWebhooks(program);
   registerEvents(program);
+  registerWebhooksListen(program);
+  registerEventsReplay(program);
   registerDeliveries(program);
   registerTrigger(program);
   registerFixtures(program);
