@@ -36,6 +36,10 @@ function variants(payload: Buffer): { label: string; body: Buffer }[] {
     const b = Buffer.from(s, 'utf8');
     if (!b.equals(payload) && !out.some((v) => v.body.equals(b))) out.push({ label, body: b });
   };
+  // Smallest changes first, so the message names the least surprising cause.
+  add('removing trailing whitespace/newline: an editor or `echo` added it', text.replace(/\s+$/, ''));
+  add('adding a trailing newline', text + '\n');
+  add('converting CRLF to LF line endings', text.replace(/\r\n/g, '\n'));
   try {
     const parsed = JSON.parse(text);
     add('the JSON re-serialized compactly (JSON.stringify): the payload you have was re-formatted after signing', JSON.stringify(parsed));
@@ -43,9 +47,6 @@ function variants(payload: Buffer): { label: string; body: Buffer }[] {
   } catch {
     /* not JSON: whitespace checks only */
   }
-  add('removing trailing whitespace/newline: an editor or `echo` added it', text.replace(/\s+$/, ''));
-  add('adding a trailing newline', text + '\n');
-  add('converting CRLF to LF line endings', text.replace(/\r\n/g, '\n'));
   return out;
 }
 
