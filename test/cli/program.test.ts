@@ -1,0 +1,71 @@
+// The command tree: every command documents examples, and completion is generated from the same tree.
+import { execFileSync } from 'node:child_process';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/program.js';
+import { describe as describeTree } from '../../src/cli/commands/completion/tree.js';
+import { bashScript, fishScript, zshScript } from '../../src/cli/commands/completion/scripts.js';
+
+function leaves(c: Command, path: string[] = []): { path: string; cmd: Command }[] {
+  if (!c.commands.length) return [{ path: path.join(' '), cmd: c }];
+  return c.commands.flatMap((s) => leaves(s, [...path, s.name()]));
+}
+
+function helpOf(cmd: Command): string {
+  let out = '';
+  cmd.configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) });
+  cmd.outputHelp();
+  return out;
+}
+
+const MINE = ['login', 'logout', 'config', 'webhooks', 'events', 'deliveries', 'trigger', 'fixtures', 'verify', 'completion'];
+
+describe('command tree', () => {
+  const program = buildProgram();
+  const mine = leaves(program).filter((l) => MINE.includes(l.path.split(' ')[0]) && l.path !== 'webhooks listen' && l.path !== 'events replay');
+
+  it('has every command of the issue', () => {
+    const paths = mine.map((l) => l.path);
+    for (const p of [
+      'login', 'logout', 'config list', 'config get', 'config set', 'config unset',
+      'webhooks list', 'webhooks create', 'webhooks get', 'webhooks update', 'webhooks delete', 'webhooks enable', 'webhooks disable', 'webhooks rotate-secret', 'webhooks test',
+      'events list', 'events get', 'events resend', 'deliveries list', 'deliveries get', 'deliveries retry',
+      'trigger', 'fixtures list', 'fixtures show', 'verify', 'completion',
+    ]) expect(paths).toContain(p);
+  });
+
+  it.each(mine.map((l) => [l.path, l.cmd] as const))('%s --help has examples', (_path, cmd) => {
+    expect(helpOf(cmd)).toMatch(/Examples:\n  \$ propitbox /);
+  });
+
+  it('read commands offer --json', () => {
+    for (const l of mine.filter((x) => /^(webhooks (list|get)|events (list|get)|deliveries (list|get)|fixtures (list|show)|config list)$/.test(x.path))) {
+      expect(l.cmd.options.map((o) => o.long), l.path).toContain('--json');
+    }
+  });
+});
+
+describe('completion scripts', () => {
+  const spec = describeTree(buildProgram());
+
+  it('bash: valid syntax, every command and subcommand, event types for trigger', () => {
+    const s = bashScript(spec);
+    execFileSync('bash', ['-n'], { input: s });
+    expect(s).toContain('"webhooks") opts="list');
+    expect(s).toMatch(/"trigger"\) opts="[^"]*maintenance\.task\.created[^"]*--override/);
+    expect(s).toContain('"deliveries retry")');
+  });
+
+  it('bash: completes subcommands after a global option with a value', () => {
+    const out = execFileSync('bash', ['-c', `${bashScript(spec)}\nCOMP_WORDS=(propitbox --profile local webhooks r); COMP_CWORD=4; _propitbox; echo "\${COMPREPLY[@]}"`]).toString();
+    expect(out.trim()).toBe('rotate-secret');
+  });
+
+  it('zsh wraps the same function; fish lists subcommands with descriptions', () => {
+    expect(zshScript(spec)).toMatch(/^#compdef propitbox\n/);
+    expect(zshScript(spec)).toContain('bashcompinit');
+    const f = fishScript(spec);
+    expect(f).toContain("complete -c propitbox -n '__fish_use_subcommand' -a trigger");
+    expect(f).toMatch(/__fish_seen_subcommand_from webhooks.*-a rotate-secret/);
+  });
+});
