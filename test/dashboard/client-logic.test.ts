@@ -86,6 +86,14 @@ describe('Event Logs list updates', () => {
     expect(applyDeliveryUpdate([], delivery({ endpoint_id: 'we_2' }), { endpoint: 'we_1' })).toEqual([]);
   });
 
+  it('ignores an answer older than what the stream already showed (retry response after its result)', () => {
+    const succeeded = delivery({ status: 'succeeded', attempt_count: 7, updated: '2026-01-01T00:00:05.020Z' });
+    const retryAnswer = delivery({ status: 'pending', attempt_count: 6, updated: '2026-01-01T00:00:05.010Z' });
+    expect(applyDeliveryUpdate([succeeded], retryAnswer, {})[0].status).toBe('succeeded');
+    expect(applyDeliveryUpdate([succeeded], { ...retryAnswer, updated: succeeded.updated }, {})[0].status).toBe('succeeded');
+    expect(applyDeliveryUpdate([retryAnswer], succeeded, {})[0].status).toBe('succeeded');
+  });
+
   it('keeps known attempts when an update carries none, and merges a fresh page without duplicates', () => {
     const withAttempts = delivery({ attempts: [] });
     const list = applyDeliveryUpdate([withAttempts], delivery({ attempt_count: 1 }), {});

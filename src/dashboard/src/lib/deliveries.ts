@@ -16,11 +16,24 @@ function newestFirst(a: Delivery, b: Delivery): number {
   return a.id < b.id ? 1 : a.id > b.id ? -1 : 0;
 }
 
+/**
+ * True when `incoming` is older than what is shown. An HTTP answer (e.g. POST retry -> pending) can
+ * arrive after the stream already reported the attempt's result; the older view must not win.
+ */
+export function isStale(existing: Delivery | undefined, incoming: Delivery): boolean {
+  if (!existing) return false;
+  const a = Date.parse(existing.updated);
+  const b = Date.parse(incoming.updated);
+  if (a !== b) return a > b;
+  return existing.attempt_count > incoming.attempt_count;
+}
+
 /** Insert or replace `d`, or remove it when it no longer matches the filters. */
 export function applyDeliveryUpdate(list: readonly Delivery[], d: Delivery, f: LogFilters): Delivery[] {
+  const existing = list.find((x) => x.id === d.id);
+  if (isStale(existing, d)) return [...list];
   const rest = list.filter((x) => x.id !== d.id);
   if (!matchesFilters(d, f)) return rest;
-  const existing = list.find((x) => x.id === d.id);
   // Keep attempts we already know when the update carries none.
   const merged = existing?.attempts && !d.attempts ? { ...d, attempts: existing.attempts } : d;
   return [...rest, merged].sort(newestFirst);
