@@ -13,6 +13,7 @@ export function createPlainRenderer(streams: Streams): ListenRenderer {
   const w = new LineWriter(streams);
   const replays = new Set<string>();
   let everReady = false;
+  let lost = false;
   return {
     flush: () => w.flush(),
     render(e: ListenEvent) {
@@ -41,8 +42,11 @@ export function createPlainRenderer(streams: Streams): ListenRenderer {
         case 'connection': {
           const c = e.connection;
           if (c.state === 'connecting' && c.attempt === 1 && !everReady) w.stderr('Connecting to the relay…');
-          else if (c.state === 'reconnecting') w.stderr(`Connection lost (${c.reason}): reconnecting in ${seconds(c.inMs)} (attempt ${c.attempt})`);
-          else if (c.state === 'ready' && everReady) w.stderr(`Reconnected (session ${c.sessionId})`);
+          else if (c.state === 'reconnecting' && (lost = true)) w.stderr(`Connection lost (${c.reason}): reconnecting in ${seconds(c.inMs)} (attempt ${c.attempt})`);
+          else if (c.state === 'ready' && lost) {
+            lost = false;
+            w.stderr(`Reconnected (session ${c.sessionId})`);
+          }
           else if (c.state === 'session-recreated') w.stderr(`The relay session was gone (${c.reason}): created a new one, ${c.sessionId}`);
           break;
         }

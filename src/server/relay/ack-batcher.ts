@@ -18,12 +18,15 @@ export class AckBatcher {
   private readonly write: (batch: PendingAck[]) => void;
 
   constructor(db: Db, deliveries: DeliveryStore, sessions: SessionStore, private readonly onError: (err: Error) => void) {
+    // The session delivery was created before the CLI said where it forwards; the Event Logs show that URL.
+    const setUrl = db.prepare('UPDATE deliveries SET url = ? WHERE id = ? AND url <> ?');
     this.write = db.transaction((batch: PendingAck[]) => {
       const touched = new Set<string>();
       for (const p of batch) {
         touched.add(p.sessionId);
         const a = p.ack;
         try {
+          if (a.url) setUrl.run(a.url, p.deliveryId, a.url);
           deliveries.recordSessionAttempt(p.deliveryId, {
             started_at: new Date(p.receivedAt - a.duration_ms).toISOString(),
             duration_ms: Math.round(a.duration_ms),
