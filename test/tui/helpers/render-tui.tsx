@@ -7,6 +7,8 @@ import { waitFor } from '../../helpers/wait-for.js';
 export type Rendered = ReturnType<typeof render> & {
   waitForFrame(pred: (frame: string) => boolean, what?: string): Promise<string>;
   press(keys: string): void;
+  /** Resolves once Ink listens for keys (useInput subscribes in an effect, after the first frame). */
+  inputReady(): Promise<void>;
 };
 
 /** Escape sequences for the keys tests press. */
@@ -31,5 +33,8 @@ export function renderTui(tree: ReactElement): Rendered {
     return pred(f) && f;
   }, { timeout: 5000, what: `${what ?? 'a frame'}; last frame:\n${r.lastFrame()}` });
   r.press = (keys) => r.stdin.write(keys);
+  r.inputReady = async () => {
+    await waitFor(() => r.stdin.listenerCount('readable') > 0, { timeout: 5000, what: 'Ink to listen on stdin' });
+  };
   return r;
 }
