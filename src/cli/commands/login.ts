@@ -38,7 +38,7 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
       const { DEFAULT_API_URL } = await import('../../config/resolve.js');
       const name = checkProfileName(g.profile ?? env('PROPITBOX_PROFILE') ?? 'default');
       const apiUrl = (g.apiUrl ?? env('PROPITBOX_API_URL') ?? readConfig().profiles[name]?.api_url ?? DEFAULT_API_URL).replace(/\/+$/, '');
-      const { assertHttpUrl } = await import('../../api/connect.js');
+      const { assertHttpUrl } = await import('../../api/url.js');
       assertHttpUrl(apiUrl, 'API URL');
       const { verifyKey } = await import('./login-verify.js');
       const verdict = await verifyKey(apiUrl, key); // throws on a rejected key: nothing is saved

@@ -68,7 +68,7 @@ export function registerConfig(program: Command): void {
         return void process.stderr.write(`Now using profile '${value}'\n`);
       }
       if (key === 'api_url') {
-        const { assertHttpUrl } = await import('../../../api/connect.js');
+        const { assertHttpUrl } = await import('../../../api/url.js');
         assertHttpUrl(value, 'api_url');
         value = value.replace(/\/+$/, '');
       }

@@ -51,7 +51,7 @@ export function registerTrigger(program: Command): void {
       const builder = eventBuilder({ type, fixtureFile: opts.fixture, overrides: opts.override, adds: opts.add, removes: opts.remove });
       if (opts.forwardTo) {
         if (opts.wait) throw new UsageError('--wait applies to deliveries through the API; --forward-to already waits for your app\'s answer');
-        const { assertHttpUrl } = await import('../../../api/connect.js');
+        const { assertHttpUrl } = await import('../../../api/url.js');
         assertHttpUrl(opts.forwardTo, '--forward-to');
         const { resolveConfig } = await import('../../../config/resolve.js');
         const g = globals(cmd);

@@ -20,7 +20,7 @@ export function registerWebhooksCreate(parent: Command): void {
       ),
     )
     .action(async (opts: { url: string; events: string[]; description?: string; disabled?: boolean; json?: boolean }, cmd: Command) => {
-      const { assertHttpUrl } = await import('../../../api/connect.js');
+      const { assertHttpUrl } = await import('../../../api/url.js');
       assertHttpUrl(opts.url, '--url');
       if (opts.description !== undefined && opts.description.length > 1000) throw new UsageError('--description is limited to 1000 characters');
       const created = await withApi(cmd, async (a) => {

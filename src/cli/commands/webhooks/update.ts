@@ -16,7 +16,7 @@ export function registerWebhooksUpdate(parent: Command): void {
     .action(async (id: string, opts: { url?: string; events?: string[]; description?: string; json?: boolean }, cmd: Command) => {
       const patch: EndpointInput = {};
       if (opts.url !== undefined) {
-        const { assertHttpUrl } = await import('../../../api/connect.js');
+        const { assertHttpUrl } = await import('../../../api/url.js');
         assertHttpUrl(opts.url, '--url');
         patch.url = opts.url;
       }
