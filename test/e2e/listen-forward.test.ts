@@ -1,0 +1,201 @@
+// `propitbox webhooks listen` as a real process, against a real emulator and real receivers.
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { isolatedEnv, runCli, spawnCli, type LiveCli } from '../helpers/run-cli.js';
+import { waitFor } from '../helpers/wait-for.js';
+import { standardSignature } from '../../src/signing/sign.js';
+
+// The seed's own receiver check: HMAC over JSON.stringify(req.body), i.e. a re-serialized body.
+function seedVerify(rawBody: string, signature: string, secret: string): boolean {
+  const payload = JSON.stringify(JSON.parse(rawBody));
+  const expected = createHmac('sha256', secret).update(payload).digest('hex');
+  return signature.length === expected.length && timingSafeEqual(Buffer.from(signature), Buffer.from(expected));
+}
+
+let emu: TestEmulator;
+const cleanup: Array<() => Promise<unknown>> = [];
+beforeAll(async () => {
+  emu = await startTestEmulator();
+});
+afterEach(async () => {
+  while (cleanup.length) await cleanup.pop()!();
+});
+afterAll(async () => {
+  await emu?.close();
+});
+
+function envFor(extra: Record<string, string> = {}) {
+  return isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: emu.apiKey, ...extra });
+}
+async function receiver(respond?: Receiver['respond'], port = 0) {
+  const r = await startReceiver(respond, port);
+  cleanup.push(() => r.close());
+  return r;
+}
+function listen(args: string[], env = envFor()): LiveCli {
+  const l = spawnCli(['webhooks', 'listen', '--no-tui', ...args], { env });
+  cleanup.push(() => l.stop('SIGKILL'));
+  return l;
+}
+async function trigger(type: string): Promise<string> {
+  const r = await emu.api('POST', '/v1/events', { type });
+  expect(r.status).toBe(201);
+  return r.body.event.id as string;
+}
+const noStack = (s: string) => expect(s).not.toMatch(/^\s+at /m);
+
+describe('webhooks listen', () => {
+  it('forwards the exact bytes, signed so the seed receiver verifies them, with --headers, and stops cleanly on SIGTERM', async () => {
+    const r = await receiver();
+    const l = listen(['--forward-to', `${r.url}/webhooks/pro-pitbox`, '--headers', 'X-Env: test']);
+    await l.waitForStdout('Ready! Forwarding to');
+    expect(l.stdout()).toMatch(/\(session ls_\w+, secret whsec_.{2}…\w{4}\)/);
+    const ids = [await trigger('maintenance.task.created'), await trigger('vehicle.created'), await trigger('parts.inventory.low')];
+    const got = await r.waitForCount(3);
+    const sessions = (await emu.api('GET', '/v1/listen-sessions')).body.data;
+    const secret = sessions[0].secret as string;
+    for (const [i, req] of got.entries()) {
+      const ev = (await emu.api('GET', `/v1/events/${ids[i]}`)).body;
+      expect(req.body).toBe(JSON.stringify(ev)); // byte-exact, compact, seed key order
+      expect(req.path).toBe('/webhooks/pro-pitbox');
+      expect(seedVerify(req.body, req.headers['x-propitbox-signature'] as string, secret)).toBe(true);
+      expect(req.headers['webhook-signature']).toBe(standardSignature(ids[i], Number(req.headers['webhook-timestamp']), req.body, secret));
+      expect(req.headers['x-env']).toBe('test');
+    }
+    await l.waitForStdout(`<-- [200] POST ${r.url}/webhooks/pro-pitbox`);
+    await waitFor(() => ids.every((id) => l.stdout().includes(`--> `) && l.stdout().includes(`[${id}]`)));
+    expect(await l.stop('SIGTERM')).toBe(0);
+    const d = await emu.api('GET', `/v1/deliveries?event_id=${ids[0]}`);
+    expect(d.body.data.find((x: { session_id: string | null }) => x.session_id)).toMatchObject({ status: 'succeeded', last_status_code: 200 });
+  });
+
+  it('routes each type to its URL (first match wins) and falls back to --forward-to', async () => {
+    const tasks = await receiver();
+    const rest = await receiver();
+    const l = listen(['--route', `maintenance.task.*=${tasks.url}/tasks`, '--forward-to', `${rest.url}/all`]);
+    await l.waitForStdout('Ready!');
+    await trigger('maintenance.task.completed');
+    await trigger('session.ended');
+    await trigger('maintenance.task.created');
+    await tasks.waitForCount(2);
+    await rest.waitForCount(1);
+    expect(tasks.requests.map((q) => JSON.parse(q.body).type)).toEqual(['maintenance.task.completed', 'maintenance.task.created']);
+    expect(JSON.parse(rest.requests[0].body).type).toBe('session.ended');
+  });
+
+  it('--format json prints versioned NDJSON on stdout only, and --max-events exits 0 when all were 2xx', async () => {
+    const r = await receiver();
+    const l = listen(['--forward-to', r.url, '--format', 'json', '--max-events', '2', '--events', 'vehicle.*']);
+    await l.waitForStdout('"kind":"ready"');
+    await trigger('session.ended'); // not in the filter
+    await trigger('vehicle.updated');
+    await trigger('vehicle.deleted');
+    expect(await l.exited).toBe(0);
+    const lines = l.stdout().trim().split('\n').map((x) => JSON.parse(x));
+    expect(lines.every((x) => x.v === 1)).toBe(true);
+    const kinds = lines.map((x) => x.kind).filter((k) => k !== 'connection');
+    expect(kinds[0]).toBe('ready');
+    expect(kinds.filter((k) => k === 'event')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'response')).toHaveLength(2);
+    expect(lines.find((x) => x.kind === 'ready').secret).toMatch(/…/);
+    expect(lines.find((x) => x.kind === 'response')).toMatchObject({ status: 200, error: null, replay: false });
+    expect(lines.filter((x) => x.kind === 'event').map((x) => x.type)).toEqual(['vehicle.updated', 'vehicle.deleted']);
+  });
+
+  it('--max-events exits 1 when the receiver answered non-2xx (shown and acked, not retried)', async () => {
+    const r = await receiver(() => ({ status: 500, body: 'boom' }));
+    const l = listen(['--forward-to', r.url, '--max-events', '1']);
+    await l.waitForStdout('Ready!');
+    await trigger('vehicle.created');
+    expect(await l.exited).toBe(1);
+    expect(l.stdout()).toMatch(/<-- \[500\] POST/);
+    expect(l.stderr()).toMatch(/error: Forwarded 1 events: 0 answered 2xx, 1 did not/);
+    expect(r.requests).toHaveLength(1);
+  });
+
+  it('--expect exits 0 once that type was answered 2xx; --timeout exits 1 with a clear line first', async () => {
+    const r = await receiver();
+    const ok = listen(['--forward-to', r.url, '--expect', 'maintenance.task.created', '--timeout', '30s']);
+    await ok.waitForStdout('Ready!');
+    await trigger('vehicle.created');
+    await trigger('maintenance.task.created');
+    expect(await ok.exited).toBe(0);
+    const late = listen(['--forward-to', r.url, '--expect', 'parts.order.created', '--timeout', '1500ms']);
+    expect(await late.exited).toBe(1);
+    expect(late.stderr()).toMatch(/error: Timed out after 1500 ms waiting for a 2xx answer to parts.order.created/);
+    noStack(late.stderr());
+  });
+
+  it('--print-secret prints the stable session secret; --write-env keeps other lines and creates new files 0600', async () => {
+    const env = envFor();
+    const a = await runCli(['webhooks', 'listen', '--print-secret'], { env });
+    expect(a.code).toBe(0);
+    const secret = a.stdout.trim();
+    expect(secret).toMatch(/^whsec_/);
+    expect((await runCli(['webhooks', 'listen', '--print-secret'], { env })).stdout.trim()).toBe(secret);
+    const cfg = JSON.parse(readFileSync(join(env.PROPITBOX_CONFIG_DIR!, 'config.json'), 'utf8'));
+    expect(Object.values(cfg.profiles).some((p) => (p as { listen_secret?: string }).listen_secret === secret)).toBe(true);
+    const existing = join(env.HOME!, '.env');
+    writeFileSync(existing, 'PORT=3000\nPROPITBOX_WEBHOOK_SECRET=old\nDEBUG=1\n');
+    expect((await runCli(['webhooks', 'listen', '--write-env', existing], { env })).code).toBe(0);
+    expect(readFileSync(existing, 'utf8')).toBe(`PORT=3000\nPROPITBOX_WEBHOOK_SECRET=${secret}\nDEBUG=1\n`);
+    const fresh = join(env.HOME!, 'new.env');
+    expect((await runCli(['webhooks', 'listen', '--write-env', fresh], { env })).code).toBe(0);
+    expect(readFileSync(fresh, 'utf8')).toBe(`PROPITBOX_WEBHOOK_SECRET=${secret}\n`);
+    expect(statSync(fresh).mode & 0o777).toBe(0o600);
+  });
+
+  it('a bad key, a missing target and an unknown type are one line each with the right exit code', async () => {
+    const bad = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: envFor({ PROPITBOX_API_KEY: 'ppk_test_wrong' }) });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/Invalid API key.*propitbox login/);
+    const missing = await runCli(['webhooks', 'listen'], { env: envFor() });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--forward-to URL is required/);
+    const typo = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--events', 'vehicle.craeted'], { env: envFor() });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Did you mean 'vehicle.created'/);
+    for (const x of [bad, missing, typo]) noStack(x.stderr);
+  });
+
+  it('receiver down: one hint, events held and retried, every event ends 2xx once it is back', async () => {
+    const first = await receiver();
+    const port = first.port;
+    await first.close();
+    const l = listen(['--forward-to', `http://127.0.0.1:${port}/hook`]);
+    await l.waitForStdout('Ready!');
+    const ids = [];
+    for (let i = 0; i < 5; i++) ids.push(await trigger('vehicle.updated'));
+    await l.waitForStderr(`Receiver http://127.0.0.1:${port}/hook is not answering (connection refused): events are held and retried when it is back`);
+    const back = await receiver(undefined, port); // a ~1-2 s outage, not 10 s: same behaviour, faster test
+    await back.waitForCount(5);
+    await waitFor(() => ids.every((id) => l.stdout().includes(`<-- [200] POST http://127.0.0.1:${port}/hook (`) && new RegExp(`<-- \\[200\\] .*\\[${id}\\]`).test(l.stdout())));
+    expect(l.stderr().match(/is not answering/g)).toHaveLength(1);
+    expect(l.stdout()).not.toMatch(/ERR/);
+    expect(back.requests.map((q) => JSON.parse(q.body).id)).toEqual(ids); // order kept at concurrency 1
+  });
+
+  it('events replay re-sends from local history after the listener is gone, without the API', async () => {
+    const r = await receiver();
+    const env = envFor();
+    const l = listen(['--forward-to', r.url], env);
+    await l.waitForStdout('Ready!');
+    const id = await trigger('parts.order.created');
+    await r.waitForCount(1);
+    await l.waitForStdout(`[${id}]`);
+    await waitFor(() => l.stdout().includes('<-- [200]'));
+    expect(await l.stop('SIGTERM')).toBe(0);
+    const offline = { ...env, PROPITBOX_API_URL: 'http://127.0.0.1:9', PROPITBOX_API_KEY: emu.apiKey };
+    const rep = await runCli(['events', 'replay', id], { env: offline });
+    expect(rep.stderr).toBe('');
+    expect(rep.code).toBe(0);
+    expect(rep.stdout).toMatch(new RegExp(`200.*POST ${r.url}.*${id}`));
+    expect(r.requests[1].body).toBe(r.requests[0].body);
+    expect(Number(r.requests[1].headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(r.requests[0].headers['webhook-timestamp']));
+  });
+});
