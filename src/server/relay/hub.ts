@@ -58,6 +58,13 @@ export class RelayHub {
     for (const s of this.sockets.values()) if (keyHash(s.apiKey) === hash) s.close(CLOSE.REVOKED, reason);
   }
 
+  /** Drop a session's socket without a close frame (what a network failure looks like; tests use it). */
+  terminate(sessionId: string): boolean {
+    const s = this.sockets.get(sessionId);
+    s?.ws.terminate();
+    return s !== undefined;
+  }
+
   closeSession(id: string, code: number, reason: string): void {
     this.sockets.get(id)?.close(code, reason);
   }
