@@ -37,14 +37,16 @@ export function DeliveriesTable(props: {
         <tbody>
           {props.deliveries.map((d) => (
             <tr key={d.id} data-delivery-id={d.id} data-status={d.status} aria-current={d.id === props.selectedId ? 'true' : undefined}>
-              <td>
+              <td className="nowrap">
                 <time dateTime={d.created}>{formatTime(d.created)}</time>
               </td>
               <td>
                 <code>{d.event_type}</code>
                 <div className="muted small">{d.event_id}</div>
               </td>
-              <td className="url">{d.endpoint_id ? (props.endpointUrls.get(d.endpoint_id) ?? d.url) : `listen session ${d.session_id ?? ''}`}</td>
+              <td className="target" title={d.url}>
+                {d.endpoint_id ? (props.endpointUrls.get(d.endpoint_id) ?? d.url) : `listen session ${d.session_id ?? ''}`}
+              </td>
               <td>
                 <StatusBadge status={d.status} />
               </td>

@@ -1,6 +1,7 @@
 // One delivery: the event payload, and for every attempt the request headers, response code, headers
 // and body. Refreshes live while its delivery changes.
 import type { Attempt, Delivery, WebhookEvent } from '../../../api/types.js';
+import { useEffect, useRef } from 'react';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useNow } from '../hooks/use-now.js';
@@ -55,6 +56,7 @@ function AttemptView({ a }: { a: Attempt }) {
 export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string): void }) {
   const { api } = useApp();
   const now = useNow();
+  const heading = useRef<HTMLHeadingElement>(null);
   const loaded = useLoad(async () => {
     const delivery = await api.getDelivery(id);
     const event = await api.getEvent(delivery.event_id).catch(() => null);
@@ -63,13 +65,20 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
   useBus((m) => {
     if (m.event === 'ready' || (m.event === 'delivery.updated' && (m.data as Delivery).id === id)) loaded.reload();
   });
+  const ready = Boolean(loaded.data);
+  // Opening a delivery moves focus (and the viewport) to it, once, for keyboard and screen-reader users.
+  useEffect(() => {
+    if (!ready) return;
+    heading.current?.focus({ preventScroll: true });
+    heading.current?.scrollIntoView({ block: 'nearest' });
+  }, [ready]);
   if (loaded.error) return <ErrorMessage message={loaded.error} />;
   if (!loaded.data) return <p aria-busy="true">Loading delivery…</p>;
   const { delivery: d, event } = loaded.data as { delivery: Delivery; event: WebhookEvent | null };
   const next = describeNextRetry(d, now);
   return (
     <section className="card" aria-labelledby="delivery-title" data-delivery-detail={d.id}>
-      <h3 id="delivery-title">
+      <h3 id="delivery-title" tabIndex={-1} ref={heading}>
         Delivery <code>{d.id}</code>
       </h3>
       <dl className="facts">
@@ -99,11 +108,11 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
       <pre className="body" aria-label="Event payload">{event ? prettyBody(JSON.stringify(event)) : '(event not found)'}</pre>
       <h4>Attempts</h4>
       {d.attempts && d.attempts.length > 0 ? (
-        <ol className="attempts" reversed>
+        <ul className="attempts plain" aria-label="Attempts, newest first">
           {[...d.attempts].reverse().map((a) => (
             <AttemptView key={a.number} a={a} />
           ))}
-        </ol>
+        </ul>
       ) : (
         <p className="muted">No attempt yet.</p>
       )}

@@ -18,9 +18,12 @@ export function EventTypePicker({ value, onChange, invalid }: { value: string[];
       <div className="picker-group">{box('*', 'All events')}</div>
       <div className="picker-group" role="group" aria-label="Wildcards">
         <span className="picker-title">Wildcards</span>
-        {WILDCARDS.map((w) => box(w, '', `${EVENT_TYPE_NAMES.filter((t) => matchesAny([w], t)).length} types`))}
+        {WILDCARDS.map((w) => {
+          const n = EVENT_TYPE_NAMES.filter((t) => matchesAny([w], t)).length;
+          return box(w, '', `${n} ${n === 1 ? 'type' : 'types'}`);
+        })}
       </div>
-      <div className="picker-group" role="group" aria-label="Event types">
+      <div className="picker-group picker-types" role="group" aria-label="Event types">
         <span className="picker-title">Types</span>
         {EVENT_TYPES.map((t) => box(t.type, t.description))}
       </div>

@@ -1,13 +1,13 @@
 // "Send Test Event": pick an endpoint and a type; the server builds the event from its fixture and
 // delivers it to that endpoint only. The result follows the delivery live until it settles.
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { CreateEventResponse, Delivery } from '../../../api/types.js';
 import { EVENT_TYPES } from '../../../domain/event-types.js';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useAction } from '../hooks/use-action.js';
 import { SelectField } from '../components/select-field.js';
-import { describeNextRetry, outcome } from '../lib/deliveries.js';
+import { describeNextRetry, isStale, outcome } from '../lib/deliveries.js';
 import { href } from '../lib/routes.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -25,16 +25,28 @@ export function SendTestPage({ endpoint: initialEndpoint }: { endpoint?: string 
   useEffect(() => {
     if (!endpointId && endpoints.data?.length) setEndpointId(endpoints.data[0].id);
   }, [endpoints.data, endpointId]);
+  // The attempt can finish (and stream its result) before the POST answers: remember recent updates
+  // and apply them to the answer, newest wins.
+  const recent = useRef(new Map<string, Delivery>());
+  const newest = (d: Delivery) => {
+    const seen = recent.current.get(d.id);
+    return seen && isStale(seen, d) ? seen : d;
+  };
   useBus((m) => {
     if (m.event !== 'delivery.updated') return;
     const d = m.data as Delivery;
-    setResult((r) => (r ? { ...r, deliveries: r.deliveries.map((x) => (x.id === d.id ? d : x)) } : r));
+    recent.current.set(d.id, d);
+    if (recent.current.size > 500) recent.current.delete(recent.current.keys().next().value!);
+    setResult((r) => (r ? { ...r, deliveries: r.deliveries.map((x) => (x.id === d.id ? newest(x) : x)) } : r));
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     setResult(null);
-    void action.run(async () => setResult(await api.sendTest(endpointId, type)));
+    void action.run(async () => {
+      const res = await api.sendTest(endpointId, type);
+      setResult({ ...res, deliveries: res.deliveries.map(newest) });
+    });
   };
 
   return (
