@@ -7,6 +7,7 @@ import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { parseDuration } from '../../util/duration.js';
+import { forwardFromDev, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
 
 export interface DevFlags {
   port: number;
@@ -20,7 +21,7 @@ export interface DevFlags {
 }
 
 export function registerDev(program: Command): Command {
-  return program
+  const cmd = program
     .command('dev')
     .description('Run the emulator of the RCManager webhooks API locally: HTTP API, delivery engine with retries, event log')
     .option('--port <n>', `port to listen on (0 picks a free one and prints it)`, intOption('--port', 0, 65535), DEFAULT_EMULATOR_PORT)
@@ -42,7 +43,8 @@ stopping (Ctrl-C, SIGTERM) or killing the emulator loses nothing; the next start
 Examples:
   $ propitbox dev
   $ propitbox dev --port 0 --headless --json         # CI: {"ready":true,"url":"http://127.0.0.1:PORT",...}
-  $ propitbox dev --api-key ppk_test_ci --retry-schedule 100ms,100ms,100ms,100ms,100ms`,
+  $ propitbox dev --api-key ppk_test_ci --retry-schedule 100ms,100ms,100ms,100ms,100ms
+  $ propitbox dev --forward-to http://localhost:3000/webhooks/pro-pitbox   # emulator + listen in one process`,
     )
     .action(async (flags: DevFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
@@ -64,8 +66,11 @@ Examples:
         if (err instanceof PortInUseError) throw new FailedError(`Port ${err.port} is already in use: stop the other propitbox dev or pass --port 0`);
         throw err;
       }
+      if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) return forwardFromDev(dev, flags as DevFlags & ListenFlags);
       await dev.untilStopped();
     });
+  // --forward-to/--route/--events/--headers/--format/--no-tui/--concurrency, as in `webhooks listen`.
+  return registerListenOptions(cmd, false);
 }
 
 async function retryScheduleOption(value: string | undefined): Promise<number[] | undefined> {

@@ -40,15 +40,17 @@ when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
 History: every forward is logged to <state dir>/history/<profile>.ndjson (20 MB x 2) for
 \`propitbox events replay\`.`;
 
-export function registerListenOptions(cmd: Command, withForwardTo = true): Command {
-  if (withForwardTo) cmd.option('--forward-to <url>', 'local URL to POST every event to (the fallback after --route)');
-  return cmd
+export function registerListenOptions(cmd: Command, withExitRules = true): Command {
+  cmd
+    .option('--forward-to <url>', 'local URL to POST every event to (the fallback after --route)')
     .option('--route <pattern=url>', "send matching types to URL, e.g. 'maintenance.task.*=http://localhost:3000/tasks' (repeatable, first match wins)", collect, [])
     .option('--events <types>', 'only these event types (comma list; wildcards like vehicle.* allowed)')
     .option('--headers <name:value>', 'extra header on every forwarded request (repeatable)', collect, [])
     .option('--format <format>', 'plain or json (NDJSON) when not using the TUI', 'plain')
     .option('--no-tui', 'plain/JSON lines even on a terminal')
-    .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1)
+    .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1);
+  if (!withExitRules) return cmd;
+  return cmd
     .option('--max-events <n>', 'exit after N events were forwarded (0 if all answered 2xx, else 1)', intOption('--max-events', 1))
     .option('--expect <type>', 'exit 0 as soon as an event of this type was answered 2xx')
     .option('--timeout <duration>', 'give up after this long, e.g. 30s (exit 1 if --expect/--max-events are not met)');
@@ -90,6 +92,23 @@ export function registerWebhooksListen(program: Command): void {
       }
       await runListen(run);
     });
+}
+
+/** `propitbox dev --forward-to URL`: a listen session on the emulator that was just started, in this process. */
+export async function forwardFromDev(dev: { emulator: { url: string; apiKey: string }; stop(): Promise<void> }, flags: ListenFlags): Promise<void> {
+  const opts = await listenOptionsFrom({ ...flags, timeout: undefined }, true);
+  const { runListen } = await import('../../../output/listen/run.js');
+  const { LOCAL_PROFILE, readConfig } = await import('../../../config/store.js');
+  // dev writes the `local` profile; with --no-profile the secret goes to the current one.
+  const profile = readConfig().profiles[LOCAL_PROFILE]?.api_url === dev.emulator.url ? LOCAL_PROFILE : (readConfig().current_profile ?? LOCAL_PROFILE);
+  // The listen session handles Ctrl-C first (finish in-flight, ack), then the emulator stops.
+  process.off('SIGINT', dev.stop);
+  process.off('SIGTERM', dev.stop);
+  try {
+    await runListen({ ...opts, exit: {}, apiUrl: dev.emulator.url, apiKey: dev.emulator.apiKey, profile });
+  } finally {
+    await dev.stop();
+  }
 }
 
 /** Validates the shared flags (usage errors, exit 2) into runListen options. */
