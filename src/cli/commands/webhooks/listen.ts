@@ -96,15 +96,15 @@ export function registerWebhooksListen(program: Command): void {
 
 /** `propitbox dev --forward-to URL`: a listen session on the emulator that was just started, in this process. */
 export async function forwardFromDev(dev: { emulator: { url: string; apiKey: string }; stop(): Promise<void> }, flags: ListenFlags): Promise<void> {
-  const opts = await listenOptionsFrom({ ...flags, timeout: undefined }, true);
-  const { runListen } = await import('../../../output/listen/run.js');
-  const { LOCAL_PROFILE, readConfig } = await import('../../../config/store.js');
-  // dev writes the `local` profile; with --no-profile the secret goes to the current one.
-  const profile = readConfig().profiles[LOCAL_PROFILE]?.api_url === dev.emulator.url ? LOCAL_PROFILE : (readConfig().current_profile ?? LOCAL_PROFILE);
   // The listen session handles Ctrl-C first (finish in-flight, ack), then the emulator stops.
   process.off('SIGINT', dev.stop);
   process.off('SIGTERM', dev.stop);
   try {
+    const opts = await listenOptionsFrom({ ...flags, timeout: undefined }, true);
+    const { runListen } = await import('../../../output/listen/run.js');
+    const { LOCAL_PROFILE, readConfig } = await import('../../../config/store.js');
+    // dev writes the `local` profile; with --no-profile the secret goes to the current one.
+    const profile = readConfig().profiles[LOCAL_PROFILE]?.api_url === dev.emulator.url ? LOCAL_PROFILE : (readConfig().current_profile ?? LOCAL_PROFILE);
     await runListen({ ...opts, exit: {}, apiUrl: dev.emulator.url, apiKey: dev.emulator.apiKey, profile });
   } finally {
     await dev.stop();
