@@ -39,7 +39,7 @@ export function errorCode(err: unknown): string | undefined {
 export function transportError(err: unknown, apiUrl: string, timeoutMs: number): ApiError {
   const code = errorCode(err);
   if (code && TIMEOUT.has(code)) {
-    return new ApiError(`API at ${apiUrl} did not answer within ${Math.round(timeoutMs / 1000)} s: is \`propitbox dev\` running, or is the network slow?`, 0, 'connection_error', code);
+    return new ApiError(`API at ${apiUrl} did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}: is \`propitbox dev\` running, or is the network slow?`, 0, 'connection_error', code);
   }
   return new ApiError(`API unreachable at ${apiUrl}: is \`propitbox dev\` running?`, 0, 'connection_error', code ?? 'unreachable');
 }

@@ -74,5 +74,5 @@ function indent(s: string): string {
 /** One line per final delivery outcome, for `trigger --wait`. */
 export function outcomeLine(d: Delivery): string {
   const target = d.endpoint_id ?? d.session_id ?? '-';
-  return `${paintState(d.status).padEnd(9)} ${outcome(d.last_status_code, d.last_error)} ${d.url} (${target}, ${d.attempt_count} attempt${d.attempt_count === 1 ? '' : 's'}) ${d.id}`;
+  return `${paintState(d.status)}${' '.repeat(Math.max(1, 10 - d.status.length))}${outcome(d.last_status_code, d.last_error)} ${d.url} (${target}, ${d.attempt_count} attempt${d.attempt_count === 1 ? '' : 's'}) ${d.id}`;
 }
