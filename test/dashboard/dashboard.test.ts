@@ -42,7 +42,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     });
     return { status: res.status, json: (await res.json()) as T };
   };
-  const shot = (name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const shot = (name: string, fullPage = true) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
   const row = (deliveryId: string) => page.locator(`tr[data-delivery-id="${deliveryId}"]`);
 
   beforeAll(async () => {
@@ -167,7 +167,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await detail.locator('li[data-attempt="7"]', { hasText: 'HTTP 200' }).waitFor();
     await expectText(detail.locator('li[data-attempt="7"] h4'), '(manual)');
     await expectText(row(id).locator('td.outcome'), '200');
-    await shot('event-logs');
+    await shot('event-logs'); // the README's screenshot
 
     const final = await api<{ status: string; attempt_count: number; last_status_code: number }>('GET', `/v1/deliveries/${id}`);
     expect(final.json).toMatchObject({ status: 'succeeded', attempt_count: 7, last_status_code: 200 });

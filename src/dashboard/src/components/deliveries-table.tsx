@@ -37,31 +37,35 @@ export function DeliveriesTable(props: {
         <tbody>
           {props.deliveries.map((d) => (
             <tr key={d.id} data-delivery-id={d.id} data-status={d.status} aria-current={d.id === props.selectedId ? 'true' : undefined}>
-              <td className="nowrap">
+              <td className="nowrap" data-label="Time">
                 <time dateTime={d.created}>{formatTime(d.created)}</time>
               </td>
-              <td>
+              <td data-label="Event type">
                 <code>{d.event_type}</code>
                 <div className="muted small">{d.event_id}</div>
               </td>
-              <td className="target" title={d.url}>
+              <td className="target" title={d.url} data-label="Target">
                 {d.endpoint_id ? (props.endpointUrls.get(d.endpoint_id) ?? d.url) : `listen session ${d.session_id ?? ''}`}
               </td>
-              <td>
+              <td data-label="Status">
                 <StatusBadge status={d.status} />
               </td>
-              <td className="outcome">{outcome(d)}</td>
-              <td>{d.attempt_count}</td>
-              <td>{describeNextRetry(d, now) ?? '—'}</td>
-              <td className="row-actions">
-                <a href={href.logs(props.filters ?? {}, d.id)} aria-label={`Details of delivery ${d.id}`}>
-                  Details
-                </a>
-                {d.status === 'failed' && d.endpoint_id && (
-                  <button type="button" onClick={() => props.onRetry(d.id)} aria-label={`Retry delivery ${d.id}`}>
-                    Retry
-                  </button>
-                )}
+              <td className="outcome" data-label="Response">
+                {outcome(d)}
+              </td>
+              <td data-label="Attempts">{d.attempt_count}</td>
+              <td data-label="Next retry">{describeNextRetry(d, now) ?? '—'}</td>
+              <td>
+                <div className="row-actions">
+                  <a href={href.logs(props.filters ?? {}, d.id)} aria-label={`Details of delivery ${d.id}`}>
+                    Details
+                  </a>
+                  {d.status === 'failed' && d.endpoint_id && (
+                    <button type="button" onClick={() => props.onRetry(d.id)} aria-label={`Retry delivery ${d.id}`}>
+                      Retry
+                    </button>
+                  )}
+                </div>
               </td>
             </tr>
           ))}

@@ -30,7 +30,7 @@ function HeadersTable({ headers, caption }: { headers: Record<string, string>; c
   );
 }
 
-function AttemptView({ a }: { a: Attempt }) {
+function AttemptView({ a, latest }: { a: Attempt; latest: boolean }) {
   return (
     <li className="attempt" data-attempt={a.number}>
       <h4>
@@ -44,7 +44,7 @@ function AttemptView({ a }: { a: Attempt }) {
         <summary>Request headers</summary>
         <HeadersTable headers={a.request_headers} caption="Request headers" />
       </details>
-      <details open={a.status_code !== null && (a.status_code < 200 || a.status_code > 299)}>
+      <details open={latest}>
         <summary>Response</summary>
         <HeadersTable headers={a.response_headers} caption="Response headers" />
         <pre className="body" aria-label={`Response body of attempt ${a.number}`}>{a.response_body || '(empty body)'}</pre>
@@ -74,13 +74,34 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
   }, [ready]);
   if (loaded.error) return <ErrorMessage message={loaded.error} />;
   if (!loaded.data) return <p aria-busy="true">Loading delivery…</p>;
-  const { delivery: d, event } = loaded.data as { delivery: Delivery; event: WebhookEvent | null };
-  const next = describeNextRetry(d, now);
+  const { delivery: d, event } = loaded.data;
   return (
     <section className="card" aria-labelledby="delivery-title" data-delivery-detail={d.id}>
       <h3 id="delivery-title" tabIndex={-1} ref={heading}>
         Delivery <code>{d.id}</code>
       </h3>
+      <div className="detail-grid">
+        <DeliverySummary d={d} event={event} next={describeNextRetry(d, now)} onRetry={onRetry} />
+        <div>
+          <h4>Attempts</h4>
+          {d.attempts && d.attempts.length > 0 ? (
+            <ul className="attempts plain" aria-label="Attempts, newest first">
+              {[...d.attempts].reverse().map((a, i) => (
+                <AttemptView key={a.number} a={a} latest={i === 0} />
+              ))}
+            </ul>
+          ) : (
+            <p className="muted">No attempt yet.</p>
+          )}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function DeliverySummary({ d, event, next, onRetry }: { d: Delivery; event: WebhookEvent | null; next: string | null; onRetry(id: string): void }) {
+  return (
+    <div>
       <dl className="facts">
         <dt>Status</dt>
         <dd>
@@ -105,17 +126,9 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
         <dd data-testid="next-retry">{next ? `${next} (${formatTime(d.next_attempt_at!)})` : '—'}</dd>
       </dl>
       <h4>Payload</h4>
-      <pre className="body" aria-label="Event payload">{event ? prettyBody(JSON.stringify(event)) : '(event not found)'}</pre>
-      <h4>Attempts</h4>
-      {d.attempts && d.attempts.length > 0 ? (
-        <ul className="attempts plain" aria-label="Attempts, newest first">
-          {[...d.attempts].reverse().map((a) => (
-            <AttemptView key={a.number} a={a} />
-          ))}
-        </ul>
-      ) : (
-        <p className="muted">No attempt yet.</p>
-      )}
-    </section>
+      <pre className="body" aria-label="Event payload">
+        {event ? prettyBody(JSON.stringify(event)) : '(event not found)'}
+      </pre>
+    </div>
   );
 }

@@ -58,20 +58,22 @@ export function WebhooksPage() {
                     <a href={href.endpoint(ep.id)}>{ep.url}</a>
                     {ep.description && <div className="muted small">{ep.description}</div>}
                   </td>
-                  <td>
+                  <td data-label="Events">
                     <EventTags events={ep.events} />
                   </td>
-                  <td>
+                  <td data-label="Status">
                     <StatusBadge status={ep.status} />
                   </td>
-                  <td>
+                  <td data-label="Created">
                     <time dateTime={ep.created}>{formatTime(ep.created)}</time>
                   </td>
-                  <td className="row-actions">
-                    <button type="button" onClick={() => toggle(ep)} aria-label={`${ep.status === 'enabled' ? 'Disable' : 'Enable'} ${ep.url}`}>
-                      {ep.status === 'enabled' ? 'Disable' : 'Enable'}
-                    </button>
-                    <a href={href.test(ep.id)}>Send test</a>
+                  <td>
+                    <div className="row-actions">
+                      <button type="button" onClick={() => toggle(ep)} aria-label={`${ep.status === 'enabled' ? 'Disable' : 'Enable'} ${ep.url}`}>
+                        {ep.status === 'enabled' ? 'Disable' : 'Enable'}
+                      </button>
+                      <a href={href.test(ep.id)}>Send test</a>
+                    </div>
                   </td>
                 </tr>
               ))}
