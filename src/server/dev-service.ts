@@ -63,6 +63,7 @@ export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProf
   return [
     `Ready: emulator at ${e.url} (API key ${mask(e.apiKey)})`,
     `  Data: ${e.dataDir}`,
+    `  Dashboard: ${e.url}/ (log in with the API key${s.writeProfile ? `: propitbox --profile ${LOCAL_PROFILE} config get api_key --show-secret` : ''})`,
     s.writeProfile
       ? `  Profile '${LOCAL_PROFILE}' saved in ${configFile()} and made current: other commands need no flags.`
       : `  Use it with: --api-url ${e.url} --api-key <key>`,
