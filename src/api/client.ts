@@ -30,7 +30,7 @@ export class ApiClient {
     this.apiKey = opts.apiKey;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? 'propitbox-cli';
-    this.agent = new Agent({ keepAliveTimeout: 10_000, connect: { timeout: this.timeoutMs } });
+    this.agent = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 0 } });
     this.dispatcher = new RetryAgent(this.agent, {
       maxRetries: opts.retries ?? 2,
       minTimeout: 100,
@@ -57,7 +57,7 @@ export class ApiClient {
   /** Unauthenticated probe of GET /v1/health; resolves false instead of throwing. */
   async reachable(): Promise<boolean> {
     try {
-      const res = await request(this.apiUrl + '/v1/health', { dispatcher: this.agent, headersTimeout: 5_000, bodyTimeout: 5_000 });
+      const res = await request(this.apiUrl + '/v1/health', { dispatcher: this.agent, signal: AbortSignal.timeout(5_000) });
       await res.body.dump();
       return res.statusCode < 500;
     } catch {
@@ -78,8 +78,12 @@ export class ApiClient {
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
         dispatcher: this.dispatcher,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+        // One deadline for the whole call via an (unref'd) AbortSignal timer. undici's own
+        // headers/body timeouts run on a 500 ms ticker that keeps a short CLI process alive after
+        // it is done, so they are off.
+        headersTimeout: 0,
+        bodyTimeout: 0,
+        signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (err) {
       throw transportError(err, this.apiUrl, this.timeoutMs);
@@ -100,6 +104,7 @@ export class ApiClient {
   }
 
   async close(): Promise<void> {
-    await this.dispatcher.close().catch(() => undefined);
+    // RetryAgent does not own the Agent: close both, or idle keep-alive sockets hold the process open.
+    await Promise.all([this.dispatcher.close().catch(() => undefined), this.agent.close().catch(() => undefined)]);
   }
 }

@@ -26,6 +26,8 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNR
 const TIMEOUT = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT']);
 
 export function errorCode(err: unknown): string | undefined {
+  // AbortSignal.timeout() rejects with a DOMException named TimeoutError.
+  if ((err as { name?: string })?.name === 'TimeoutError') return 'ETIMEDOUT';
   for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
     if (typeof e.code === 'string' && (UNREACHABLE.has(e.code) || TIMEOUT.has(e.code))) return e.code;
     // AggregateError (happy eyeballs) keeps the real errors in .errors

@@ -43,13 +43,16 @@ describe('webhooks', () => {
     expect(got.secret).toBeUndefined();
     expect(gotSecret.secret).toBe(created.secret);
 
-    const updated = await okJson(['webhooks', 'update', id, '--events', 'maintenance.task.*', '--description', ''], env);
+    const [updated, rotated, disabled] = await Promise.all([
+      okJson(['webhooks', 'update', id, '--events', 'maintenance.task.*', '--description', ''], env),
+      okJson(['webhooks', 'rotate-secret', id], env),
+      okJson(['webhooks', 'disable', id], env),
+    ]);
     expect(updated).toMatchObject({ events: ['maintenance.task.*'], description: null });
-    expect((await okJson(['webhooks', 'disable', id], env)).status).toBe('disabled');
-    expect((await ok(['webhooks', 'enable', id], env)).stdout).toMatch(`${id} is now enabled`);
-    const rotated = await okJson(['webhooks', 'rotate-secret', id], env);
     expect(rotated.secret).toMatch(/^whsec_/);
     expect(rotated.secret).not.toBe(created.secret);
+    expect(disabled.status).toBe('disabled');
+    expect((await ok(['webhooks', 'enable', id], env)).stdout).toMatch(`${id} is now enabled`);
 
     expect((await ok(['webhooks', 'delete', id], env)).stdout).toMatch(`Deleted ${id}`);
     await fails(['webhooks', 'get', id], env, 1, new RegExp(id));
@@ -104,26 +107,25 @@ describe('trigger through the API, events and deliveries', () => {
     expect(evs.data[0].id).toBe(eventId);
     expect(ev).toEqual(res.events[0]);
 
-    const detail = await ok(['deliveries', 'get', failed.id], env);
+    // filter by event type is done client-side
+    const [detail, full, resent, byType] = await Promise.all([
+      ok(['deliveries', 'get', failed.id], env),
+      okJson(['deliveries', 'get', failed.id], env),
+      okJson(['events', 'resend', eventId, '--endpoint', good.id], env),
+      okJson(['deliveries', 'list', '--event', 'maintenance.task.created', '--endpoint', good.id], env),
+    ]);
     expect(detail.stdout).toMatch(/Attempt 1/);
     expect(detail.stdout).toMatch(/response body:\n  boom/);
     expect(detail.stdout).toContain(`propitbox deliveries retry ${failed.id}`);
-    const full = await okJson(['deliveries', 'get', failed.id], env);
     expect(full.attempts.length).toBeGreaterThanOrEqual(2);
+    expect(resent.deliveries).toHaveLength(1);
+    expect(resent.deliveries[0].endpoint_id).toBe(good.id);
+    expect(byType.data.length).toBeGreaterThan(0);
+    expect(byType.data.every((d: any) => d.event_type === 'maintenance.task.created' && d.endpoint_id === good.id)).toBe(true);
 
     const retried = await okJson(['deliveries', 'retry', failed.id], env);
     expect(retried.id).toBe(failed.id);
-
-    const resent = await okJson(['events', 'resend', eventId, '--endpoint', good.id], env);
-    expect(resent.deliveries).toHaveLength(1);
-    expect(resent.deliveries[0].endpoint_id).toBe(good.id);
-
-    // filter by event type is done client-side
-    const byType = await okJson(['deliveries', 'list', '--event', 'maintenance.task.created', '--endpoint', good.id], env);
-    expect(byType.data.every((d: any) => d.event_type === 'maintenance.task.created' && d.endpoint_id === good.id)).toBe(true);
-
-    await ok(['webhooks', 'delete', good.id], env);
-    await ok(['webhooks', 'delete', bad.id], env);
+    await Promise.all([ok(['webhooks', 'delete', good.id], env), ok(['webhooks', 'delete', bad.id], env)]);
   });
 
   it('--count sends N distinct events; nobody subscribed is a hint, not an error', async () => {
