@@ -1,6 +1,6 @@
 // Local history: every forwarded event and its final outcome, one NDJSON line each, in
 // <stateDir>/history/<profile>.ndjson. Bounded: at 20 MB the file rotates to .1 (one old file kept),
-// so at most ~40 MB. Lines are buffered and written once per tick (cheap at thousands of events/s).
+// so at most ~40 MB. Lines are buffered and written every 100 ms (cheap at thousands of events/s); close() flushes.
 // Reads (find/search) scan newest first, so `events replay` works after a restart without the API.
 import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ export class History {
     this.pending.push(JSON.stringify(rec) + '\n');
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setTimeout(() => this.flush(), 100).unref();
     }
   }
 

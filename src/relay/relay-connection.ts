@@ -6,6 +6,7 @@
 import WebSocket from 'ws';
 import type { ConnectionState } from './listen-events.js';
 import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type EventMsg, type ServerMsg, type WelcomeMsg } from './protocol.js';
+import { corkForTick } from './cork.js';
 import { DEFAULT_RECONNECT, nextDelay, type ReconnectPolicy } from './reconnect-policy.js';
 
 export interface RelayConnectionOptions {
@@ -59,6 +60,7 @@ export class RelayConnection {
   /** Acks sent while disconnected are dropped on purpose: the server re-sends unacknowledged events. */
   send(msg: AckMsg): boolean {
     if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
+    corkForTick(this.ws);
     this.ws.send(JSON.stringify(msg));
     return true;
   }

@@ -1,6 +1,6 @@
 // One renderer interface for a listen session (hookdeck's Renderer): a function of ListenEvents.
 // Plain lines and NDJSON are the two non-interactive implementations; the TUI is the third.
-// Output is coalesced per tick (one write per stream), which matters at thousands of events/s.
+// Output is coalesced (one write per stream every 20 ms), which matters at thousands of events/s.
 import type { ListenEvent } from '../../relay/listen-events.js';
 
 export interface ListenRenderer {
@@ -14,7 +14,7 @@ export interface Streams {
   err: NodeJS.WritableStream;
 }
 
-/** Buffers lines per stream and writes them once per tick. */
+/** Buffers lines per stream and writes them at most every 20 ms (one syscall per stream), and on flush(). */
 export class LineWriter {
   private out: string[] = [];
   private err: string[] = [];
@@ -43,7 +43,7 @@ export class LineWriter {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.flush());
+    setTimeout(() => this.flush(), 20);
   }
 }
 

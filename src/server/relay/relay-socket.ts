@@ -3,6 +3,7 @@
 // socket's buffer is over 1 MiB). Acks free credit and go to the batcher.
 import WebSocket from 'ws';
 import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type ClientMsg, type HelloMsg } from '../../relay/protocol.js';
+import { corkForTick } from '../../relay/cork.js';
 import type { AckBatcher } from './ack-batcher.js';
 import type { SessionStore } from './session-store.js';
 
@@ -40,6 +41,7 @@ export class RelaySocket {
   /** New events were committed to this session's log. */
   pump(): void {
     if (!this.welcomed || this.waitingForDrain || this.ws.readyState !== WebSocket.OPEN) return;
+    corkForTick(this.ws);
     while (this.inflight.size < this.window) {
       if (this.ws.bufferedAmount > HIGH_WATER) {
         this.waitingForDrain = true;

@@ -42,7 +42,11 @@ interface Live {
   lastSeq: number;
   ackedSeq: number;
   url: string;
+  /** The newest committed log rows, so streaming a live event needs no SELECT. */
+  tail: LogRow[];
 }
+
+const TAIL_ROWS = 1024;
 
 export function keyHash(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
@@ -50,6 +54,8 @@ export function keyHash(apiKey: string): string {
 
 export class SessionStore {
   private readonly live = new Map<string, Live>();
+  /** Rows appended inside the current event transaction; they join the tails only after the commit. */
+  private staged: Array<[Live, LogRow]> = [];
   private readonly st;
 
   constructor(
@@ -103,6 +109,7 @@ export class SessionStore {
         for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
       }
     })();
+    this.committed();
     return this.get(row.id)!;
   }
 
@@ -127,19 +134,32 @@ export class SessionStore {
 
   /** EventSink.fanOut: append to every matching session's log (inside the event's transaction). */
   fanOut(event: StoredEvent): Delivery[] {
+    this.staged = []; // left over only if the previous event's transaction rolled back
     const out: Delivery[] = [];
     for (const s of this.live.values()) if (matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
     return out;
   }
 
-  /** Sessions an event was appended to, for waking their sockets after the commit. */
-  matching(type: string): string[] {
+  /** After the event's commit: its rows become readable from memory; returns the sessions to wake. */
+  committed(): string[] {
     const ids: string[] = [];
-    for (const s of this.live.values()) if (matchesAny(s.patterns, type)) ids.push(s.id);
+    for (const [s, row] of this.staged) {
+      s.tail.push(row);
+      if (s.tail.length > TAIL_ROWS) s.tail.splice(0, s.tail.length - TAIL_ROWS / 2);
+      ids.push(s.id);
+    }
+    this.staged = [];
     return ids;
   }
 
   read(sessionId: string, afterSeq: number, limit: number): LogRow[] {
+    const tail = this.live.get(sessionId)?.tail;
+    if (tail?.length && tail[0].seq <= afterSeq + 1) {
+      const out: LogRow[] = [];
+      for (let i = tail.length - 1; i >= 0 && tail[i].seq > afterSeq; i--) out.push(tail[i]);
+      // The tail is contiguous in seq (one event transaction at a time), so this is the same as the SELECT.
+      return out.reverse().slice(0, limit);
+    }
     return this.st.read.all(sessionId, afterSeq, limit) as LogRow[];
   }
 
@@ -188,7 +208,7 @@ export class SessionStore {
   }
 
   private remember(r: SessionRow): Live {
-    const live: Live = { id: r.id, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}` };
+    const live: Live = { id: r.id, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, tail: [] };
     this.live.set(r.id, live);
     return live;
   }
@@ -198,6 +218,7 @@ export class SessionStore {
     const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url);
     this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, Date.now());
     this.st.setLast.run(seq, s.id);
+    this.staged.push([s, { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id }]);
     // Bounded backlog: when a client stays away, the oldest unacknowledged events go first.
     if (seq % 100 === 0 && seq - s.ackedSeq > this.limits.maxEvents) this.st.trim.run(s.id, seq - this.limits.maxEvents);
     return d;

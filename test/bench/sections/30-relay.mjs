@@ -1,0 +1,204 @@
+// Relay (webhooks listen) figures: events/s and latency from the API accepting an event (the dispatcher
+// commit, in-process emulator) to the local receiver answering, through the websocket relay and the
+// `propitbox webhooks listen` child process, at --concurrency 1 and 16, next to a direct undici POST
+// loop to the same receiver measured in the same run (ratios); a paced run at 500 events/s (added
+// p50/p99 latency vs a direct POST at the same pace); CPU seconds and peak RSS of the listen process
+// per 10,000 events (/proc/<pid>/stat, VmHWM).
+// Targets: throughput >= 0.5x direct at c=1; added p50 <= 1 ms and p99 <= 5 ms at 500/s;
+// listen <= 1 CPU s and <= 120 MB peak RSS per 10,000 events.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const N = Number(process.env.BENCH_RELAY_N ?? 10_000);
+const PACED_RATE = Number(process.env.BENCH_RELAY_RATE ?? 500);
+const PACED_SECONDS = 4;
+const KEY = 'ppk_test_benchrelay000000000000';
+const BIN = fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
+const CLK_TCK = 100;
+
+function startReceiver() {
+  const answered = new Map(); // event id -> performance.now() when answered
+  const waiters = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('OK');
+      const id = body.slice(7, body.indexOf('"', 7)); // {"id":"evt_…"
+      if (!answered.has(id)) answered.set(id, performance.now());
+      for (let i = waiters.length - 1; i >= 0; i--) if (answered.size >= waiters[i].n) waiters.splice(i, 1)[0].resolve();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/hook`,
+        answered,
+        until: (n) => (answered.size >= n ? Promise.resolve() : new Promise((r) => waiters.push({ n, resolve: r }))),
+        close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+      }),
+    ),
+  );
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const f1 = (x) => x.toFixed(1);
+const f2 = (x) => x.toFixed(2);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+function procStats(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const cpu = (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+  return { cpu, hwmMb: hwm };
+}
+
+async function directRun(url, n, concurrency) {
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: concurrency });
+  const body = JSON.stringify({ id: 'evt_direct', type: 'vehicle.created', created: '2024-12-25T10:30:00Z', data: { n: 1 } });
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < n) {
+        const res = await request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent });
+        await res.body.dump();
+      }
+    }),
+  );
+  const s = (performance.now() - t0) / 1000;
+  await agent.close();
+  return n / s;
+}
+
+async function directPaced(url, rate, seconds) {
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const lat = [];
+  const total = rate * seconds;
+  const start = performance.now();
+  const inflight = [];
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const body = JSON.stringify({ id: `evt_paced${i}`, type: 'vehicle.created', created: '2024-12-25T10:30:00Z', data: { i } });
+    const t = performance.now();
+    inflight.push(request(url, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent }).then(async (res) => {
+      await res.body.dump();
+      lat.push(performance.now() - t);
+    }));
+  }
+  await Promise.all(inflight);
+  await agent.close();
+  return lat;
+}
+
+async function startListen(emu, receiverUrl, concurrency, env) {
+  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), BIN, 'webhooks', 'listen', '--no-tui', '--forward-to', receiverUrl, '--concurrency', String(concurrency)], {
+    env: { ...env, PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: KEY },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => {
+    if (out.length < 4096) out += d;
+  });
+  child.stderr.on('data', (d) => (err += d));
+  const t0 = Date.now();
+  while (!out.includes('Ready!')) {
+    if (child.exitCode !== null || Date.now() - t0 > 20_000) throw new Error(`listen did not get ready: ${err}`);
+    await sleep(20);
+  }
+  const exited = new Promise((r) => child.on('close', r));
+  return { child, stop: async () => (child.kill('SIGTERM'), await exited) };
+}
+
+/** Create `n` events keeping at most `outstanding` unanswered; returns latencies (ms) and events/s. */
+async function relayRun(emu, recv, n, outstanding) {
+  const created = new Map();
+  const base = recv.answered.size;
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    while (created.size - (recv.answered.size - base) >= outstanding) await recv.until(base + created.size - outstanding + 1);
+    const ev = emu.dispatcher.create({ type: 'vehicle.created', data: { i } }).event;
+    created.set(ev.id, performance.now());
+    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
+  }
+  await recv.until(base + n);
+  const secs = (performance.now() - t0) / 1000;
+  const lat = [...created].map(([id, t]) => recv.answered.get(id) - t);
+  return { rate: n / secs, lat };
+}
+
+async function relayPaced(emu, recv, rate, seconds) {
+  const created = new Map();
+  const base = recv.answered.size;
+  const total = rate * seconds;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const ev = emu.dispatcher.create({ type: 'vehicle.created', data: { i } }).event;
+    created.set(ev.id, performance.now());
+  }
+  await recv.until(base + total);
+  return [...created].map(([id, t]) => recv.answered.get(id) - t);
+}
+
+export async function run() {
+  const { startEmulator } = await import('../../../dist/server/emulator.js');
+  const home = mkdtempSync(join(tmpdir(), 'propitbox-bench-relay-'));
+  const env = { PATH: process.env.PATH, HOME: home, PROPITBOX_CONFIG_DIR: join(home, 'config'), PROPITBOX_STATE_DIR: join(home, 'state'), NO_COLOR: '1' };
+  const emu = await startEmulator({ port: 0, dataDir: join(home, 'data'), apiKey: KEY });
+  const recv = await startReceiver();
+  try {
+    console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock)`);
+    for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : [1, 16]) {
+      const direct = await directRun(recv.url, N, c);
+      const l = await startListen(emu, recv.url, c, env);
+      const before = procStats(l.child.pid);
+      await relayRun(emu, recv, 500, 64); // warm-up
+      const mid = procStats(l.child.pid);
+      const r = await relayRun(emu, recv, N, 256);
+      const after = procStats(l.child.pid);
+      await l.stop();
+      const cpuPer10k = ((after.cpu - mid.cpu) * 10_000) / N;
+      console.log(
+        `  c=${String(c).padEnd(2)} relay ${f1(r.rate)} ev/s vs direct ${f1(direct)} req/s: ratio ${f2(r.rate / direct)} (target >= 0.5 at c=1)` +
+          ` | latency p50 ${f1(pct(r.lat, 50))} ms p95 ${f1(pct(r.lat, 95))} ms p99 ${f1(pct(r.lat, 99))} ms (up to 256 queued)` +
+          ` | listen CPU ${f2(cpuPer10k)} s per 10k events, peak RSS ${f1(after.hwmMb)} MB (startup ${f1(before.hwmMb)} MB)`,
+      );
+    }
+    const d = await directPaced(recv.url, PACED_RATE, PACED_SECONDS);
+    const l = await startListen(emu, recv.url, 1, env);
+    await relayRun(emu, recv, 300, 32); // warm-up
+    const s0 = procStats(l.child.pid);
+    const lat = await relayPaced(emu, recv, PACED_RATE, PACED_SECONDS);
+    const s1 = procStats(l.child.pid);
+    await l.stop();
+    const n = PACED_RATE * PACED_SECONDS;
+    console.log(
+      `  paced ${PACED_RATE}/s x ${PACED_SECONDS}s: relay p50 ${f2(pct(lat, 50))} ms p99 ${f2(pct(lat, 99))} ms; direct p50 ${f2(pct(d, 50))} ms p99 ${f2(pct(d, 99))} ms;` +
+        ` added p50 ${f2(pct(lat, 50) - pct(d, 50))} ms (target <= 1), added p99 ${f2(pct(lat, 99) - pct(d, 99))} ms (target <= 5)` +
+        ` | listen CPU ${f2(((s1.cpu - s0.cpu) * 10_000) / n)} s per 10k events`,
+    );
+  } finally {
+    await recv.close();
+    await emu.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
