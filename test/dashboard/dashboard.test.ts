@@ -61,7 +61,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
   });
 
@@ -189,6 +189,17 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-delivery-id]').length === n, expected);
   });
 
+  it('shows an endpoint created with the CLI without a reload', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
+    await page.locator(`tr[data-endpoint-id="${endpointId}"]`).waitFor();
+    const cliUrl = `${receiver.url}/from-the-cli`;
+    const cli = await runCli(['webhooks', 'create', '--url', cliUrl, '--events', 'parts.*', '--json'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: KEY }) });
+    expect(cli.code, cli.stderr).toBe(0);
+    const created = JSON.parse(cli.stdout) as Endpoint;
+    await page.locator(`tr[data-endpoint-id="${created.id}"]`, { hasText: cliUrl }).waitFor();
+    await shot('webhooks');
+  });
+
   it('works from the keyboard with a visible focus, and on a narrow window', async () => {
     await page.goto(`${emu.url}/#/webhooks`);
     await page.reload(); // a fresh document: focus starts at the top
@@ -217,7 +228,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
 async function expectText(locator: import('playwright-core').Locator, expected: string | RegExp): Promise<void> {
   await locator.first().waitFor();
   const ok = typeof expected === 'string' ? (t: string) => t.includes(expected) : (t: string) => expected.test(t);
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 15_000;
   let text = '';
   // Poll the DOM (live updates change it); playwright-core has no web-first assertions.
   for (;;) {
