@@ -38,6 +38,10 @@ describe('command tree', () => {
     expect(helpOf(cmd)).toMatch(/Examples:\n  \$ propitbox /);
   });
 
+  it.each(MINE.filter((n) => ['webhooks', 'events', 'deliveries', 'fixtures', 'config'].includes(n)))('the %s group --help has examples', (name) => {
+    expect(helpOf(program.commands.find((c) => c.name() === name)!)).toMatch(/Examples:\n  \$ propitbox /);
+  });
+
   it('read commands offer --json', () => {
     for (const l of mine.filter((x) => /^(webhooks (list|get)|events (list|get)|deliveries (list|get)|fixtures (list|show)|config list)$/.test(x.path))) {
       expect(l.cmd.options.map((o) => o.long), l.path).toContain('--json');

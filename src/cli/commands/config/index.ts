@@ -18,6 +18,7 @@ export function checkProfileName(name: string): string {
 
 export function registerConfig(program: Command): void {
   const cfg = group(program, 'config', 'profiles and settings (API key, API URL) in the config file');
+  cfg.addHelpText('after', examples('propitbox config list', 'propitbox --profile staging config set api_url https://staging.api.pro-pitbox.com', 'propitbox config set current_profile local'));
   cfg
     .command('list')
     .alias('ls')

@@ -25,6 +25,7 @@ interface ListOpts {
 
 export function registerDeliveries(program: Command): void {
   const dl = group(program, 'deliveries', 'the event log: every delivery attempt, its response, and retry');
+  dl.addHelpText('after', examples('propitbox deliveries list --status failed', 'propitbox deliveries get dlv_123', 'propitbox deliveries retry dlv_123'));
   listOptions(
     dl
       .command('list')

@@ -15,6 +15,7 @@ function parseType(value: string): string {
 
 export function registerEvents(program: Command): void {
   const ev = eventsGroup(program);
+  ev.addHelpText('after', examples('propitbox events list --type maintenance.task.created', 'propitbox events get evt_1a2b3c4d5e --json', 'propitbox events resend evt_1a2b3c4d5e'));
   listOptions(ev.command('list').alias('ls').description('list recent events, newest first').option('--type <type>', 'only this event type', parseType))
     .addHelpText('after', examples('propitbox events list', 'propitbox events list --type maintenance.task.created --json'))
     .action(async (opts: { limit: number; startingAfter?: string; type?: string; json?: boolean }, cmd: Command) => {

@@ -1,6 +1,6 @@
 // `propitbox webhooks …`: endpoint management. `webhooks listen` is registered by its own module.
 import type { Command } from 'commander';
-import { group } from '../shared.js';
+import { examples, group } from '../shared.js';
 import { registerWebhooksList } from './list.js';
 import { registerWebhooksCreate } from './create.js';
 import { registerWebhooksGet } from './get.js';
@@ -16,6 +16,12 @@ export function webhooksGroup(program: Command): Command {
 
 export function registerWebhooks(program: Command): void {
   const w = webhooksGroup(program);
+  w.addHelpText('after', examples(
+    "propitbox webhooks create --url https://yourapp.com/webhooks/pro-pitbox --events 'vehicle.*,maintenance.task.*'",
+    'propitbox webhooks list',
+    'propitbox webhooks test we_123 maintenance.task.created --wait',
+    'propitbox webhooks listen --forward-to http://localhost:3000/webhooks/pro-pitbox',
+  ));
   registerWebhooksList(w);
   registerWebhooksCreate(w);
   registerWebhooksGet(w);
