@@ -76,14 +76,9 @@ export class Forwarder {
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy?: () => void }): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of body) {
-    if (size < RESPONSE_EXCERPT_BYTES) chunks.push(c);
-    size += c.length;
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+async function readExcerpt(body: { text(): Promise<string> }): Promise<string> {
+  // Local receivers answer small bodies; text() is cheaper than iterating chunks (bodyTimeout bounds a stuck stream).
+  const text = await body.text();
   return text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
 }
 

@@ -94,3 +94,47 @@ describe('listen resilience', () => {
     await l.waitForStderr('Reconnected');
   });
 });
+
+describe('listen liveness', () => {
+  it('re-creates the session when the emulator comes back without it (data wiped), and says the secret changed', async () => {
+    const first = await spawnTestEmulator();
+    let emu = first;
+    cleanup.push(() => emu.kill9());
+    const r = await startReceiver();
+    cleanup.push(() => r.close());
+    const l = spawnCli(['webhooks', 'listen', '--no-tui', '--format', 'json', '--forward-to', r.url], {
+      env: isolatedEnv({ PROPITBOX_API_URL: first.url, PROPITBOX_API_KEY: TEST_API_KEY }),
+    });
+    cleanup.push(() => l.stop('SIGKILL'));
+    await l.waitForStdout('"kind":"ready"');
+    await first.kill9();
+    emu = await spawnTestEmulator({ port: first.port, env: first.env }); // a fresh data dir
+    const lines = () => l.stdout().trim().split('\n').map((x) => JSON.parse(x));
+    await waitFor(() => lines().some((x) => x.kind === 'connection' && x.state === 'session-recreated'));
+    await waitFor(() => lines().filter((x) => x.kind === 'ready').length === 2);
+    expect(lines().some((x) => x.kind === 'error' && /secret changed/.test(x.message) && x.fatal === false)).toBe(true);
+    const res = await emu.api('POST', '/v1/events', { type: 'vehicle.created' });
+    await waitFor(() => r.requests.some((q) => JSON.parse(q.body).id === res.body.event.id));
+  });
+
+  it('detects a silent relay (no pongs for 2 heartbeats, e.g. after a laptop sleep) and recovers', async () => {
+    const env = isolatedEnv({ PROPITBOX_RELAY_HEARTBEAT_MS: '300' });
+    const emu = await spawnTestEmulator({ env });
+    cleanup.push(() => emu.kill9());
+    const r = await startReceiver();
+    cleanup.push(() => r.close());
+    const l = spawnCli(['webhooks', 'listen', '--no-tui', '--forward-to', r.url], { env: { ...env, PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: TEST_API_KEY } });
+    cleanup.push(() => l.stop('SIGKILL'));
+    await l.waitForStdout('Ready!');
+    const pid = emu.live.child.pid!;
+    process.kill(pid, 'SIGSTOP'); // the relay goes silent without closing anything, like a sleeping laptop's peer
+    try {
+      await l.waitForStderr(/Connection lost \(no heartbeat from the relay for \d+ s\)/);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    await l.waitForStderr('Reconnected');
+    const res = await emu.api('POST', '/v1/events', { type: 'session.ended' });
+    await waitFor(() => r.requests.some((q) => JSON.parse(q.body).id === res.body.event.id));
+  });
+});

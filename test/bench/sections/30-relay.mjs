@@ -166,7 +166,7 @@ export async function run() {
   const recv = await startReceiver();
   try {
     console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock)`);
-    for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : [1, 16]) {
+    for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : (process.env.BENCH_RELAY_C ?? "1,16").split(",").map(Number)) {
       const direct = await directRun(recv.url, N, c);
       const l = await startListen(emu, recv.url, c, env);
       const before = procStats(l.child.pid);
