@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import type { Endpoint, List } from '../../src/api/types.js';
-import { startEmulator, type Emulator } from '../../src/server/emulator.js';
+import { startTestEmulator, TEST_API_KEY as KEY, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { isolatedEnv, runCli } from '../helpers/run-cli.js';
 
@@ -17,11 +17,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM) console.warn(`\n⚠ SKIPPED the dashboard browser test: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)\n`);
 
-const KEY = 'ppk_test_dashboard_browser';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
 
 describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
-  let emu: Emulator;
+  let emu: TestEmulator;
   let receiver: Receiver;
   let browser: Browser;
   let page: Page;
@@ -34,14 +33,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
   let openGate: () => void = () => {};
   let gate: Promise<void> | null = null;
 
-  const api = async <T,>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> => {
-    const res = await fetch(emu.url + path, {
-      method,
-      headers: { authorization: `Bearer ${KEY}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    return { status: res.status, json: (await res.json()) as T };
-  };
+  const api = <T,>(method: string, path: string, body?: unknown) => emu.api<T>(method, path, body);
   const shot = (name: string, fullPage = true) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
   const row = (deliveryId: string) => page.locator(`tr[data-delivery-id="${deliveryId}"]`);
 
@@ -54,7 +46,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
       if (failures >= 2 && gate) await gate; // hold the 2nd attempt so its "retry" state can be seen
       return { status: 500, body: 'boom: receiver down' };
     });
-    emu = await startEmulator({ dataDir, port: 0, apiKey: KEY, retrySchedule: [300, 300, 300, 300, 300] });
+    emu = await startTestEmulator({ dataDir, retrySchedule: [300, 300, 300, 300, 300] });
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -89,7 +81,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.getByLabel('Endpoint URL').fill('ftp://127.0.0.1/hook');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     const apiError = await api<{ error: { message: string } }>('POST', '/v1/webhooks', { url: 'ftp://127.0.0.1/hook', events: ['*'] });
-    await expectText(page.locator('#endpoint-url-error'), apiError.json.error.message);
+    await expectText(page.locator('#endpoint-url-error'), apiError.body.error.message);
 
     const url = `${receiver.url}/webhooks/pro-pitbox`;
     await page.getByLabel('Endpoint URL').fill(url);
@@ -104,7 +96,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     expect(endpointId).toMatch(/^we_/);
 
     const listed = await api<List<Endpoint>>('GET', '/v1/webhooks');
-    expect(listed.json.data).toEqual([expect.objectContaining({ id: endpointId, url, events: ['vehicle.*', 'maintenance.task.*'], description: 'Created in the dashboard', status: 'enabled' })]);
+    expect(listed.body.data).toEqual([expect.objectContaining({ id: endpointId, url, events: ['vehicle.*', 'maintenance.task.*'], description: 'Created in the dashboard', status: 'enabled' })]);
     const cli = await runCli(['webhooks', 'list', '--json'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: KEY }) });
     expect(cli.code, cli.stderr).toBe(0);
     expect((JSON.parse(cli.stdout) as List<Endpoint>).data.map((e) => [e.id, e.url])).toEqual([[endpointId, url]]);
@@ -113,8 +105,8 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
   it('reveals the signing secret only when asked', async () => {
     await expect(page.getByTestId('signing-secret').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Reveal secret' }).click();
-    const { json } = await api<{ secret: string }>('GET', `/v1/webhooks/${endpointId}/secret`);
-    await expectText(page.getByTestId('signing-secret'), json.secret);
+    const { secret } = (await api<{ secret: string }>('GET', `/v1/webhooks/${endpointId}/secret`)).body;
+    await expectText(page.getByTestId('signing-secret'), secret);
     await shot('endpoint');
     await page.getByRole('button', { name: 'Hide secret' }).click();
   });
@@ -129,7 +121,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await shot('send-test-event');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event logs' }).click();
-    const [delivery] = (await api<List<{ id: string; event_id: string }>>('GET', `/v1/deliveries?endpoint_id=${endpointId}`)).json.data;
+    const [delivery] = (await api<List<{ id: string; event_id: string }>>('GET', `/v1/deliveries?endpoint_id=${endpointId}`)).body.data;
     await row(delivery.id).locator('td.outcome', { hasText: '200' }).waitFor();
     await row(delivery.id).getByRole('link', { name: /Details/ }).click();
     const detail = page.locator(`[data-delivery-detail="${delivery.id}"]`);
@@ -145,7 +137,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     gate = new Promise((resolve) => (openGate = resolve));
     // Sent like the CLI would, while the Event Logs page stays open: it must appear without a reload.
     const sent = await api<{ deliveries: { id: string }[] }>('POST', `/v1/webhooks/${endpointId}/test`, { type: 'vehicle.created' });
-    const id = sent.json.deliveries[0].id;
+    const id = sent.body.deliveries[0].id;
     await row(id).waitFor();
     await page.goto(`${emu.url}/#/logs/${id}`); // the detail view (same as clicking Details)
     const detail = page.locator(`[data-delivery-detail="${id}"]`);
@@ -170,7 +162,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await shot('event-logs'); // the README's screenshot
 
     const final = await api<{ status: string; attempt_count: number; last_status_code: number }>('GET', `/v1/deliveries/${id}`);
-    expect(final.json).toMatchObject({ status: 'succeeded', attempt_count: 7, last_status_code: 200 });
+    expect(final.body).toMatchObject({ status: 'succeeded', attempt_count: 7, last_status_code: 200 });
   });
 
   it('filters Event Logs by status and type', async () => {
@@ -180,10 +172,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.waitForFunction(() => location.hash.includes('status=succeeded') && location.hash.includes('type=vehicle.created'));
     // Wait until the table shows only matching rows (the old, unfiltered table may still be up).
     await page.waitForFunction(() => {
-      const rows = [...document.querySelectorAll('tbody tr[data-delivery-id]')];
+      const rows = Array.from(document.querySelectorAll("tbody tr[data-delivery-id]"));
       return rows.length > 0 && rows.every((r) => r.getAttribute('data-status') === 'succeeded' && r.querySelector('td:nth-child(2) code')?.textContent === 'vehicle.created');
     });
-    const all = (await api<List<{ event_type: string; status: string }>>('GET', '/v1/deliveries')).json.data;
+    const all = (await api<List<{ event_type: string; status: string }>>('GET', '/v1/deliveries')).body.data;
     const expected = all.filter((d) => d.event_type === 'vehicle.created' && d.status === 'succeeded').length;
     expect(expected).toBeLessThan(all.length); // the filter has something to leave out
     await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-delivery-id]').length === n, expected);

@@ -4,15 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmulator, type Emulator } from '../../src/server/emulator.js';
+import { startTestEmulator, TEST_API_KEY as KEY, type TestEmulator } from '../helpers/emulator.js';
 import { DASHBOARD_DIR } from '../../src/server/routes/dashboard.js';
 import { createSseParser, type SseMessage } from '../../src/dashboard/src/lib/sse.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { existsSync } from 'node:fs';
 
-const KEY = 'ppk_test_dashboard_routes';
-let emu: Emulator;
+let emu: TestEmulator;
 let receiver: Receiver;
 let dataDir: string;
 
@@ -20,7 +19,7 @@ beforeAll(async () => {
   if (!existsSync(join(DASHBOARD_DIR, 'index.html'))) throw new Error('dist/dashboard is missing: run `npm run build`');
   dataDir = mkdtempSync(join(tmpdir(), 'propitbox-dash-'));
   receiver = await startReceiver();
-  emu = await startEmulator({ dataDir, port: 0, apiKey: KEY, retrySchedule: [100, 100] });
+  emu = await startTestEmulator({ dataDir });
 });
 
 afterAll(async () => {
@@ -122,7 +121,7 @@ describe('GET /v1/stream', () => {
 
   it('does not hold up shutdown while a stream is open', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'propitbox-dash-close-'));
-    const other = await startEmulator({ dataDir: dir, port: 0, apiKey: KEY });
+    const other = await startTestEmulator({ dataDir: dir });
     try {
       const res = await fetch(`${other.url}/v1/stream`, { headers: auth });
       const reader = res.body!.getReader();
