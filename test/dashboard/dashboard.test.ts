@@ -192,6 +192,28 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await shot('webhooks');
   });
 
+  it('disables, edits and deletes an endpoint; the API agrees at each step', async () => {
+    const cliUrl = `${receiver.url}/from-the-cli`;
+    const [ep] = (await api<List<Endpoint>>('GET', '/v1/webhooks')).body.data.filter((e) => e.url === cliUrl);
+    const rowOf = page.locator(`tr[data-endpoint-id="${ep.id}"]`);
+    await rowOf.getByRole('button', { name: `Disable ${cliUrl}` }).click();
+    await rowOf.locator('.badge', { hasText: 'disabled' }).waitFor();
+    expect((await api<Endpoint>('GET', `/v1/webhooks/${ep.id}`)).body.status).toBe('disabled');
+
+    await rowOf.getByRole('link', { name: cliUrl }).click();
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('Description (optional)').fill('Edited in the dashboard');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('Edited in the dashboard').waitFor();
+    expect((await api<Endpoint>('GET', `/v1/webhooks/${ep.id}`)).body.description).toBe('Edited in the dashboard');
+
+    await page.getByRole('button', { name: 'Delete endpoint' }).click();
+    await page.getByRole('button', { name: 'Delete permanently' }).click();
+    await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+    await page.locator(`tr[data-endpoint-id="${ep.id}"]`).waitFor({ state: 'detached' });
+    expect((await api('GET', `/v1/webhooks/${ep.id}`)).status).toBe(404);
+  });
+
   it('works from the keyboard with a visible focus, and on a narrow window', async () => {
     await page.goto(`${emu.url}/#/webhooks`);
     await page.reload(); // a fresh document: focus starts at the top
