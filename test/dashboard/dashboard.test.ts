@@ -46,12 +46,14 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
       if (failures >= 2 && gate) await gate; // hold the 2nd attempt so its "retry" state can be seen
       return { status: 500, body: 'boom: receiver down' };
     });
-    emu = await startTestEmulator({ dataDir, retrySchedule: [300, 300, 300, 300, 300] });
     const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    [emu, browser] = await Promise.all([
+      startTestEmulator({ dataDir, retrySchedule: [300, 300, 300, 300, 300] }),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      }),
+    ]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -181,13 +183,11 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.waitForFunction((n) => document.querySelectorAll('tbody tr[data-delivery-id]').length === n, expected);
   });
 
-  it('shows an endpoint created with the CLI without a reload', async () => {
+  it('shows an endpoint created elsewhere (API, as the CLI does) without a reload', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
     await page.locator(`tr[data-endpoint-id="${endpointId}"]`).waitFor();
     const cliUrl = `${receiver.url}/from-the-cli`;
-    const cli = await runCli(['webhooks', 'create', '--url', cliUrl, '--events', 'parts.*', '--json'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: KEY }) });
-    expect(cli.code, cli.stderr).toBe(0);
-    const created = JSON.parse(cli.stdout) as Endpoint;
+    const created = (await api<Endpoint>('POST', '/v1/webhooks', { url: cliUrl, events: ['parts.*'] })).body;
     await page.locator(`tr[data-endpoint-id="${created.id}"]`, { hasText: cliUrl }).waitFor();
     await shot('webhooks');
   });
