@@ -72,6 +72,7 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.getByLabel('API key').fill('ppk_test_wrong');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expectText(page.getByRole('alert'), /Invalid API key/);
+    await shot('login');
     await page.getByLabel('API key').fill(KEY);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
