@@ -17,10 +17,14 @@ export function latency(ms: number | null | undefined): string {
   return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
 }
 
-/** Exactly `width` columns: cut with an ellipsis, else pad. */
+/**
+ * Exactly `width` columns: cut with `~`, else pad. List cells stay printable ASCII on purpose: Ink
+ * measures every line of every frame, and string-width only has a fast path for ASCII (anything else
+ * goes through Intl.Segmenter, which cost more CPU than the rest of a frame under a flood).
+ */
 export function cell(s: string, width: number, align: 'left' | 'right' = 'left'): string {
   if (width <= 0) return '';
-  const t = s.length > width ? (width === 1 ? '…' : s.slice(0, width - 1) + '…') : s;
+  const t = s.length > width ? (width === 1 ? '~' : s.slice(0, width - 1) + '~') : s;
   return align === 'left' ? t.padEnd(width) : t.padStart(width);
 }
 
@@ -35,15 +39,15 @@ export function toneForStatus(status: number | null): Tone {
   return 'red';
 }
 
-/** What the STATUS column says: the code, `ERR` (no answer), `…` pending, `held` (receiver down). */
+/** What the STATUS column says: the code, `ERR` (no answer), `...` pending, `held` (receiver down); `x2` = attempts. */
 export function statusLabel(row: EventRow): { text: string; tone: Tone } {
   const n = row.attempts.length;
-  const suffix = n > 1 ? ` ×${n}` : '';
+  const suffix = n > 1 ? ` x${n}` : '';
   if (row.fromHistory && !n) {
     const s = row.historyStatus ?? null;
     return s === null ? { text: 'hist', tone: 'gray' } : { text: `${s}`, tone: toneForStatus(s) };
   }
-  if (row.outcome === 'pending') return { text: `…${suffix}`, tone: 'cyan' };
+  if (row.outcome === 'pending') return { text: `...${suffix}`, tone: 'cyan' };
   if (row.outcome === 'held') return { text: `held${suffix}`, tone: 'yellow' };
   const s = lastStatus(row);
   return { text: `${s === null ? 'ERR' : s}${suffix}`, tone: toneForStatus(s) };

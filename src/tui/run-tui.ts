@@ -1,8 +1,6 @@
-// The listen TUI facade: `webhooks listen` and `dev --forward-to` call runListenTui when stdout is a
-// TTY (lazily, so Ink and React load only then). It owns the terminal for the session's lifetime:
-// alternate screen, raw keys, OSC 52 copies, and handing the terminal to $EDITOR for modify-and-replay.
-// Everything else goes through the ListenController. It does not stop the session: the caller does,
-// after the returned promise resolves.
+// Runs the listen TUI (loaded by index.ts once React's mode is set). It owns the terminal for the
+// session's lifetime: alternate screen, raw keys, OSC 52 copies, and handing the terminal to $EDITOR
+// for modify-and-replay. Everything else goes through the ListenController.
 import { createElement } from 'react';
 import { render, type Instance } from 'ink';
 import type { ListenController, ListenListener } from '../relay/listen-events.js';
@@ -10,12 +8,10 @@ import { App } from './components/app.js';
 import { copyToClipboard } from './clipboard.js';
 import { editText } from './editor.js';
 import { runEffect } from './effects.js';
-import { attachFeed, FEED_INTERVAL_MS } from './feed.js';
+import { attachFeed } from './feed.js';
 import { initialState } from './state/listen-reducer.js';
 import { createStore } from './store.js';
 import { createTerminalGuard } from './terminal.js';
-
-export { MAX_EVENTS } from './state/types.js';
 
 export interface ListenTuiOptions {
   subscribe(listener: ListenListener): () => void;
@@ -26,10 +22,10 @@ export interface ListenTuiOptions {
   stdin?: NodeJS.ReadStream;
 }
 
-/** Frames per second at most; matches the feed's batching interval. */
-export const MAX_FPS = Math.round(1000 / FEED_INTERVAL_MS);
+/** Frames per second at most (key presses; event-driven frames are fewer, see feed.ts). */
+export const MAX_FPS = 20;
 
-export async function runListenTui(opts: ListenTuiOptions): Promise<void> {
+export async function runTui(opts: ListenTuiOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
   const stdin = opts.stdin ?? process.stdin;
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });

@@ -89,7 +89,7 @@ describe.skipIf(!HAS_TMUX)('listen TUI in tmux (100x30)', () => {
     expect(details).toMatch(/x-propitbox-signature: [0-9a-f]{64}/);
     failing = false;
     pane.keys(['r']);
-    await pane.waitForScreen((s) => s.includes('Attempt 2/2 (replay)') && /parts\.inventory\.low\s+200 ×2/.test(s), 'the replay to answer 200');
+    await pane.waitForScreen((s) => s.includes('Attempt 2/2 (replay)') && /parts\.inventory\.low\s+200 x2/.test(s), 'the replay to answer 200');
     const [first, replay] = receiver.requests.filter((r) => r.body.includes('parts.inventory.low'));
     expect(replay.body).toBe(first.body);
     expect(Number(replay.headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(first.headers['webhook-timestamp']));

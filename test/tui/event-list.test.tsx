@@ -20,7 +20,7 @@ describe('EventList', () => {
     const row1 = lines.find((l) => l.includes(evtId(1)))!;
     expect(row1).toContain(clock(T0 + 1));
     expect(row1).toContain('maintenance.task.created');
-    expect(row1).toContain('127.0.0.1:3000/webhook…');
+    expect(row1).toContain('127.0.0.1:3000/webhook~');
     expect(row1).toMatch(/200\s+12 ms/);
     expect(row1.startsWith('  ')).toBe(true);
     expect(lines.find((l) => l.includes(evtId(2)))).toMatch(/^> .*503\s+12 ms/);
@@ -29,10 +29,10 @@ describe('EventList', () => {
   it('marks pending, held and unreachable events and counts attempts', () => {
     const f = frame(viewOf([event(1), event(2), attempt(2), response(2, null, 1, { willRetry: true }), ...delivered(3, null), ...delivered(4, 500), attempt(4, 2, true), response(4, 200, 2)]));
     const line = (n: number) => f.split('\n').find((l) => l.includes(evtId(n)))!;
-    expect(line(1)).toContain('…');
+    expect(line(1)).toMatch(/ \.\.\.\s*$/);
     expect(line(2)).toContain('held');
     expect(line(3)).toContain('ERR');
-    expect(line(4)).toContain('200 ×2');
+    expect(line(4)).toContain('200 x2');
   });
 
   it('renders only the visible window of a long list', () => {

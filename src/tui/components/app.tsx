@@ -38,7 +38,7 @@ export function App({ store, onEffect, now = Date.now }: AppProps) {
     return () => clearInterval(t);
   }, [counting, store, now]);
   return (
-    <Box flexDirection="column" width={view.size.cols} height={Math.max(1, view.size.rows - 1)} overflow="hidden">
+    <Box flexDirection="column" width={view.size.cols} height={Math.max(1, view.size.rows - 1)}>
       <Header view={view} />
       {view.mode === 'help' ? <HelpOverlay view={view} /> : view.mode === 'details' ? <DetailsPane view={view} /> : <EventList view={view} />}
       <Footer view={view} />

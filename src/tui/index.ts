@@ -1,0 +1,18 @@
+// The listen TUI facade: `webhooks listen` and `dev --forward-to` call runListenTui when stdout is a
+// TTY (lazily, so Ink and React load only then). Resolves when the user quits (q / Ctrl-C) with the
+// terminal restored. It does not stop the session: the caller does, after the promise resolves.
+// Memory is bounded: the newest MAX_EVENTS (1000) events stay in memory; older ones are reached
+// through controller.findEvent / controller.search (the listen history file).
+import type { ListenTuiOptions } from './run-tui.js';
+import { env } from '../util/env.js';
+
+export { MAX_EVENTS } from './state/types.js';
+export type { ListenTuiOptions } from './run-tui.js';
+
+export async function runListenTui(opts: ListenTuiOptions): Promise<void> {
+  // React's development build records a performance mark per render and checks every prop: under a
+  // flood of events that costs a core and hundreds of MB. Choose production before React loads.
+  if (!env('NODE_ENV')) process.env.NODE_ENV = 'production';
+  const { runTui } = await import('./run-tui.js');
+  return runTui(opts);
+}
