@@ -5,6 +5,8 @@ import { href, parseHash } from '../../src/dashboard/src/lib/routes.js';
 import { createSseParser, reconnectDelay } from '../../src/dashboard/src/lib/sse.js';
 import { applyDeliveryUpdate, describeNextRetry, mergePage, outcome } from '../../src/dashboard/src/lib/deliveries.js';
 import { queryString } from '../../src/dashboard/src/lib/api.js';
+import { fixtureData } from '../../src/dashboard/src/lib/fixtures.js';
+import { EVENT_TYPE_NAMES } from '../../src/domain/event-types.js';
 
 function delivery(over: Partial<Delivery>): Delivery {
   return {
@@ -112,5 +114,17 @@ describe('Event Logs list updates', () => {
     expect(describeNextRetry({ status: 'failed', next_attempt_at: '2026-01-01T00:00:30Z' }, now)).toBeNull();
     expect(outcome({ last_status_code: null, last_error: 'connect ECONNREFUSED 127.0.0.1:1' })).toBe('connect ECONNREFUSED 127.0.0.1:1');
     expect(outcome({ last_status_code: 500, last_error: null })).toBe('500');
+  });
+});
+
+describe('test-event fixtures in the dashboard bundle', () => {
+  it('renders the CLI fixture of every event type with fresh ids and no placeholders left', () => {
+    for (const type of EVENT_TYPE_NAMES) {
+      const a = fixtureData(type);
+      expect(a, type).toBeTruthy();
+      expect(JSON.stringify(a), type).not.toContain('{{');
+      expect(JSON.stringify(fixtureData(type)), `${type} gets new ids per send`).not.toBe(JSON.stringify(a));
+    }
+    expect(fixtureData('no.such.type')).toBeUndefined();
   });
 });

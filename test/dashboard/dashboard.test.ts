@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { Endpoint, List } from '../../src/api/types.js';
+import type { Endpoint, List, WebhookEvent } from '../../src/api/types.js';
 import { startTestEmulator, TEST_API_KEY as KEY, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { isolatedEnv, runCli } from '../helpers/run-cli.js';
@@ -116,12 +116,17 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
 
   it('sends a test event and shows the 200 with its request headers and payload in Event Logs', async () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Send test event' }).click();
-    await page.getByLabel('Event type').selectOption('maintenance.task.created');
+    await page.getByLabel('Event type').selectOption('vehicle.updated');
     await page.getByRole('button', { name: 'Send test event' }).click();
     const result = page.getByRole('region', { name: 'Test result' });
     await result.locator('li[data-status="succeeded"]').waitFor();
     await expectText(result.locator('.outcome'), '200');
     await shot('send-test-event');
+    // The data is the CLI's fixture (what `propitbox trigger vehicle.updated` sends), freshly rendered.
+    const received = JSON.parse(receiver.requests[0].body) as WebhookEvent;
+    expect(received.type).toBe('vehicle.updated');
+    expect(received.data).toMatchObject({ updated_fields: ['status', 'battery'], previous: { battery: '3S LiPo 5000mAh' }, vehicle: { id: expect.stringMatching(/^veh_/) } });
+    expect(JSON.stringify(received.data)).not.toContain('{{');
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Event logs' }).click();
     const [delivery] = (await api<List<{ id: string; event_id: string }>>('GET', `/v1/deliveries?endpoint_id=${endpointId}`)).body.data;

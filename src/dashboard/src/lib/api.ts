@@ -70,7 +70,8 @@ export function createApi(key: string, base = '') {
     setEnabled: (id: string, enabled: boolean) => request<Endpoint>('POST', `/v1/webhooks/${enc(id)}/${enabled ? 'enable' : 'disable'}`),
     rotateSecret: (id: string) => request<Endpoint>('POST', `/v1/webhooks/${enc(id)}/rotate-secret`),
     getSecret: (id: string) => request<{ secret: string }>('GET', `/v1/webhooks/${enc(id)}/secret`),
-    sendTest: (id: string, type: string) => request<CreateEventResponse>('POST', `/v1/webhooks/${enc(id)}/test`, { type }),
+    sendTest: (id: string, type: string, data?: Record<string, unknown>) =>
+      request<CreateEventResponse>('POST', `/v1/webhooks/${enc(id)}/test`, data ? { type, data } : { type }),
     listDeliveries: (q: DeliveryQuery) => request<List<Delivery>>('GET', `/v1/deliveries${queryString({ ...q })}`),
     getDelivery: (id: string) => request<Delivery>('GET', `/v1/deliveries/${enc(id)}`),
     retryDelivery: (id: string) => request<Delivery>('POST', `/v1/deliveries/${enc(id)}/retry`),

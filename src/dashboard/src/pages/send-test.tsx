@@ -8,6 +8,8 @@ import { useLoad } from '../hooks/use-load.js';
 import { useAction } from '../hooks/use-action.js';
 import { SelectField } from '../components/select-field.js';
 import { describeNextRetry, isStale, outcome } from '../lib/deliveries.js';
+import { fixtureData } from '../lib/fixtures.js';
+import { prettyBody } from '../lib/format.js';
 import { href } from '../lib/routes.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -44,7 +46,7 @@ export function SendTestPage({ endpoint: initialEndpoint }: { endpoint?: string 
     e.preventDefault();
     setResult(null);
     void action.run(async () => {
-      const res = await api.sendTest(endpointId, type);
+      const res = await api.sendTest(endpointId, type, fixtureData(type));
       setResult({ ...res, deliveries: res.deliveries.map(newest) });
     });
   };
@@ -74,6 +76,9 @@ export function SendTestPage({ endpoint: initialEndpoint }: { endpoint?: string 
             onChange={setType}
             options={EVENT_TYPES.map((t) => ({ value: t.type, label: `${t.type}: ${t.description}` }))}
           />
+          <p className="muted">
+            The data comes from <code>fixtures/{type}.json</code>, as with <code>propitbox trigger {type}</code>, with fresh ids and times.
+          </p>
           <ErrorMessage message={action.error} />
           <div className="actions">
             <button type="submit" className="primary" disabled={action.busy || !endpointId}>
@@ -89,6 +94,12 @@ export function SendTestPage({ endpoint: initialEndpoint }: { endpoint?: string 
               Sent <code>{result.event.type}</code> <code>{result.event.id}</code>
             </h2>
             {result.deliveries.length === 0 && <p>No delivery was created (is the endpoint disabled?).</p>}
+            <details>
+              <summary>Payload</summary>
+              <pre className="body" aria-label="Sent payload">
+                {prettyBody(JSON.stringify(result.event))}
+              </pre>
+            </details>
             <ul className="plain">
               {result.deliveries.map((d) => (
                 <li key={d.id} data-delivery-id={d.id} data-status={d.status}>
