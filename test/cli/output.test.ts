@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderTable } from '../../src/output/table.js';
 import { relativeTime } from '../../src/output/time.js';
-import { colorLevel, colors } from '../../src/output/color.js';
+import { colorLevel, colors, paintStatus } from '../../src/output/color.js';
 import { setEnv } from '../../src/util/env.js';
 
 describe('tables', () => {
@@ -31,6 +31,20 @@ describe('relative times', () => {
     ['2024-12-25T10:30:30Z', 'in 30s'],
     ['2024-01-01T00:00:00Z', '2024-01-01'],
   ])('%s -> %s', (iso, want) => expect(relativeTime(iso, now)).toBe(want));
+});
+
+describe('status colours', () => {
+  it('2xx green, 3xx/4xx yellow, 5xx and transport errors red', () => {
+    setEnv({ FORCE_COLOR: '1' });
+    expect(paintStatus(200)).toBe('\x1b[32m200\x1b[39m');
+    expect(paintStatus(302)).toBe('\x1b[33m302\x1b[39m');
+    expect(paintStatus(404)).toBe('\x1b[33m404\x1b[39m');
+    expect(paintStatus(503)).toBe('\x1b[31m503\x1b[39m');
+    expect(paintStatus(null)).toBe('\x1b[31mERR\x1b[39m');
+    setEnv({ NO_COLOR: '1', FORCE_COLOR: '1' });
+    expect(paintStatus(200)).toBe('200');
+    setEnv(process.env);
+  });
 });
 
 describe('colour level', () => {
