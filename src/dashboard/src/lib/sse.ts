@@ -48,19 +48,29 @@ export interface StreamOptions {
   url?: string;
   onMessage(msg: SseMessage): void;
   onState(state: StreamState): void;
+  /** Reconnect after this much silence (default STALE_AFTER_MS). */
+  staleAfterMs?: number;
 }
+
+/** The server pings every 15 s; this much silence means a dead connection (e.g. after a laptop sleeps). */
+export const STALE_AFTER_MS = 45_000;
 
 /** Keeps one stream open until the returned stop() is called, reconnecting with backoff. */
 export function openStream(opts: StreamOptions): () => void {
   const abort = new AbortController();
   let attempt = 0;
+  const staleAfter = opts.staleAfterMs ?? STALE_AFTER_MS;
   const run = async () => {
     while (!abort.signal.aborted) {
       opts.onState(attempt === 0 ? 'connecting' : 'reconnecting');
+      const current = new AbortController();
+      const stop = () => current.abort();
+      abort.signal.addEventListener('abort', stop);
+      let watchdog = setTimeout(stop, staleAfter);
       try {
         const res = await fetch(opts.url ?? '/v1/stream', {
           headers: { authorization: `Bearer ${opts.key}`, accept: 'text/event-stream' },
-          signal: abort.signal,
+          signal: current.signal,
           cache: 'no-store',
         });
         if (res.status === 401) return opts.onState('unauthorized');
@@ -70,6 +80,8 @@ export function openStream(opts: StreamOptions): () => void {
         for (;;) {
           const { value, done } = await reader.read();
           if (done) break;
+          clearTimeout(watchdog);
+          watchdog = setTimeout(stop, staleAfter);
           for (const msg of feed(value)) {
             // The server says `ready` once subscribed: only then is the page truly live.
             if (msg.event === 'ready') {
@@ -81,6 +93,9 @@ export function openStream(opts: StreamOptions): () => void {
         }
       } catch {
         if (abort.signal.aborted) return;
+      } finally {
+        clearTimeout(watchdog);
+        abort.signal.removeEventListener('abort', stop);
       }
       const delay = reconnectDelay(attempt++);
       await new Promise((resolve) => setTimeout(resolve, delay));
