@@ -42,14 +42,14 @@ export const MIGRATIONS: string[] = [
     created TEXT NOT NULL,
     updated TEXT NOT NULL
   );
-  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (next_attempt_at)
-    WHERE status = 'pending' AND endpoint_id IS NOT NULL;
-  CREATE INDEX IF NOT EXISTS deliveries_endpoint_due ON deliveries (endpoint_id, next_attempt_at, seq)
+  -- Few, partial indexes: every page an insert or status change touches is written at commit.
+  CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (endpoint_id, next_attempt_at)
     WHERE status = 'pending' AND endpoint_id IS NOT NULL;
   CREATE INDEX IF NOT EXISTS deliveries_endpoint ON deliveries (endpoint_id, seq);
   CREATE INDEX IF NOT EXISTS deliveries_event ON deliveries (event_id, seq);
-  CREATE INDEX IF NOT EXISTS deliveries_session ON deliveries (session_id, seq);
-  CREATE INDEX IF NOT EXISTS deliveries_status ON deliveries (status, seq);
+  CREATE INDEX IF NOT EXISTS deliveries_session ON deliveries (session_id, seq) WHERE session_id IS NOT NULL;
+  -- Most deliveries end 'succeeded'; a newest-first scan finds those fast without an index.
+  CREATE INDEX IF NOT EXISTS deliveries_unsettled ON deliveries (status, seq) WHERE status <> 'succeeded';
 
   CREATE TABLE IF NOT EXISTS attempts (
     delivery_id TEXT NOT NULL,

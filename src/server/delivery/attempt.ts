@@ -10,48 +10,43 @@ export interface AttemptRequest {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
-  /** Aborted on shutdown: the attempt is dropped (not recorded) and stays pending in the database. */
-  stop?: AbortSignal;
 }
 
-export type AttemptOutcome = Omit<Attempt, 'number' | 'manual'> & { aborted: boolean };
+export type AttemptOutcome = Omit<Attempt, 'number' | 'manual'>;
 
+/**
+ * The timeout is undici's own (headers, then body): cheaper than a timer + AbortController per
+ * request. On shutdown the engine destroys the agent, which fails whatever is still in flight.
+ */
 export async function performAttempt(dispatcher: Dispatcher, req: AttemptRequest): Promise<AttemptOutcome> {
   const startedAt = Date.now();
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(new Error(`timeout after ${req.timeoutMs} ms`)), req.timeoutMs);
-  const onStop = () => ctrl.abort(new Error('emulator shutting down'));
-  req.stop?.addEventListener('abort', onStop, { once: true });
   const base = { started_at: new Date(startedAt).toISOString(), request_headers: req.headers };
+  const deadline = startedAt + req.timeoutMs;
   try {
-    const res = await request(req.url, { dispatcher, method: 'POST', headers: req.headers, body: req.body, signal: ctrl.signal });
-    const response_body = await readExcerpt(res.body);
+    const res = await request(req.url, { dispatcher, method: 'POST', headers: req.headers, body: req.body, headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs });
+    const response_body = await readExcerpt(res, deadline, req.timeoutMs);
     const status = res.statusCode;
     const error = status >= 300 && status < 400 ? `redirect not followed (${status})` : null;
-    return { ...base, duration_ms: Date.now() - startedAt, status_code: status, error, response_headers: flattenHeaders(res.headers), response_body, aborted: false };
+    return { ...base, duration_ms: Date.now() - startedAt, status_code: status, error, response_headers: flattenHeaders(res.headers), response_body };
   } catch (err) {
-    const stopped = req.stop?.aborted === true;
-    const reason = ctrl.signal.aborted ? (ctrl.signal.reason as Error).message : describeError(err);
-    return { ...base, duration_ms: Date.now() - startedAt, status_code: null, error: reason, response_headers: {}, response_body: '', aborted: stopped };
-  } finally {
-    clearTimeout(timer);
-    req.stop?.removeEventListener('abort', onStop);
+    return { ...base, duration_ms: Date.now() - startedAt, status_code: null, error: describeError(err, req.timeoutMs), response_headers: {}, response_body: '' };
   }
 }
 
-/** Keep the first 20 KB; stop reading (and drop the connection) past that. */
-async function readExcerpt(body: Dispatcher.ResponseData['body']): Promise<string> {
+/** Keep the first 20 KB; stop reading (and drop the connection) past that or past the deadline. */
+async function readExcerpt(res: Dispatcher.ResponseData, deadline: number, timeoutMs: number): Promise<string> {
+  const length = Number(res.headers['content-length']);
+  if (length <= RESPONSE_EXCERPT_BYTES) return res.body.text();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
+  for await (const chunk of res.body) {
     const buf = chunk as Buffer;
     chunks.push(buf);
     size += buf.length;
-    if (size >= RESPONSE_EXCERPT_BYTES) {
-      body.destroy();
-      break;
-    }
+    if (size >= RESPONSE_EXCERPT_BYTES) break;
+    if (Date.now() > deadline) throw new Error(`timeout after ${timeoutMs} ms`);
   }
+  res.body.destroy();
   return Buffer.concat(chunks).subarray(0, RESPONSE_EXCERPT_BYTES).toString('utf8');
 }
 
@@ -61,9 +56,10 @@ function flattenHeaders(h: Record<string, string | string[] | undefined>): Recor
   return out;
 }
 
-/** The most specific line an error has: "connect ECONNREFUSED 127.0.0.1:3000", "other side closed"... */
-export function describeError(err: unknown): string {
+/** The most specific line an error has: "connect ECONNREFUSED 127.0.0.1:3000", "timeout after 30000 ms"... */
+export function describeError(err: unknown, timeoutMs: number): string {
   const e = err as Error & { code?: string; cause?: Error & { code?: string } };
+  if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT' || e?.code === 'UND_ERR_CONNECT_TIMEOUT') return `timeout after ${timeoutMs} ms`;
   if (e?.cause?.message && (e.message === 'fetch failed' || !e.code)) return e.cause.message;
   return e?.message || String(err);
 }

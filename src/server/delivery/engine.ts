@@ -22,6 +22,8 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
+const FLUSH_DELAY_MS = 5;
+
 interface Work {
   row: DeliveryRow;
   body?: string;
@@ -41,7 +43,7 @@ export class DeliveryEngine {
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
   private stopped = false;
-  private readonly stopCtrl = new AbortController();
+  private aborting = false;
   private readonly maxInFlight: number;
   private readonly perEndpoint: number;
   private readonly perEndpointQueue: number;
@@ -92,10 +94,11 @@ export class DeliveryEngine {
     let grace: NodeJS.Timeout | undefined;
     await Promise.race([all, new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
     clearTimeout(grace);
-    this.stopCtrl.abort();
+    // Whatever is still in flight fails now; those attempts are dropped and stay pending in the DB.
+    this.aborting = true;
+    await this.agent.destroy().catch(() => undefined);
     await all;
     this.flush();
-    await this.agent.close().catch(() => undefined);
   }
 
   get stats(): { inFlight: number; held: number } {
@@ -160,10 +163,9 @@ export class DeliveryEngine {
       }
       const payload = body ?? this.events.get(row.event_id).body;
       const headers = signedHeaders({ eventId: row.event_id, eventType: row.event_type, body: payload, secret: target.secret, now, attempt: number });
-      const out = await performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs, stop: this.stopCtrl.signal });
-      if (out.aborted) return void this.held.delete(row.id);
-      const { aborted: _aborted, ...attempt } = out;
-      const ok = isSuccessStatus(out.status_code);
+      const attempt = await performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs });
+      if (this.aborting) return void this.held.delete(row.id);
+      const ok = isSuccessStatus(attempt.status_code);
       const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
       this.record(applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay));
     } catch (err) {
@@ -177,7 +179,8 @@ export class DeliveryEngine {
     this.results.push(result);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    // A few ms of batching: at high rates a commit per tick would cost more than the deliveries.
+    setTimeout(() => this.flush(), FLUSH_DELAY_MS);
   }
 
   /** One transaction for every result of this tick; a row leaves `held` only once its new state is stored. */

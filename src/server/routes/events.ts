@@ -31,7 +31,7 @@ export const eventRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req, reply) => {
       const b = req.body;
-      return reply.code(201).send(ctx.dispatcher.create({ type: b.type, data: b.data ?? sampleData(b.type), id: b.id, created: b.created }));
+      return reply.code(201).send(await ctx.dispatcher.createGrouped({ type: b.type, data: b.data ?? sampleData(b.type), id: b.id, created: b.created }));
     },
   );
 

@@ -120,7 +120,10 @@ export class DeliveryStore {
   }
 
   list(filters: DeliveryFilters, page: PageQuery): Page<Delivery> {
-    const p = paginate<DeliveryRow>(this.stmts, 'deliveries', 'delivery', { ...filters }, page);
+    const { status, ...rest } = filters;
+    // status is schema-validated (an enum), so it is safe as a literal.
+    const raw = status && ['pending', 'succeeded', 'failed'].includes(status) ? [`status = '${status}'`] : [];
+    const p = paginate<DeliveryRow>(this.stmts, 'deliveries', 'delivery', rest, page, raw);
     return { rows: p.rows.map(toDelivery), has_more: p.has_more };
   }
 

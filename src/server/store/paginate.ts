@@ -31,8 +31,10 @@ export function paginate<R>(
   what: string,
   filters: Record<string, string | number | undefined>,
   page: PageQuery,
+  /** Trusted SQL conditions with literals (a literal lets SQLite pick a partial index). */
+  raw: string[] = [],
 ): Page<R> {
-  const where: string[] = [];
+  const where: string[] = [...raw];
   const params: (string | number)[] = [];
   for (const [col, value] of Object.entries(filters)) {
     if (value === undefined) continue;

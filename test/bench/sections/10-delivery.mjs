@@ -1,0 +1,156 @@
+// Delivery engine throughput: from the API accepting events (POST /v1/events, several concurrent
+// posters) to a local receiver answering 200, against a direct serial undici POST loop to the same
+// receiver measured in the same run. Target: ratio >= 0.5.
+// The emulator runs as `propitbox dev` in a child process (as users run it); an in-process run is
+// printed too, for reference.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Agent, request } from 'undici';
+
+const N = 3000;
+const POSTERS = 8;
+const KEY = 'ppk_test_bench0000000000000000';
+const BIN = fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
+
+function startReceiver() {
+  const state = { count: 0, waiters: [] };
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('OK');
+      state.count++;
+      state.waiters = state.waiters.filter((w) => (state.count >= w.n ? (w.resolve(), false) : true));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}/hook`,
+        state,
+        until: (n) => (state.count >= n ? Promise.resolve() : new Promise((r) => state.waiters.push({ n, resolve: r }))),
+        close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
+      }),
+    ),
+  );
+}
+
+async function directBaseline(url) {
+  const agent = new Agent({ keepAliveTimeout: 30_000 });
+  const body = JSON.stringify({ id: 'evt_bench', type: 'vehicle.updated', created: new Date().toISOString(), data: { vehicle: { id: 'veh_1' } } });
+  const once = async () => {
+    const res = await request(url, { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    await res.body.text();
+  };
+  for (let i = 0; i < 300; i++) await once();
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  for (let i = 0; i < N; i++) await once();
+  const s = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  await agent.close();
+  return { rate: N / s, cpuPerReq: (cpu.user + cpu.system) / N };
+}
+
+async function api(agent, base, method, path, body) {
+  const res = await request(base + path, { dispatcher: agent, method, headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: body && JSON.stringify(body) });
+  const text = await res.body.text();
+  if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${text}`);
+  return JSON.parse(text);
+}
+
+/** Post `n` events with POSTERS concurrent clients; resolves with [seconds until all were delivered, seconds until all were accepted]. */
+async function pipeline(base, receiver, n) {
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections: POSTERS });
+  const start = receiver.state.count;
+  const t0 = performance.now();
+  let next = 0;
+  const poster = async () => {
+    while (next < n) {
+      next++;
+      await api(agent, base, 'POST', '/v1/events', { type: 'vehicle.updated', data: { vehicle: { id: `veh_${next}`, status: 'active' } } });
+    }
+  };
+  await Promise.all(Array.from({ length: POSTERS }, poster));
+  const accepted = (performance.now() - t0) / 1000;
+  await receiver.until(start + n);
+  const delivered = (performance.now() - t0) / 1000;
+  await agent.close();
+  return { delivered, accepted };
+}
+
+/** CPU seconds (user + system) of a process, from /proc (Linux); null elsewhere. */
+function cpuSeconds(pid) {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+async function measure(label, base, receiver, baseline, childPid) {
+  const agent = new Agent();
+  await api(agent, base, 'POST', '/v1/webhooks', { url: receiver.url, events: ['*'] });
+  await agent.close();
+  await pipeline(base, receiver, 300); // warm-up (JIT, connections)
+  const cpu0 = process.cpuUsage();
+  const child0 = childPid && cpuSeconds(childPid);
+  const r = await pipeline(base, receiver, N);
+  const cpu = process.cpuUsage(cpu0);
+  const rate = N / r.delivered;
+  console.log(`  ${label}: ${rate.toFixed(0)} deliveries/s (API accepted ${(N / r.accepted).toFixed(0)} events/s), ratio ${(rate / baseline.rate).toFixed(2)}x direct (target >= 0.5)`);
+  const here = ((cpu.user + cpu.system) / N).toFixed(0);
+  const child1 = childPid && cpuSeconds(childPid);
+  const there = child0 != null && child1 != null ? `, emulator process ${(((child1 - child0) * 1e6) / N).toFixed(0)} µs` : '';
+  console.log(`    CPU per event: this process (posters + receiver${childPid ? '' : ' + emulator'}) ${here} µs${there}; direct loop ${baseline.cpuPerReq.toFixed(0)} µs per request`);
+  return rate / baseline.rate;
+}
+
+async function childEmulator(dataDir) {
+  const child = spawn(process.execPath, [BIN, 'dev', '--headless', '--json', '--port', '0', '--data-dir', dataDir, '--api-key', KEY, '--no-profile'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.includes('"ready":true'));
+      if (line) resolve(JSON.parse(line).url);
+    });
+    child.on('exit', (code) => reject(new Error(`propitbox dev exited ${code}`)));
+  });
+  return { url, pid: child.pid, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
+}
+
+export async function run() {
+  const receiver = await startReceiver();
+  const dirs = [];
+  try {
+    const baseline = await directBaseline(receiver.url);
+    console.log(`  direct undici POST loop (serial, N=${N}): ${baseline.rate.toFixed(0)} req/s`);
+
+    dirs.push(mkdtempSync(join(tmpdir(), 'propitbox-bench-')));
+    const child = await childEmulator(dirs[0]);
+    try {
+      await measure(`propitbox dev (child process), ${POSTERS} posters, N=${N}`, child.url, receiver, baseline, child.pid);
+    } finally {
+      await child.stop();
+    }
+
+    dirs.push(mkdtempSync(join(tmpdir(), 'propitbox-bench-')));
+    const { startEmulator } = await import('../../../dist/server/emulator.js');
+    const emu = await startEmulator({ port: 0, dataDir: dirs[1], apiKey: KEY });
+    try {
+      await measure(`emulator in-process (same thread as posters + receiver)`, emu.url, receiver, baseline);
+    } finally {
+      await emu.close();
+    }
+  } finally {
+    await receiver.close();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  }
+}
