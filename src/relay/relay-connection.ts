@@ -9,6 +9,9 @@ import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type EventMsg, type
 import { corkForTick } from './cork.js';
 import { DEFAULT_RECONNECT, nextDelay, type ReconnectPolicy } from './reconnect-policy.js';
 
+const ACK_BATCH = 32;
+const ACK_DELAY_MS = 5;
+
 export interface RelayConnectionOptions {
   apiKey: string;
   wsUrl: () => string;
@@ -44,6 +47,8 @@ export class RelayConnection {
   private retryTimer: NodeJS.Timeout | null = null;
   private closeReason = '';
   private closed: Promise<void> = Promise.resolve();
+  private acks: AckMsg[] = [];
+  private ackTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: RelayConnectionOptions) {
     this.heartbeatMs = o.heartbeatMs ?? 15_000;
@@ -57,15 +62,30 @@ export class RelayConnection {
     return this.ws?.readyState === WebSocket.OPEN;
   }
 
-  /** Acks sent while disconnected are dropped on purpose: the server re-sends unacknowledged events. */
-  send(msg: AckMsg): boolean {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    corkForTick(this.ws);
-    this.ws.send(JSON.stringify(msg));
-    return true;
+  /**
+   * Queue an ack. Acks are written in small batches (every few ms, one syscall) because they are off the
+   * forwarding path and the server's credit window is far larger than one batch. Acks that cannot be
+   * written (disconnected) are dropped on purpose: the server re-sends unacknowledged events.
+   */
+  send(msg: AckMsg): void {
+    this.acks.push(msg);
+    if (this.acks.length >= ACK_BATCH) this.flushAcks();
+    else this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
+  }
+
+  private flushAcks(): void {
+    if (this.ackTimer) clearTimeout(this.ackTimer);
+    this.ackTimer = null;
+    const batch = this.acks;
+    this.acks = [];
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || !batch.length) return;
+    corkForTick(ws);
+    for (const a of batch) ws.send(JSON.stringify(a));
   }
 
   async close(): Promise<void> {
+    this.flushAcks();
     this.intentional = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.stopHeartbeat();

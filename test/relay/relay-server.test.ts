@@ -91,6 +91,18 @@ describe('listen relay (server side)', () => {
     c2.ws.close();
   });
 
+  it('streams every event of a group commit (concurrent POSTs share one transaction), in seq order without gaps', async () => {
+    const s = await session({ events: ['parts.inventory.low'] });
+    const c = await connect(s.ws_url);
+    hello(c, null, 1000);
+    await waitFor(() => c.msgs.length >= 1);
+    const posted = await Promise.all(Array.from({ length: 60 }, () => trigger('parts.inventory.low')));
+    await waitFor(() => c.events().length === 60, { what: `60 events (have ${c.events().length})` });
+    expect(c.events().map((e) => e.seq)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
+    expect(new Set(c.events().map((e) => e.id))).toEqual(new Set(posted.map((p) => p.body.event.id)));
+    c.ws.close();
+  });
+
   it('keeps at most `window` events unacknowledged', async () => {
     const s = await session({ events: ['parts.order.created'] });
     for (let i = 0; i < 5; i++) await trigger('parts.order.created');

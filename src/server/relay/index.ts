@@ -31,7 +31,7 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), heartbeatMs: relayHeartbeatMs() });
   const unregister = ctx.dispatcher.registerSink({
     fanOut: (event) => sessions.fanOut(event),
-    afterCommit: () => hub.notify(sessions.committed()),
+    afterCommit: (event) => hub.notify(sessions.committed(event.id)),
   });
   const expiry = setInterval(() => sessions.expire(), 60_000);
   expiry.unref();

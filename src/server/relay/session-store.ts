@@ -54,8 +54,11 @@ export function keyHash(apiKey: string): string {
 
 export class SessionStore {
   private readonly live = new Map<string, Live>();
-  /** Rows appended inside the current event transaction; they join the tails only after the commit. */
-  private staged: Array<[Live, LogRow]> = [];
+  /**
+   * Rows appended inside an event's transaction, by event id; they join the tails only after that
+   * event's commit (the dispatcher may group several events in one transaction, one savepoint each).
+   */
+  private staged = new Map<string, Array<[Live, LogRow]>>();
   private readonly st;
 
   constructor(
@@ -101,6 +104,7 @@ export class SessionStore {
   /** A new session; with `sinceSec`, recent matching events are put in its log first (catch-up). */
   create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number }): SessionRow {
     const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null };
+    const before = new Set(this.staged.keys());
     this.db.transaction(() => {
       this.st.insertSession.run(row);
       const live = this.remember(row);
@@ -109,7 +113,7 @@ export class SessionStore {
         for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
       }
     })();
-    this.committed();
+    for (const eventId of [...this.staged.keys()]) if (!before.has(eventId)) this.committed(eventId);
     return this.get(row.id)!;
   }
 
@@ -134,31 +138,36 @@ export class SessionStore {
 
   /** EventSink.fanOut: append to every matching session's log (inside the event's transaction). */
   fanOut(event: StoredEvent): Delivery[] {
-    this.staged = []; // left over only if the previous event's transaction rolled back
+    // Entries left over belong to rolled-back events (no afterCommit); keep the map bounded.
+    if (this.staged.size > 4096) this.staged.clear();
     const out: Delivery[] = [];
     for (const s of this.live.values()) if (matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
     return out;
   }
 
-  /** After the event's commit: its rows become readable from memory; returns the sessions to wake. */
-  committed(): string[] {
+  /** After an event's commit: its rows become readable from memory; returns the sessions to wake. */
+  committed(eventId: string): string[] {
     const ids: string[] = [];
-    for (const [s, row] of this.staged) {
+    const rows = this.staged.get(eventId) ?? [];
+    this.staged.delete(eventId);
+    for (const [s, row] of rows) {
       s.tail.push(row);
       if (s.tail.length > TAIL_ROWS) s.tail.splice(0, s.tail.length - TAIL_ROWS / 2);
       ids.push(s.id);
     }
-    this.staged = [];
     return ids;
   }
 
   read(sessionId: string, afterSeq: number, limit: number): LogRow[] {
     const tail = this.live.get(sessionId)?.tail;
     if (tail?.length && tail[0].seq <= afterSeq + 1) {
-      const out: LogRow[] = [];
-      for (let i = tail.length - 1; i >= 0 && tail[i].seq > afterSeq; i--) out.push(tail[i]);
-      // The tail is contiguous in seq (one event transaction at a time), so this is the same as the SELECT.
-      return out.reverse().slice(0, limit);
+      let i = tail.length;
+      while (i > 0 && tail[i - 1].seq > afterSeq) i--;
+      const out = tail.slice(i, i + limit);
+      // Served from memory only when it is exactly what the SELECT would return: no gap anywhere.
+      let ok = out.length > 0 && out[0].seq === afterSeq + 1;
+      for (let k = 1; ok && k < out.length; k++) ok = out[k].seq === out[k - 1].seq + 1;
+      if (ok) return out;
     }
     return this.st.read.all(sessionId, afterSeq, limit) as LogRow[];
   }
@@ -218,7 +227,10 @@ export class SessionStore {
     const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url);
     this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, Date.now());
     this.st.setLast.run(seq, s.id);
-    this.staged.push([s, { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id }]);
+    const row: LogRow = { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id };
+    const staged = this.staged.get(e.id);
+    if (staged) staged.push([s, row]);
+    else this.staged.set(e.id, [[s, row]]);
     // Bounded backlog: when a client stays away, the oldest unacknowledged events go first.
     if (seq % 100 === 0 && seq - s.ackedSeq > this.limits.maxEvents) this.st.trim.run(s.id, seq - this.limits.maxEvents);
     return d;
