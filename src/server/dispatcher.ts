@@ -3,7 +3,8 @@
 // before the API answers (an outbox), so an acknowledged event is never lost; then the engine is woken.
 import type { Delivery, WebhookEvent } from '../api/types.js';
 import { isEventType, unknownTypeMessage } from '../domain/event-types.js';
-import { isoSeconds, newId } from '../util/ids.js';
+import { isoSeconds } from '../util/ids.js';
+import { sortableId } from './ids.js';
 import type { EmulatorBus } from './bus.js';
 import type { Db } from './db/open.js';
 import { badRequest, conflict } from './errors.js';
@@ -115,7 +116,7 @@ export class EventDispatcher {
 
   private build(input: DispatchInput): StoredEvent {
     if (!isEventType(input.type)) throw badRequest(unknownTypeMessage(input.type, false), 'type');
-    const id = input.id ?? newId('evt');
+    const id = input.id ?? sortableId('evt');
     if (input.id !== undefined && this.events.exists(id)) throw conflict(`An event with id '${id}' already exists; resend it with POST /v1/events/${id}/resend`, 'resource_exists', 'id');
     const e: WebhookEvent = { id, type: input.type, created: input.created ?? isoSeconds(), data: input.data };
     return { ...e, body: eventBody(e) };

@@ -1,7 +1,7 @@
 // Deliveries (dlv_…) and their attempts: the docs' "Event Logs". Endpoint deliveries are worked by the
 // delivery engine; session deliveries (endpoint_id NULL) are recorded by the listen relay from CLI acks.
 import type { Attempt, Delivery, DeliveryStatus } from '../../api/types.js';
-import { newId } from '../../util/ids.js';
+import { sortableId } from '../ids.js';
 import type { EmulatorBus } from '../bus.js';
 import type { Db } from '../db/open.js';
 import { conflict, notFound } from '../errors.js';
@@ -167,7 +167,7 @@ export class DeliveryStore {
 
   private insert(d: Pick<DeliveryRow, 'event_id' | 'event_type' | 'endpoint_id' | 'session_id' | 'url' | 'next_attempt_at'>): DeliveryRow {
     const now = new Date().toISOString();
-    const row: DeliveryRow = { seq: 0, id: newId('dlv'), status: 'pending', attempt_count: 0, last_status_code: null, last_error: null, manual: 0, created: now, updated: now, ...d };
+    const row: DeliveryRow = { seq: 0, id: sortableId('dlv'), status: 'pending', attempt_count: 0, last_status_code: null, last_error: null, manual: 0, created: now, updated: now, ...d };
     const info = this.stmts
       .get(
         `INSERT INTO deliveries (id, event_id, event_type, endpoint_id, session_id, url, status, attempt_count, next_attempt_at, manual, created, updated)
