@@ -62,7 +62,6 @@ export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProf
   if (s.json) return [JSON.stringify({ ready: true, url: e.url, api_key_masked: mask(e.apiKey), data_dir: e.dataDir })];
   return [
     `Ready: emulator at ${e.url} (API key ${mask(e.apiKey)})`,
-    `  Dashboard: ${e.url}/`,
     `  Data: ${e.dataDir}`,
     `  Dashboard: ${e.url}/ (log in with the API key${s.writeProfile ? `: propitbox --profile ${LOCAL_PROFILE} config get api_key --show-secret` : ''})`,
     s.writeProfile
