@@ -1,25 +1,31 @@
 // Batches the session's ListenEvents into the store: at most one reducer pass (and so at most one frame)
-// per interval, however many events arrive. At 500 events/s that is ~150 events per pass, 10 passes/s.
-// A frame costs ~10 ms of Ink layout and ANSI work on a 100x30 screen, so event-driven frames are kept
-// at 10 per second; key presses render at once (Ink's own cap is 20 frames per second).
+// per interval, however many events arrive. A frame costs ~10 ms of Ink layout and ANSI work on a
+// 100x30 screen, so event-driven frames are kept at 10 per second, and at 4 per second while a flood
+// lasts (a batch of FLOOD_BATCH events or more): nobody reads 500 rows a second, and the CPU goes to
+// forwarding. Key presses do not wait for this: they render at once (Ink caps frames at 20 per second).
 import type { ListenEvent, ListenListener } from '../relay/listen-events.js';
 import type { Action } from './state/listen-reducer.js';
 
 /** 100 ms = at most 10 event-driven frames per second. */
 export const FEED_INTERVAL_MS = 100;
+/** Under a flood: 250 ms = 4 frames per second. */
+export const FLOOD_INTERVAL_MS = 250;
+export const FLOOD_BATCH = 50;
 
-export function attachFeed(subscribe: (l: ListenListener) => () => void, dispatch: (a: Action) => void, intervalMs = FEED_INTERVAL_MS): () => void {
+export function attachFeed(subscribe: (l: ListenListener) => () => void, dispatch: (a: Action) => void): () => void {
   let buffer: ListenEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
+  let interval = FEED_INTERVAL_MS;
   const flush = () => {
     timer = null;
     const events = buffer;
     buffer = [];
+    interval = events.length >= FLOOD_BATCH ? FLOOD_INTERVAL_MS : FEED_INTERVAL_MS;
     dispatch({ type: 'feed', events });
   };
   const unsubscribe = subscribe((e) => {
     buffer.push(e);
-    timer ??= setTimeout(flush, intervalMs);
+    timer ??= setTimeout(flush, interval);
   });
   return () => {
     unsubscribe();

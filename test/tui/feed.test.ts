@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { attachFeed, FEED_INTERVAL_MS } from '../../src/tui/feed.js';
+import { attachFeed, FEED_INTERVAL_MS, FLOOD_BATCH, FLOOD_INTERVAL_MS } from '../../src/tui/feed.js';
 import type { ListenEvent, ListenListener } from '../../src/relay/listen-events.js';
 import type { Action } from '../../src/tui/state/listen-reducer.js';
 import { delivered } from './helpers/events.js';
@@ -16,7 +16,7 @@ function source() {
 }
 
 describe('attachFeed', () => {
-  it('batches a burst into one reducer pass per interval (<= 10 per second)', () => {
+  it('batches a burst into one reducer pass', () => {
     vi.useFakeTimers();
     const src = source();
     const actions: Action[] = [];
@@ -26,14 +26,29 @@ describe('attachFeed', () => {
     vi.advanceTimersByTime(FEED_INTERVAL_MS);
     expect(actions).toHaveLength(1);
     expect(actions[0].type === 'feed' && actions[0].events).toHaveLength(3000);
-    // A steady 500 events/s for one second: at most 1000 / interval passes.
-    for (let t = 0; t < 1000; t += 2) {
-      delivered(2000 + t, 200).forEach(src.emit);
+  });
+
+  it('a steady flood of 500 events/s gets at most 4 passes per second; a trickle at most 10', () => {
+    vi.useFakeTimers();
+    const src = source();
+    const actions: Action[] = [];
+    attachFeed(src.subscribe, (a) => actions.push(a));
+    for (let t = 0; t < 5000; t += 2) {
+      delivered(t, 200).forEach(src.emit);
       vi.advanceTimersByTime(2);
     }
-    vi.advanceTimersByTime(FEED_INTERVAL_MS);
-    expect(actions.length - 1).toBeLessThanOrEqual(1000 / FEED_INTERVAL_MS + 1);
-    expect(FEED_INTERVAL_MS).toBeGreaterThanOrEqual(100);
+    expect(actions.length).toBeLessThanOrEqual(5 * (1000 / FLOOD_INTERVAL_MS) + 1);
+    expect(FLOOD_INTERVAL_MS).toBeGreaterThanOrEqual(250);
+    vi.advanceTimersByTime(1000);
+    actions.length = 0;
+    // A trickle: one event every 20 ms (50/s), batches stay under FLOOD_BATCH.
+    for (let t = 0; t < 5000; t += 20) {
+      delivered(t, 200).slice(0, 1).forEach(src.emit);
+      vi.advanceTimersByTime(20);
+    }
+    expect(actions.length).toBeLessThanOrEqual(5 * (1000 / FEED_INTERVAL_MS) + 1);
+    expect(actions.length).toBeGreaterThan(5 * (1000 / FLOOD_INTERVAL_MS));
+    expect(actions.every((a) => a.type === 'feed' && a.events.length < FLOOD_BATCH)).toBe(true);
   });
 
   it('flushes what is buffered and unsubscribes on detach', () => {
