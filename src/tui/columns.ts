@@ -1,7 +1,7 @@
 // Column widths for the event list, from the terminal width. Pure. The target column is dropped on
 // narrow terminals (the header already names the target) so types stay readable at 80 columns.
 import type { EventRow } from './state/types.js';
-import { cell, clock, rowLatency, shortUrl, statusLabel, type Tone } from './format.js';
+import { cell, clock, rowLatency, shortTarget, statusLabel, type Tone } from './format.js';
 
 export interface Columns {
   time: number;
@@ -15,7 +15,8 @@ export interface Columns {
 const MARK = 2; // "> " on the selected row
 
 export function columnsFor(cols: number): Columns {
-  const fixed = { time: 8, id: 20, status: 8, latency: 8 };
+  // 23 = the emulator's ids (evt_ + 19); longer ids (the API allows up to 64) are cut with `~`.
+  const fixed = { time: 8, id: 23, status: 8, latency: 8 };
   // Each column is followed by one space.
   const avail = cols - MARK - (fixed.time + 1) - (fixed.id + 1) - (fixed.status + 1) - fixed.latency - 1;
   const type = Math.max(8, Math.min(26, avail));
@@ -42,7 +43,7 @@ export function rowCells(row: EventRow, c: Columns, selected: boolean, targets: 
   const st = statusLabel(row);
   const time = row.fromHistory && !row.attempts.length ? (row.created.slice(11, 19) || '--:--:--') : clock(row.receivedAt);
   let text = `${cell(time, c.time)} ${cell(row.type, c.type)} ${cell(row.id, c.id)} `;
-  if (c.target) text += `${cell(shortUrl(latestUrl(row, targets, match)), c.target)} `;
+  if (c.target) text += `${cell(shortTarget(latestUrl(row, targets, match)), c.target)} `;
   return { mark: selected ? '> ' : '  ', text, status: cell(st.text, c.status), tone: st.tone, tail: ` ${cell(rowLatency(row), c.latency, 'right')}` };
 }
 

@@ -32,6 +32,11 @@ export function shortUrl(url: string): string {
   return url.replace(/^https?:\/\//, '');
 }
 
+/** For the narrow TARGET column: a loopback host is implied, the port and path tell targets apart. */
+export function shortTarget(url: string): string {
+  return shortUrl(url).replace(/^(localhost|127\.0\.0\.1|\[::1\])(?=[:/]|$)/, '');
+}
+
 export function toneForStatus(status: number | null): Tone {
   if (status === null) return 'red';
   if (status >= 200 && status < 300) return 'green';

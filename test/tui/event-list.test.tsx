@@ -20,7 +20,7 @@ describe('EventList', () => {
     const row1 = lines.find((l) => l.includes(evtId(1)))!;
     expect(row1).toContain(clock(T0 + 1));
     expect(row1).toContain('maintenance.task.created');
-    expect(row1).toContain('127.0.0.1:3000/webhook~');
+    expect(row1).toContain(' :3000/webhooks/pro-~ ');
     expect(row1).toMatch(/200\s+12 ms/);
     expect(row1.startsWith('  ')).toBe(true);
     expect(lines.find((l) => l.includes(evtId(2)))).toMatch(/^> .*503\s+12 ms/);
