@@ -1,7 +1,7 @@
 // POSTs one event to a local receiver: the exact body bytes, fresh signature headers, the user's extra
 // headers. One keep-alive undici Agent for the whole session; redirects are not followed; 30 s timeout.
 // Never throws: every outcome (an answer or a connection error) comes back as a ForwardOutcome.
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { signedHeaders } from '../signing/sign.js';
 
 export const RESPONSE_EXCERPT_BYTES = 20 * 1024;
@@ -52,34 +52,51 @@ export class Forwarder {
     };
   }
 
-  async forward(url: string, ev: ForwardInput, requestHeaders = this.sign(ev)): Promise<ForwardOutcome> {
+  forward(url: string, ev: ForwardInput, requestHeaders = this.sign(ev)): Promise<ForwardOutcome> {
     const started = performance.now();
     const took = () => Math.round((performance.now() - started) * 10) / 10;
-    try {
-      const res = await request(url, {
-        method: 'POST',
-        body: ev.body,
-        headers: requestHeaders,
-        dispatcher: this.agent,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-      });
-      const body = await readExcerpt(res.body);
-      return { status: res.statusCode, durationMs: took(), headers: flatHeaders(res.headers), body, error: null, retryable: false, requestHeaders };
-    } catch (err) {
-      return { status: null, durationMs: took(), headers: {}, body: '', error: describeError(err, this.timeoutMs), retryable: true, requestHeaders };
-    }
+    return new Promise((resolve) => {
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch (err) {
+        return resolve({ status: null, durationMs: 0, headers: {}, body: '', error: describeError(err, this.timeoutMs), retryable: false, requestHeaders });
+      }
+      // The dispatch API, not request(): no response stream or promise plumbing per event (half the CPU).
+      let status = 0;
+      let headers: Record<string, string> = {};
+      const chunks: Buffer[] = [];
+      let size = 0;
+      this.agent.dispatch(
+        { origin: u.origin, path: u.pathname + u.search, method: 'POST', body: ev.body, headers: requestHeaders, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
+        {
+          onRequestStart() {},
+          onResponseStart(_c: unknown, statusCode: number, h: Record<string, string | string[] | undefined>) {
+            status = statusCode;
+            headers = flatHeaders(h);
+          },
+          onResponseData(_c: unknown, chunk: Buffer) {
+            if (size < RESPONSE_EXCERPT_BYTES) chunks.push(chunk);
+            size += chunk.length;
+          },
+          onResponseEnd() {
+            const text = Buffer.concat(chunks).toString('utf8');
+            const body = text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
+            resolve({ status, durationMs: took(), headers, body, error: null, retryable: false, requestHeaders });
+          },
+          onResponseError: (_c: unknown, err: Error) => {
+            // An answer that broke off mid-body is still the receiver's answer; no answer at all is retried.
+            if (status) resolve({ status, durationMs: took(), headers, body: '', error: describeError(err, this.timeoutMs), retryable: false, requestHeaders });
+            else resolve({ status: null, durationMs: took(), headers: {}, body: '', error: describeError(err, this.timeoutMs), retryable: true, requestHeaders });
+          },
+        } as unknown as Parameters<Agent['dispatch']>[1],
+      );
+    });
   }
 
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
-}
-
-async function readExcerpt(body: { text(): Promise<string> }): Promise<string> {
-  // Local receivers answer small bodies; text() is cheaper than iterating chunks (bodyTimeout bounds a stuck stream).
-  const text = await body.text();
-  return text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
 }
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
