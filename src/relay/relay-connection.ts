@@ -9,8 +9,8 @@ import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type EventMsg, type
 import { corkForTick } from './cork.js';
 import { DEFAULT_RECONNECT, nextDelay, type ReconnectPolicy } from './reconnect-policy.js';
 
-const ACK_BATCH = 32;
-const ACK_DELAY_MS = 5;
+const ACK_BATCH = 48; // below the server's default window (64), so a batch never stalls the stream
+const ACK_DELAY_MS = 20;
 
 export interface RelayConnectionOptions {
   apiKey: string;

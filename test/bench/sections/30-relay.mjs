@@ -1,5 +1,5 @@
-// Relay (webhooks listen) figures: events/s and latency from the API accepting an event (the dispatcher
-// commit, in-process emulator) to the local receiver answering, through the websocket relay and the
+// Relay (webhooks listen) figures: events/s and latency from the API accepting an event (the dispatcher's
+// grouped commit that POST /v1/events uses, in-process emulator) to the local receiver answering, through the websocket relay and the
 // `propitbox webhooks listen` child process, at --concurrency 1 and 16, next to a direct undici POST
 // loop to the same receiver measured in the same run (ratios); a paced run at 500 events/s (added
 // p50/p99 latency vs a direct POST at the same pace); CPU seconds and peak RSS of the listen process
@@ -21,33 +21,48 @@ const KEY = 'ppk_test_benchrelay000000000000';
 const BIN = fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
 const CLK_TCK = 100;
 
-function startReceiver() {
-  const answered = new Map(); // event id -> performance.now() when answered
-  const waiters = [];
-  const server = createServer((req, res) => {
+// The receiver runs in its own process, like a user's app, so the emulator's work in this process does
+// not delay its answers. It reports (event id, answer time) in batches; times are epoch ms from
+// performance.timeOrigin + performance.now() in both processes, so latencies share one clock.
+const RECEIVER_CODE = `
+  const answered = [];
+  require('node:http').createServer((req, res) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (c) => (body += c));
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('OK');
-      const id = body.slice(7, body.indexOf('"', 7)); // {"id":"evt_…"
-      if (!answered.has(id)) answered.set(id, performance.now());
+      answered.push(body.slice(7, body.indexOf('"', 7)), performance.timeOrigin + performance.now());
+    });
+  }).listen(0, '127.0.0.1', function () { process.send({ port: this.address().port }); }).keepAliveTimeout = 60000;
+  setInterval(() => { if (answered.length) process.send({ a: answered.splice(0) }); }, 20);
+`;
+
+function startReceiver() {
+  const answered = new Map(); // event id -> epoch ms when answered
+  const waiters = [];
+  const child = spawn(process.execPath, ['-e', RECEIVER_CODE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve) => {
+    child.on('message', (m) => {
+      if (m.port) {
+        return resolve({
+          url: `http://127.0.0.1:${m.port}/hook`,
+          answered,
+          until: (n) => (answered.size >= n ? Promise.resolve() : new Promise((r) => waiters.push({ n, resolve: r }))),
+          close: async () => {
+            child.kill();
+            await new Promise((r) => child.once('exit', r));
+          },
+        });
+      }
+      for (let i = 0; i < m.a.length; i += 2) if (!answered.has(m.a[i])) answered.set(m.a[i], m.a[i + 1]);
       for (let i = waiters.length - 1; i >= 0; i--) if (answered.size >= waiters[i].n) waiters.splice(i, 1)[0].resolve();
     });
   });
-  server.keepAliveTimeout = 60_000;
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}/hook`,
-        answered,
-        until: (n) => (answered.size >= n ? Promise.resolve() : new Promise((r) => waiters.push({ n, resolve: r }))),
-        close: () => new Promise((r) => (server.closeAllConnections(), server.close(r))),
-      }),
-    ),
-  );
 }
+
+const now = () => performance.timeOrigin + performance.now();
 
 const pct = (xs, p) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -105,6 +120,27 @@ async function directPaced(url, rate, seconds) {
   return lat;
 }
 
+/** CPU seconds per 10,000 requests of a bare undici POST loop in its own process (the floor for a forwarder). */
+async function directClientCpu(url, n) {
+  const undici = fileURLToPath(new URL('../../../node_modules/undici/index.js', import.meta.url));
+  const code = `const { Agent, request } = require(${JSON.stringify(undici)});
+    const agent = new Agent({ keepAliveTimeout: 30000 });
+    const body = JSON.stringify({ id: 'evt_cpu', type: 'vehicle.created', created: '2024-12-25T10:30:00Z', data: { n: 1 } });
+    (async () => {
+      for (let i = 0; i < 300; i++) { const r = await request(${JSON.stringify(url)}, { method: 'POST', body, dispatcher: agent }); await r.body.dump(); }
+      const c0 = process.cpuUsage();
+      for (let i = 0; i < ${n}; i++) { const r = await request(${JSON.stringify(url)}, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent }); await r.body.dump(); }
+      const c = process.cpuUsage(c0);
+      console.log((c.user + c.system) / 1e6);
+      await agent.close();
+    })();`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise((r) => child.on('close', r));
+  return (Number(out.trim()) * 10_000) / n;
+}
+
 async function startListen(emu, receiverUrl, concurrency, env) {
   const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), BIN, 'webhooks', 'listen', '--no-tui', '--forward-to', receiverUrl, '--concurrency', String(concurrency)], {
     env: { ...env, PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: KEY },
@@ -129,12 +165,20 @@ async function startListen(emu, receiverUrl, concurrency, env) {
 async function relayRun(emu, recv, n, outstanding) {
   const created = new Map();
   const base = recv.answered.size;
+  let issued = 0;
   const t0 = performance.now();
-  for (let i = 0; i < n; i++) {
-    while (created.size - (recv.answered.size - base) >= outstanding) await recv.until(base + created.size - outstanding + 1);
-    const ev = emu.dispatcher.create({ type: 'vehicle.created', data: { i } }).event;
-    created.set(ev.id, performance.now());
-    if (i % 32 === 31) await new Promise((r) => setImmediate(r));
+  while (issued < n) {
+    const room = outstanding - (issued - (recv.answered.size - base));
+    if (room <= 0) {
+      await recv.until(base + issued - outstanding + 1);
+      continue;
+    }
+    // createGrouped is what POST /v1/events runs: the events of one tick share a commit.
+    const batch = Math.min(room, 64, n - issued);
+    const commits = [];
+    for (let i = 0; i < batch; i++) commits.push(emu.dispatcher.createGrouped({ type: 'vehicle.created', data: { i: issued + i } }).then((r) => created.set(r.event.id, now())));
+    issued += batch;
+    await Promise.all(commits);
   }
   await recv.until(base + n);
   const secs = (performance.now() - t0) / 1000;
@@ -147,13 +191,14 @@ async function relayPaced(emu, recv, rate, seconds) {
   const base = recv.answered.size;
   const total = rate * seconds;
   const start = performance.now();
+  const commits = [];
   for (let i = 0; i < total; i++) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    const ev = emu.dispatcher.create({ type: 'vehicle.created', data: { i } }).event;
-    created.set(ev.id, performance.now());
+    commits.push(emu.dispatcher.createGrouped({ type: 'vehicle.created', data: { i } }).then((r) => created.set(r.event.id, now())));
   }
+  await Promise.all(commits);
   await recv.until(base + total);
   return [...created].map(([id, t]) => recv.answered.get(id) - t);
 }
@@ -165,7 +210,9 @@ export async function run() {
   const emu = await startEmulator({ port: 0, dataDir: join(home, 'data'), apiKey: KEY });
   const recv = await startReceiver();
   try {
-    console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock)`);
+    console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock); load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    const floor = await directClientCpu(recv.url, 5_000);
+    console.log(`  reference: a bare undici POST loop (own process) costs ${f2(floor)} CPU s per 10k requests on this machine`);
     for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : (process.env.BENCH_RELAY_C ?? "1,16").split(",").map(Number)) {
       const direct = await directRun(recv.url, N, c);
       const l = await startListen(emu, recv.url, c, env);
