@@ -130,6 +130,18 @@ describe('webhooks listen', () => {
     noStack(late.stderr());
   });
 
+  it('--since replays recent history first, and --concurrency N forwards several at once', async () => {
+    // Answers only once 3 requests are open at the same time: proves they were forwarded concurrently.
+    const r: Receiver = await receiver(async () => {
+      await waitFor(() => r.requests.length >= 3);
+      return { status: 200 };
+    });
+    const before = [await trigger('parts.order.created'), await trigger('parts.order.created'), await trigger('parts.order.created')];
+    const l = listen(['--forward-to', r.url, '--events', 'parts.order.created', '--since', '1h', '--concurrency', '3', '--max-events', '3']);
+    expect(await l.exited).toBe(0);
+    expect(r.requests.map((q) => JSON.parse(q.body).id).sort()).toEqual([...before].sort());
+  });
+
   it('--print-secret prints the stable session secret; --write-env keeps other lines and creates new files 0600', async () => {
     const env = envFor();
     const a = await runCli(['webhooks', 'listen', '--print-secret'], { env });
