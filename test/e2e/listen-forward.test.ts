@@ -53,7 +53,7 @@ describe('webhooks listen', () => {
     const r = await receiver();
     const l = listen(['--forward-to', `${r.url}/webhooks/pro-pitbox`, '--headers', 'X-Env: test']);
     await l.waitForStdout('Ready! Forwarding to');
-    expect(l.stdout()).toMatch(/\(session ls_\w+, secret whsec_.{2}…\w{4}\)/);
+    expect(l.stdout()).toMatch(/\(session ls_\w+, secret whsec_.{2}…[A-Za-z0-9+/=]{4}\)/);
     const ids = [await trigger('maintenance.task.created'), await trigger('vehicle.created'), await trigger('parts.inventory.low')];
     const got = await r.waitForCount(3);
     const sessions = (await emu.api('GET', '/v1/listen-sessions')).body.data;
