@@ -7,7 +7,7 @@ import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { parseDuration } from '../../util/duration.js';
-import { forwardFromDev, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
+import { forwardFromDev, listenOptionsFrom, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
 
 export interface DevFlags {
   port: number;
@@ -48,6 +48,7 @@ Examples:
     )
     .action(async (flags: DevFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
+      if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) await listenOptionsFrom({ ...(flags as DevFlags & ListenFlags), timeout: undefined }, true); // bad listen flags: exit 2 before starting
       const { startDev } = await import('../../server/dev-service.js');
       const { PortInUseError } = await import('../../server/emulator.js');
       let dev;
