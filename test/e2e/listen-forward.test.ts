@@ -172,7 +172,16 @@ describe('webhooks listen', () => {
     const typo = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--events', 'vehicle.craeted'], { env: envFor() });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/Did you mean 'vehicle.created'/);
-    for (const x of [bad, missing, typo]) noStack(x.stderr);
+    const down = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: envFor({ PROPITBOX_API_URL: 'http://127.0.0.1:9' }) });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toMatch(/API unreachable at http:\/\/127\.0\.0\.1:9.*propitbox dev/);
+    const nokey = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
+    expect(nokey.code).toBe(1);
+    expect(nokey.stderr).toMatch(/No API key.*propitbox login/);
+    for (const x of [bad, missing, typo, down, nokey]) {
+      noStack(x.stderr);
+      expect(x.stderr.trim().split('\n')).toHaveLength(1);
+    }
   });
 
   it('receiver down: one hint, events held and retried, every event ends 2xx once it is back', async () => {
