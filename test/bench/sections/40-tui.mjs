@@ -45,13 +45,13 @@ async function startEmulator(home) {
   return { url, stop: () => new Promise((r) => (child.once('close', r), child.kill('SIGTERM'))) };
 }
 
-async function waitFor(check, timeout, what) {
+async function waitFor(check, timeout, what, interval = 20) {
   const end = Date.now() + timeout;
   for (;;) {
     const v = await check();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, interval));
   }
 }
 
@@ -105,15 +105,17 @@ async function tuiRun() {
     const pid = Number(tmux('display', '-p', '-t', 'b', '#{pane_pid}').trim());
     const screen = () => tmux('capture-pane', '-p', '-t', 'b');
     await waitFor(() => screen().includes('● ready'), 30_000, 'the TUI to be ready');
-    // `?` opens help, Esc closes it: time from send-keys until capture-pane shows the new frame.
+    // `?` opens help, Esc closes it: time from send-keys until capture-pane shows the new frame. Keys
+    // are 150 ms apart, like fast typing (Ink holds a frame that comes < 50 ms after the previous one).
     const probe = async (lat) => {
       for (const [key, want] of [['?', 'pause / resume forwarding'], ['Escape', 'EVENT ID']]) {
         const t0 = performance.now();
         tmux('send-keys', '-t', 'b', key);
-        await waitFor(() => screen().includes(want), 10_000, `the frame after ${key}`);
+        // Poll every 5 ms (each capture-pane is a tmux client round trip of a few ms itself).
+        await waitFor(() => screen().includes(want), 10_000, `the frame after ${key}`, 5);
         lat.push(performance.now() - t0);
+        await new Promise((r) => setTimeout(r, 150));
       }
-      await new Promise((r) => setTimeout(r, 150));
     };
     // The same probes with no traffic: what tmux and the polling cost by themselves.
     const idle = [];
