@@ -219,4 +219,27 @@ describe('webhooks listen', () => {
     expect(r.requests[1].body).toBe(r.requests[0].body);
     expect(Number(r.requests[1].headers['webhook-timestamp'])).toBeGreaterThanOrEqual(Number(r.requests[0].headers['webhook-timestamp']));
   });
+
+  it('events replay falls back to GET /v1/events/:id when the event is not in the local history', async () => {
+    const r = await receiver();
+    const id = await trigger('vehicle.deleted');
+    const rep = await runCli(['events', 'replay', id, '--forward-to', `${r.url}/x`, '--secret', 'whsec_dGVzdA==', '--json'], { env: envFor() });
+    expect(rep.code).toBe(0);
+    expect(JSON.parse(rep.stdout)).toMatchObject({ status_code: 200, event_id: id });
+    expect(r.requests[0].body).toBe(JSON.stringify((await emu.api('GET', `/v1/events/${id}`)).body));
+    expect(seedVerify(r.requests[0].body, r.requests[0].headers['x-propitbox-signature'] as string, 'whsec_dGVzdA==')).toBe(true);
+    const missing = await runCli(['events', 'replay', 'evt_doesnotexist', '--forward-to', r.url, '--secret', 's'], { env: envFor() });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/not in the local history/);
+  });
+
+  it('exits 1 with a clear line when the listen secret is rotated under it', async () => {
+    const r = await receiver();
+    const l = listen(['--forward-to', r.url]);
+    await l.waitForStdout('Ready!');
+    expect((await emu.api('POST', '/v1/listen-secret/rotate')).status).toBe(200);
+    expect(await l.exited).toBe(1);
+    expect(l.stderr()).toMatch(/error: The relay closed the session: the listen signing secret was rotated/);
+    noStack(l.stderr());
+  });
 });
