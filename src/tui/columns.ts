@@ -43,7 +43,7 @@ export function rowCells(row: EventRow, c: Columns, selected: boolean, targets: 
   const st = statusLabel(row);
   const time = row.fromHistory && !row.attempts.length ? (row.created.slice(11, 19) || '--:--:--') : clock(row.receivedAt);
   let text = `${cell(time, c.time)} ${cell(row.type, c.type)} ${cell(row.id, c.id)} `;
-  if (c.target) text += `${cell(shortTarget(latestUrl(row, targets, match)), c.target)} `;
+  if (c.target) text += `${cell(shortTarget(latestUrl(row, targets, match), targets), c.target)} `;
   return { mark: selected ? '> ' : '  ', text, status: cell(st.text, c.status), tone: st.tone, tail: ` ${cell(rowLatency(row), c.latency, 'right')}` };
 }
 

@@ -32,8 +32,13 @@ export function shortUrl(url: string): string {
   return url.replace(/^https?:\/\//, '');
 }
 
-/** For the narrow TARGET column: a loopback host is implied, the port and path tell targets apart. */
-export function shortTarget(url: string): string {
+/**
+ * For the narrow TARGET column. One origin for every target (the usual --forward-to): the path says it
+ * all (the header names the origin). Otherwise a loopback host is implied and the port and path stay.
+ */
+export function shortTarget(url: string, targets: Array<{ url: string }> = []): string {
+  const origin = (u: string) => /^[a-z]+:\/\/[^/]*/i.exec(u)?.[0] ?? u;
+  if (targets.length && targets.every((t) => origin(t.url) === origin(url))) return url.slice(origin(url).length) || '/';
   return shortUrl(url).replace(/^(localhost|127\.0\.0\.1|\[::1\])(?=[:/]|$)/, '');
 }
 

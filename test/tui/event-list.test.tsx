@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { EventList } from '../../src/tui/components/event-list.js';
 import { columnsFor } from '../../src/tui/columns.js';
-import { clock } from '../../src/tui/format.js';
+import { clock, shortTarget } from '../../src/tui/format.js';
 import { listHeight } from '../../src/tui/state/layout.js';
 import { renderTui } from './helpers/render-tui.js';
 import { attempt, delivered, event, evtId, ready, response, T0 } from './helpers/events.js';
@@ -20,7 +20,7 @@ describe('EventList', () => {
     const row1 = lines.find((l) => l.includes(evtId(1)))!;
     expect(row1).toContain(clock(T0 + 1));
     expect(row1).toContain('maintenance.task.created');
-    expect(row1).toContain(' :3000/webhooks/pro-~ ');
+    expect(row1).toContain(' /webhooks/pro-pitbox ');
     expect(row1).toMatch(/200\s+12 ms/);
     expect(row1.startsWith('  ')).toBe(true);
     expect(lines.find((l) => l.includes(evtId(2)))).toMatch(/^> .*503\s+12 ms/);
@@ -43,6 +43,13 @@ describe('EventList', () => {
     expect(rows).toHaveLength(listHeight(24));
     expect(f).toContain(evtId(300));
     expect(f).not.toContain(evtId(1) + ' ');
+  });
+
+  it('shows the target path, or port and path when routes go to different origins', () => {
+    expect(shortTarget('http://127.0.0.1:3000/hooks', [{ url: 'http://127.0.0.1:3000/hooks' }])).toBe('/hooks');
+    const routes = [{ url: 'http://127.0.0.1:3000/a' }, { url: 'http://localhost:4000/b' }];
+    expect(shortTarget('http://localhost:4000/b', routes)).toBe(':4000/b');
+    expect(shortTarget('https://example.test/b', routes)).toBe('example.test/b');
   });
 
   it('drops the target column at 80 columns but keeps full type names', () => {
