@@ -27,12 +27,30 @@ function bodyLines(body: string, width: number): Line[] {
     .map((text) => ({ text }));
 }
 
-function attemptLines(a: AttemptView, n: number, total: number, width: number): Line[] {
+function outcomeLine(a: AttemptView): Line {
   const r = a.response;
   const outcome = !r ? 'waiting for the receiver…' : r.error ? `${r.error}${r.willRetry ? ' (held, will retry)' : ''}` : `${r.status}`;
+  return { text: `→ ${outcome}${r ? `  in ${latency(r.durationMs)}` : ''}`, tone: r ? (r.error ? 'red' : toneForStatus(r.status)) : 'cyan' };
+}
+
+/** One line per attempt, newest first, above the body: the outcome is what the user looks for first. */
+const SUMMARY_MAX = 5;
+function summaryLines(row: EventRow): Line[] {
+  const lines: Line[] = [];
+  for (let i = row.attempts.length - 1; i >= Math.max(0, row.attempts.length - SUMMARY_MAX); i--) {
+    const a = row.attempts[i];
+    const o = outcomeLine(a);
+    lines.push({ text: `  #${i + 1} ${clock(a.at)}${a.replay ? ' replay' : '       '}  ${o.text}`, tone: o.tone });
+  }
+  return lines;
+}
+
+function attemptLines(a: AttemptView, n: number, total: number, width: number): Line[] {
+  const r = a.response;
+  const o = outcomeLine(a);
   const lines: Line[] = [
     { text: `Attempt ${n}/${total}${a.replay ? ' (replay)' : ''}  ${clock(a.at)}  POST ${shortUrl(a.url)}`, bold: true },
-    { text: `  → ${outcome}${r ? `  in ${latency(r.durationMs)}` : ''}`, tone: r ? (r.error ? 'red' : toneForStatus(r.status)) : 'cyan' },
+    { text: `  ${o.text}`, tone: o.tone },
   ];
   lines.push(section(' Request headers'), ...headerLines(a.requestHeaders, width));
   if (a.body !== null) lines.push(section(' Request body (modified)'), ...bodyLines(a.body, width));
@@ -47,6 +65,7 @@ export function detailLines(row: EventRow, width: number): Line[] {
   const lines: Line[] = [];
   const meta = [row.created && `created ${row.created}`, row.seq !== null && `seq ${row.seq}`, !row.fromHistory && `received ${clock(row.receivedAt)}`].filter(Boolean).join('  ');
   if (meta) lines.push({ text: meta, tone: 'gray' });
+  if (row.attempts.length) lines.push(section(`Attempts (${row.attempts.length}; full request and response below the body)`), ...summaryLines(row));
   lines.push(section(row.bodyTruncated ? 'Body (truncated in memory; C copies the full one)' : 'Body'));
   lines.push(...(row.body || !row.fromHistory ? bodyLines(row.body, width) : [{ text: '  loading from history…', tone: 'gray' as Tone }]));
   if (!row.attempts.length) lines.push({ text: row.fromHistory ? 'No attempts in this session (r replays it).' : 'Not forwarded yet.', tone: 'gray' });

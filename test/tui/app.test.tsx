@@ -82,8 +82,9 @@ describe('App keys', () => {
   it('Enter opens the details, Esc goes back', async () => {
     const { r } = await mountApp(three());
     r.press(KEYS.up + KEYS.enter);
-    const f = await r.waitForFrame((f) => f.includes('Request headers'), 'details');
+    const f = await r.waitForFrame((f) => f.includes('Attempts (1;'), 'details');
     expect(f).toContain(`${evtId(2)}  maintenance.task.created  500`);
+    expect(f).toMatch(/#1 \d\d:\d\d:\d\d\s+→ 500  in 12 ms/);
     r.press('G');
     await r.waitForFrame((f) => f.includes('reply 500'), 'details scrolled to the response');
     r.press(KEYS.escape);

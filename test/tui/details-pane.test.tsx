@@ -29,6 +29,10 @@ describe('DetailsPane', () => {
     expect(first).toBeGreaterThan(second);
     expect(f).toContain('connect ECONNREFUSED 127.0.0.1:3000');
     expect(f).toContain('Request body (modified)');
+    // The summary above the body: newest first.
+    expect(f.indexOf('#2 ')).toBeLessThan(f.indexOf('#1 '));
+    expect(f.indexOf('#1 ')).toBeLessThan(f.indexOf('Body'));
+    expect(f).toMatch(/#2 \S+ replay\s+→ 200  in 12 ms/);
     expect(f).toContain('"edited": 1');
   });
 
