@@ -49,6 +49,10 @@ export class ForwardQueue {
     this.pump();
   }
 
+  get activeCount(): number {
+    return this.active.size;
+  }
+
   /** Seqs below this are all final; null when nothing is waiting or in flight. */
   lowestOpenSeq(): number | null {
     let low: number | null = this.waiting.length ? this.waiting[0].seq : null;

@@ -97,6 +97,11 @@ export class Forwarder {
   async close(): Promise<void> {
     await this.agent.close().catch(() => undefined);
   }
+
+  /** Fail every in-flight request now (a second Ctrl-C). */
+  destroy(): void {
+    void this.agent.destroy().catch(() => undefined);
+  }
 }
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {

@@ -265,6 +265,16 @@ export class ListenSessionRunner implements ListenController {
     this.finish();
   }
 
+  /** POSTs to receivers that have not finished yet. */
+  inFlight(): number {
+    return this.queue?.activeCount ?? 0;
+  }
+
+  /** Cut in-flight forwards short (they end as connection errors and stay unacknowledged). */
+  abort(): void {
+    this.forwarder?.destroy();
+  }
+
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;

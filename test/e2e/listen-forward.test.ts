@@ -242,4 +242,20 @@ describe('webhooks listen', () => {
     expect(l.stderr()).toMatch(/error: The relay closed the session: the listen signing secret was rotated/);
     noStack(l.stderr());
   });
+
+  it('a second SIGTERM cuts a stuck forward short; the event stays unacknowledged for next time', async () => {
+    const r = await receiver(() => new Promise(() => undefined)); // never answers
+    const l = listen(['--forward-to', r.url]);
+    await l.waitForStdout('Ready!');
+    const id = await trigger('session.ended');
+    await r.waitForCount(1);
+    l.child.kill('SIGTERM');
+    await l.waitForStderr('Stopping: finishing 1 in-flight forward (signal again to stop now)');
+    expect(l.child.exitCode).toBeNull(); // the first signal waits for the in-flight forward
+    l.child.kill('SIGTERM');
+    await l.waitForStderr('Stopping now');
+    expect(await l.exited).toBe(0);
+    const d = (await emu.api('GET', `/v1/deliveries?event_id=${id}`)).body.data.find((x: { session_id: string | null }) => x.session_id);
+    expect(d.status).toBe('pending');
+  });
 });

@@ -71,7 +71,15 @@ export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Pr
   let signal: NodeJS.Signals | null = null;
   const stop = () => void runner.stop();
   const onSignal = (s: NodeJS.Signals) => {
-    signal ??= s;
+    // The first signal lets in-flight forwards finish; a second one cuts them off (they stay unacknowledged).
+    if (signal) {
+      process.stderr.write('Stopping now: unfinished forwards will be re-sent next time\n');
+      runner.abort();
+      return;
+    }
+    signal = s;
+    const busy = runner.inFlight();
+    if (busy) process.stderr.write(`Stopping: finishing ${busy} in-flight forward${busy === 1 ? '' : 's'} (signal again to stop now)\n`);
     stop();
   };
   process.on('SIGINT', onSignal);
