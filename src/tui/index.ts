@@ -13,6 +13,15 @@ export async function runListenTui(opts: ListenTuiOptions): Promise<void> {
   // React's development build records a performance mark per render and checks every prop: under a
   // flood of events that costs a core and hundreds of MB. Choose production before React loads.
   if (!env('NODE_ENV')) process.env.NODE_ENV = 'production';
-  const { runTui } = await import('./run-tui.js');
+  // Ink decides once, when it loads, that a CI variable means "no terminal": it would then draw nothing
+  // until exit. The caller asked for a TUI on a TTY, so hide those variables while Ink loads only.
+  const hidden = ['CI', 'CONTINUOUS_INTEGRATION'].filter((k) => env(k) !== undefined).map((k) => [k, process.env[k]] as const);
+  for (const [k] of hidden) delete process.env[k];
+  let runTui: typeof import('./run-tui.js').runTui;
+  try {
+    ({ runTui } = await import('./run-tui.js'));
+  } finally {
+    for (const [k, v] of hidden) process.env[k] = v;
+  }
   return runTui(opts);
 }
