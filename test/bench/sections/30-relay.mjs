@@ -121,7 +121,7 @@ async function directPaced(url, rate, seconds) {
 }
 
 /** CPU seconds per 10,000 requests of a bare undici POST loop in its own process (the floor for a forwarder). */
-async function directClientCpu(url, n) {
+async function directClientCpu(url, n, rate = 0) {
   const undici = fileURLToPath(new URL('../../../node_modules/undici/index.js', import.meta.url));
   const code = `const { Agent, request } = require(${JSON.stringify(undici)});
     const agent = new Agent({ keepAliveTimeout: 30000 });
@@ -129,7 +129,11 @@ async function directClientCpu(url, n) {
     (async () => {
       for (let i = 0; i < 300; i++) { const r = await request(${JSON.stringify(url)}, { method: 'POST', body, dispatcher: agent }); await r.body.dump(); }
       const c0 = process.cpuUsage();
-      for (let i = 0; i < ${n}; i++) { const r = await request(${JSON.stringify(url)}, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent }); await r.body.dump(); }
+      const start = performance.now();
+      for (let i = 0; i < ${n}; i++) {
+        if (${rate}) { const wait = start + (i * 1000) / ${rate || 1} - performance.now(); if (wait > 1) await new Promise((res) => setTimeout(res, wait)); }
+        const r = await request(${JSON.stringify(url)}, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent }); await r.body.dump();
+      }
       const c = process.cpuUsage(c0);
       console.log((c.user + c.system) / 1e6);
       await agent.close();
@@ -212,7 +216,8 @@ export async function run() {
   try {
     console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock); load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const floor = await directClientCpu(recv.url, 5_000);
-    console.log(`  reference: a bare undici POST loop (own process) costs ${f2(floor)} CPU s per 10k requests on this machine`);
+    const pacedFloor = await directClientCpu(recv.url, PACED_RATE * 2, PACED_RATE);
+    console.log(`  reference: a bare undici POST loop (own process) costs ${f2(floor)} CPU s per 10k requests flat out, ${f2(pacedFloor)} s paced at ${PACED_RATE}/s, on this machine`);
     for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : (process.env.BENCH_RELAY_C ?? "1,16").split(",").map(Number)) {
       const direct = await directRun(recv.url, N, c);
       const l = await startListen(emu, recv.url, c, env);
