@@ -50,3 +50,37 @@ it('resumes 1,000 pending deliveries after kill -9 and delivers every event', as
   expect(failed.body.data).toEqual([]);
   await waitFor(async () => (await second.api('GET', '/v1/deliveries?status=pending&limit=1')).body.data.length === 0, { what: 'no pending deliveries left' });
 });
+
+it('on SIGTERM leaves in-flight attempts pending, exits 0, and the next start delivers them', async () => {
+  // Every request hangs until the gate opens: the emulator is stopped with attempts in flight.
+  let open = false;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const delivered = new Set<string>();
+  const receiver = await startReceiver(async (req) => {
+    const afterRestart = open;
+    if (!open) await gate;
+    // Only what the restarted emulator sends counts (the first one's sockets are gone by then).
+    if (afterRestart) delivered.add(JSON.parse(req.body).id);
+    return { status: 200 };
+  });
+  cleanup.push(async () => {
+    release();
+    await receiver.close();
+  });
+
+  const first = await spawnTestEmulator({ timeout: '30s' });
+  cleanup.push(() => first.kill9());
+  await first.api('POST', '/v1/webhooks', { url: receiver.url, events: ['*'] });
+  const ids: string[] = [];
+  for (let i = 0; i < 50; i++) ids.push((await first.api('POST', '/v1/events', { type: 'session.ended', data: { i } })).body.event.id);
+  await receiver.waitForCount(32); // the per-endpoint cap is in flight
+  expect(await first.stop()).toBe(0);
+
+  open = true;
+  release();
+  const second = await spawnTestEmulator({ dataDir: first.dataDir });
+  cleanup.push(() => second.stop());
+  await waitFor(() => ids.every((id) => delivered.has(id)) || undefined, { what: `all 50 events delivered (have ${delivered.size})` });
+  await waitFor(async () => (await second.api('GET', '/v1/deliveries?status=succeeded&limit=100')).body.data.length === 50, { what: '50 succeeded deliveries' });
+});
