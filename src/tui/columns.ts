@@ -16,12 +16,19 @@ const MARK = 2; // "> " on the selected row
 
 export function columnsFor(cols: number): Columns {
   // 23 = the emulator's ids (evt_ + 19); longer ids (the API allows up to 64) are cut with `~`.
-  const fixed = { time: 8, id: 23, status: 8, latency: 8 };
+  const fixed = { time: 8, status: 8, latency: 8 };
+  let id = 23;
   // Each column is followed by one space.
-  const avail = cols - MARK - (fixed.time + 1) - (fixed.id + 1) - (fixed.status + 1) - fixed.latency - 1;
+  let avail = cols - MARK - (fixed.time + 1) - (id + 1) - (fixed.status + 1) - fixed.latency - 1;
+  // Below ~73 columns the type would be unreadable: the id gives up its tail first (down to 12).
+  if (avail < 20) {
+    const take = Math.min(id - 12, 20 - avail);
+    id -= take;
+    avail += take;
+  }
   const type = Math.max(8, Math.min(26, avail));
   const target = avail - type - 1 >= 12 ? avail - type - 1 : 0;
-  return { ...fixed, type, target };
+  return { ...fixed, id, type, target };
 }
 
 export interface RowCells {

@@ -56,6 +56,8 @@ describe('EventList', () => {
     expect(columnsFor(80).target).toBe(0);
     expect(columnsFor(80).type).toBe(26);
     expect(columnsFor(100).target).toBeGreaterThan(10);
+    // Narrower than 80: the id is cut before the type becomes unreadable.
+    expect(columnsFor(60)).toMatchObject({ type: 18, id: 12, target: 0 });
     const f = frame(viewOf([...delivered(1, 200, 'maintenance.task.completed')], { cols: 80, rows: 24 }));
     expect(f).toContain('maintenance.task.completed');
     expect(f).not.toContain('TARGET');
