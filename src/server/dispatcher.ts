@@ -118,6 +118,7 @@ export class EventDispatcher {
     if (!isEventType(input.type)) throw badRequest(unknownTypeMessage(input.type, false), 'type');
     const id = input.id ?? sortableId('evt');
     if (input.id !== undefined && this.events.exists(id)) throw conflict(`An event with id '${id}' already exists; resend it with POST /v1/events/${id}/resend`, 'resource_exists', 'id');
+    if (input.created !== undefined && Number.isNaN(Date.parse(input.created))) throw badRequest(`created must be an ISO-8601 time like 2024-12-25T10:30:00Z, got '${input.created}'`, 'created');
     const e: WebhookEvent = { id, type: input.type, created: input.created ?? isoSeconds(), data: input.data };
     return { ...e, body: eventBody(e) };
   }

@@ -84,6 +84,18 @@ describe('errors have one shape and the right status', () => {
     expectError(await emu.api('PATCH', '/v1/webhooks/we_x', { status: 'paused' }), 400, 'invalid_request_error', 'status');
   });
 
+  it('400 for a bad event: unknown type (exact types only), bad created, data not an object', async () => {
+    const wildcard = await emu.api('POST', '/v1/events', { type: 'vehicle.*', data: {} });
+    expectError(wildcard, 400, 'invalid_request_error', 'type');
+    expect(wildcard.body.error.message).toContain('Valid: vehicle.created');
+    expectError(await emu.api('POST', '/v1/events', { type: 'vehicle.created', data: {}, created: 'yesterday' }), 400, 'invalid_request_error', 'created');
+    expectError(await emu.api('POST', '/v1/events', { type: 'vehicle.created', data: [1] }), 400, 'invalid_request_error', 'data');
+    const seed = { id: 'evt_1a2b3c4d5e', type: 'maintenance.task.created', created: '2024-12-25T10:30:00Z', data: { task: { id: 'mnt_9z8y7x6w5v', vehicle_id: 'veh_4u3t2s1r0q', type: 'oil_change', scheduled_date: '2024-12-30', description: 'Regular oil change', status: 'scheduled' } } };
+    const created = await emu.api('POST', '/v1/events', seed);
+    expect(created.status).toBe(201);
+    expect(created.body.event).toEqual(seed);
+  });
+
   it('400 for an unknown event type, listing the valid ones and the wildcards', async () => {
     const res = await emu.api('POST', '/v1/webhooks', { url: 'https://a.com', events: ['vehicle.created', 'vehicle.craeted'] });
     expectError(res, 400, 'invalid_request_error', 'events');
