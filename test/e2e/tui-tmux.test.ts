@@ -34,7 +34,7 @@ describe.skipIf(!HAS_TMUX)('listen TUI in tmux (100x30)', () => {
     // parts.inventory.low fails with 500 until the test flips `failing`; everything else is 200.
     receiver = await startReceiver((req) => (failing && req.body.includes('parts.inventory.low') ? { status: 500, body: 'boom' } : { status: 200, body: 'OK' }));
     const env = isolatedEnv({ TERM: 'xterm-256color' });
-    // Ink renders nothing until exit when it thinks it is in CI.
+    // Not CI: the listen command may choose plain lines there; this test is about the TUI.
     delete env.CI;
     const forwardTo = `${receiver.url}/webhooks/pro-pitbox`;
     const retry = FAST_RETRY_SCHEDULE.map((ms) => `${ms}ms`).join(',');
