@@ -4,7 +4,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { RoutePlugin, ServerContext } from './context.js';
 import { BODY_LIMIT, installErrorHandling } from './error-handler.js';
-import { badRequest } from './errors.js';
+import { ApiHttpError, badRequest } from './errors.js';
+import { TokenBucket } from './rate-limit.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -34,10 +35,16 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
   });
   installErrorHandling(app, ctx.log);
   installJsonParser(app);
-  app.addHook('onRequest', async (req) => {
+  // One key per emulator, so one bucket.
+  const bucket = new TokenBucket(ctx.rateLimit, Date.now());
+  app.addHook('onRequest', async (req, reply) => {
     if (!(req.url === '/v1' || req.url.startsWith('/v1/') || req.url.startsWith('/v1?'))) return;
     if (req.routeOptions.config?.public) return;
     ctx.auth.authenticate(req);
+    if (!bucket.take(Date.now())) {
+      void reply.header('retry-after', String(bucket.retryAfter()));
+      throw new ApiHttpError(429, 'rate_limit_error', 'rate_limited', `Too many requests (more than ${ctx.rateLimit.perSecond} per second): slow down and retry after ${bucket.retryAfter()} s`);
+    }
   });
   for (const plugin of plugins) await app.register(async (instance) => plugin(instance, ctx));
   return app;

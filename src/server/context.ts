@@ -2,6 +2,7 @@
 // parts (listen sessions, dashboard, SSE stream) receive the same object.
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from './auth.js';
+import type { RateLimit } from './rate-limit.js';
 import type { EmulatorBus } from './bus.js';
 import type { Db } from './db/open.js';
 import type { DeliveryEngine } from './delivery/engine.js';
@@ -23,6 +24,8 @@ export interface ServerContext {
   /** http://host:port once listening (empty before). */
   url(): string;
   log: (line: string) => void;
+  /** Requests per second per API key before 429. */
+  rateLimit: RateLimit;
 }
 
 /**

@@ -9,6 +9,7 @@ import { openDatabase, type Db } from './db/open.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_TIMEOUT_MS } from './delivery/schedule.js';
 import { EventDispatcher } from './dispatcher.js';
+import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { EndpointStore } from './store/endpoints.js';
 import { EventStore } from './store/events.js';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   /** Delivery concurrency caps (defaults 64 overall, 32 per endpoint). */
   maxInFlight?: number;
   perEndpoint?: number;
+  /** Default 10k requests/s per key, bursts of 20k. */
+  rateLimit?: RateLimit;
 }
 
 export interface Emulator {
@@ -79,7 +82,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   });
   const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
   let url = '';
-  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log };
+  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT };
 
   let app: FastifyInstance | undefined;
   try {
