@@ -10,7 +10,7 @@ import { corkForTick } from './cork.js';
 import { DEFAULT_RECONNECT, nextDelay, type ReconnectPolicy } from './reconnect-policy.js';
 
 const ACK_BATCH = 48; // below the server's default window (64), so a batch never stalls the stream
-const ACK_DELAY_MS = 20;
+const ACK_DELAY_MS = 5;
 
 export interface RelayConnectionOptions {
   apiKey: string;
