@@ -40,16 +40,16 @@ function summaryLines(row: EventRow): Line[] {
   for (let i = row.attempts.length - 1; i >= Math.max(0, row.attempts.length - SUMMARY_MAX); i--) {
     const a = row.attempts[i];
     const o = outcomeLine(a);
-    lines.push({ text: `  #${i + 1} ${clock(a.at)}${a.replay ? ' replay' : '       '}  ${o.text}`, tone: o.tone });
+    lines.push({ text: `  #${a.number} ${clock(a.at)}${a.replay ? ' replay' : '       '}  ${o.text}`, tone: o.tone });
   }
   return lines;
 }
 
-function attemptLines(a: AttemptView, n: number, total: number, width: number): Line[] {
+function attemptLines(a: AttemptView, total: number, width: number): Line[] {
   const r = a.response;
   const o = outcomeLine(a);
   const lines: Line[] = [
-    { text: `Attempt ${n}/${total}${a.replay ? ' (replay)' : ''}  ${clock(a.at)}  POST ${shortUrl(a.url)}`, bold: true },
+    { text: `Attempt ${a.number}/${total}${a.replay ? ' (replay)' : ''}  ${clock(a.at)}  POST ${shortUrl(a.url)}`, bold: true },
     { text: `  ${o.text}`, tone: o.tone },
   ];
   lines.push(section(' Request headers'), ...headerLines(a.requestHeaders, width));
@@ -65,12 +65,12 @@ export function detailLines(row: EventRow, width: number): Line[] {
   const lines: Line[] = [];
   const meta = [row.created && `created ${row.created}`, row.seq !== null && `seq ${row.seq}`, !row.fromHistory && `received ${clock(row.receivedAt)}`].filter(Boolean).join('  ');
   if (meta) lines.push({ text: meta, tone: 'gray' });
-  if (row.attempts.length) lines.push(section(`Attempts (${row.attempts.length}; full request and response below the body)`), ...summaryLines(row));
+  const kept = row.attempts.length < row.attemptCount ? `, newest ${row.attempts.length} kept` : '';
+  if (row.attempts.length) lines.push(section(`Attempts (${row.attemptCount}${kept}; full request and response below the body)`), ...summaryLines(row));
   lines.push(section(row.bodyTruncated ? 'Body (truncated in memory; C copies the full one)' : 'Body'));
   lines.push(...(row.body || !row.fromHistory ? bodyLines(row.body, width) : [{ text: '  loading from history…', tone: 'gray' as Tone }]));
   if (!row.attempts.length) lines.push({ text: row.fromHistory ? 'No attempts in this session (r replays it).' : 'Not forwarded yet.', tone: 'gray' });
   // Newest attempt first: it is the one the user just replayed or is debugging.
-  const total = row.attempts.length;
-  for (let i = total - 1; i >= 0; i--) lines.push({ text: '' }, ...attemptLines(row.attempts[i], i + 1, total, width));
+  for (let i = row.attempts.length - 1; i >= 0; i--) lines.push({ text: '' }, ...attemptLines(row.attempts[i], row.attemptCount, width));
   return lines;
 }

@@ -51,7 +51,7 @@ export function toneForStatus(status: number | null): Tone {
 
 /** What the STATUS column says: the code, `ERR` (no answer), `...` pending, `held` (receiver down); `x2` = attempts. */
 export function statusLabel(row: EventRow): { text: string; tone: Tone } {
-  const n = row.attempts.length;
+  const n = row.attemptCount;
   const suffix = n > 1 ? ` x${n}` : '';
   if (row.fromHistory && !n) {
     const s = row.historyStatus ?? null;

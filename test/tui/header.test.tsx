@@ -35,6 +35,8 @@ describe('Header', () => {
     expect(f).toContain('PAUSED');
     expect(f).toContain('vehicle.*=localhost:4000/v  localhost:3000/all');
     expect(f).toContain('receiver localhost:3000/all down: connection refused (2 held)');
+    const single = viewOf([ready(), { kind: 'receiver', url: 'http://127.0.0.1:3000/webhooks/pro-pitbox', up: false, error: 'connection refused', held: 1, at: T0 }]);
+    expect(renderTui(<Header view={single} />).lastFrame()).toContain('receiver down: connection refused (1 held)');
   });
 
   it('counts down to the next reconnect attempt', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, listenReducer, selectedRow, targetRow, type Action } from '../../src/tui/state/listen-reducer.js';
 import { listHeight } from '../../src/tui/state/layout.js';
-import { MAX_EVENTS, type ViewState } from '../../src/tui/state/types.js';
+import { MAX_ATTEMPTS, MAX_EVENTS, type ViewState } from '../../src/tui/state/types.js';
 import { attempt, delivered, event, evtId, ready, response, T0 } from './helpers/events.js';
 import { HEADER, viewOf } from './helpers/view.js';
 
@@ -41,6 +41,16 @@ describe('listen reducer: events', () => {
     expect(row.attempts.map((a) => a.replay)).toEqual([false, true]);
     expect(row.outcome).toBe('ok');
     expect(s.order).toEqual([evtId(1)]);
+  });
+
+  it(`keeps the newest ${MAX_ATTEMPTS} attempts of a long outage but counts them all`, () => {
+    const events = [event(1)];
+    for (let a = 1; a <= MAX_ATTEMPTS + 5; a++) events.push(attempt(1, a), response(1, null, a, { willRetry: true }));
+    const row = viewOf(events).rows.get(evtId(1))!;
+    expect(row.attempts).toHaveLength(MAX_ATTEMPTS);
+    expect(row.attemptCount).toBe(MAX_ATTEMPTS + 5);
+    expect(row.attempts.at(-1)!.number).toBe(MAX_ATTEMPTS + 5);
+    expect(row.outcome).toBe('held');
   });
 
   it('a redelivered event id (at-least-once) stays one row', () => {

@@ -57,7 +57,7 @@ export function Header({ view }: { view: ViewState }) {
         ) : null}
         {down.map(([url, r]) => (
           <Text key={url} color="red">
-            {'  '}receiver {shortUrl(url)} down: {r.error ?? 'not answering'} ({r.held} held)
+            {'  '}receiver {session.targets.length > 1 ? `${shortUrl(url)} ` : ''}down: {r.error ?? 'not answering'} ({r.held} held)
           </Text>
         ))}
       </Text>

@@ -41,6 +41,7 @@ export function rowFromEvent(e: Of<'event'>, prev: EventRow | undefined): EventR
     receivedAt: prev && !prev.fromHistory ? prev.receivedAt : e.receivedAt,
     // A redelivery of the same id (at-least-once) keeps the attempts already seen.
     attempts: prev?.attempts ?? [],
+    attemptCount: prev?.attemptCount ?? 0,
     outcome: prev ? prev.outcome : 'pending',
     fromHistory: false,
   };
@@ -48,12 +49,14 @@ export function rowFromEvent(e: Of<'event'>, prev: EventRow | undefined): EventR
 
 /** A placeholder for an attempt on an event we do not hold (evicted, or replayed from history). */
 export function stubRow(eventId: string, at: number): EventRow {
-  return { id: eventId, seq: null, type: '(from history)', created: '', body: '', bodyTruncated: false, receivedAt: at, attempts: [], outcome: 'pending', fromHistory: true };
+  return { id: eventId, seq: null, type: '(from history)', created: '', body: '', bodyTruncated: false, receivedAt: at, attempts: [], attemptCount: 0, outcome: 'pending', fromHistory: true };
 }
 
 export function withAttempt(row: EventRow, e: Of<'attempt'>): EventRow {
+  const i = row.attempts.findIndex((a) => a.attemptId === e.attemptId);
   const attempt: AttemptView = {
     attemptId: e.attemptId,
+    number: i >= 0 ? row.attempts[i].number : row.attemptCount + 1,
     url: e.url,
     requestHeaders: e.requestHeaders,
     body: e.body === row.body ? null : clip(e.body, MAX_BODY_CHARS),
@@ -61,17 +64,17 @@ export function withAttempt(row: EventRow, e: Of<'attempt'>): EventRow {
     at: e.at,
     response: null,
   };
-  const i = row.attempts.findIndex((a) => a.attemptId === e.attemptId);
   const attempts = i >= 0 ? row.attempts.map((a, j) => (j === i ? { ...attempt, response: a.response } : a)) : [...row.attempts, attempt].slice(-MAX_ATTEMPTS);
-  return { ...row, attempts, outcome: outcomeOf(attempts) };
+  return { ...row, attempts, attemptCount: i >= 0 ? row.attemptCount : row.attemptCount + 1, outcome: outcomeOf(attempts) };
 }
 
 export function withResponse(row: EventRow, e: Of<'response'>): EventRow {
   const response = { status: e.status, durationMs: e.durationMs, headers: e.headers, body: clip(e.body, MAX_RESPONSE_CHARS), error: e.error, willRetry: e.willRetry, at: e.at };
   let attempts = row.attempts;
+  let attemptCount = row.attemptCount;
   const i = attempts.findIndex((a) => a.attemptId === e.attemptId);
   if (i >= 0) attempts = attempts.map((a, j) => (j === i ? { ...a, response } : a));
   // A response whose attempt we never saw (session emitted it before we subscribed, or it was trimmed).
-  else attempts = [...attempts, { attemptId: e.attemptId, url: e.url, requestHeaders: {}, body: null, replay: false, at: e.at, response }].slice(-MAX_ATTEMPTS);
-  return { ...row, attempts, outcome: outcomeOf(attempts) };
+  else attempts = [...attempts, { attemptId: e.attemptId, number: ++attemptCount, url: e.url, requestHeaders: {}, body: null, replay: false, at: e.at, response }].slice(-MAX_ATTEMPTS);
+  return { ...row, attempts, attemptCount, outcome: outcomeOf(attempts) };
 }

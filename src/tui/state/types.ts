@@ -24,6 +24,8 @@ export interface ResponseView {
 
 export interface AttemptView {
   attemptId: string;
+  /** 1-based, counted over the whole session (older attempts may have left memory). */
+  number: number;
   url: string;
   requestHeaders: Record<string, string>;
   /** Only set when it differs from the event body (modify-and-replay). */
@@ -41,7 +43,10 @@ export interface EventRow {
   body: string;
   bodyTruncated: boolean;
   receivedAt: number;
+  /** The newest MAX_ATTEMPTS attempts. */
   attempts: AttemptView[];
+  /** Every attempt seen, also those trimmed from `attempts` (a long receiver outage retries a lot). */
+  attemptCount: number;
   outcome: Outcome;
   /** Not received in this session: a history search hit or an attempt for an evicted event. */
   fromHistory: boolean;
