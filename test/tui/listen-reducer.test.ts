@@ -259,6 +259,9 @@ describe('listen reducer: filter', () => {
     let s = run(typeIn(mixed(), 'type:vehicle.*'), { type: 'filter-apply' });
     s = run(s, { type: 'history-hits', hits: [{ id: 'evt_old', type: 'vehicle.created', created: '2026-01-01T00:00:00Z', status: 500 }, { id: evtId(1), type: 'vehicle.created', created: '', status: 200 }] });
     expect(s.visible).toEqual(['evt_old', evtId(1), evtId(2), evtId(5)]);
+    // The history answers newest first; the list shows oldest first.
+    const two = run(s, { type: 'history-hits', hits: [{ id: 'evt_new', type: 'vehicle.created', created: '2026-01-01T09:00:01Z', status: 200 }, { id: 'evt_old', type: 'vehicle.created', created: '2026-01-01T00:00:00Z', status: 500 }] });
+    expect(two.visible.slice(0, 2)).toEqual(['evt_old', 'evt_new']);
     expect(s.historyHits).toHaveLength(1);
     s = run(s, { type: 'home' }, { type: 'open-details' });
     expect(targetRow(s)!.fromHistory).toBe(true);

@@ -207,7 +207,10 @@ export function listenReducer(state: ViewState, action: Action): ViewState {
       if (state.mode === 'help') return { ...key(state), mode: state.returnMode };
       return { ...key(state), mode: 'help', returnMode: state.mode === 'filter' ? 'list' : state.mode };
     case 'history-hits': {
-      const hits: EventRow[] = action.hits
+      // Oldest first, like the list (the history search answers newest first).
+      const hits: EventRow[] = [...action.hits]
+        .reverse()
+        .sort((a, b) => (a.created < b.created ? -1 : a.created > b.created ? 1 : 0))
         .filter((h) => !state.rows.has(h.id))
         .map((h) => ({ ...stubRow(h.id, Date.parse(h.created) || 0), type: h.type, created: h.created, historyStatus: h.status }));
       return refilter({ ...state, historyHits: hits });
