@@ -267,5 +267,9 @@ describe('listen reducer: filter', () => {
     expect(targetRow(s)!.fromHistory).toBe(true);
     s = run(s, { type: 'history-loaded', event: { id: 'evt_old', type: 'vehicle.created', body: '{"id":"evt_old"}' } });
     expect(targetRow(s)!.body).toBe('{"id":"evt_old"}');
+    // Replaying it brings it into memory with what the history said, not as an anonymous stub.
+    s = feed(s, { ...attempt(1, 9, true), eventId: 'evt_old', attemptId: 'att_old' });
+    expect(s.rows.get('evt_old')).toMatchObject({ type: 'vehicle.created', body: '{"id":"evt_old"}', fromHistory: true, attemptCount: 1 });
+    expect(targetRow(s)!.id).toBe('evt_old');
   });
 });

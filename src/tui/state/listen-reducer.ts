@@ -87,6 +87,8 @@ function applyFeed(s: ViewState, events: ListenEvent[]): ViewState {
   let order = s.order;
   const added: string[] = [];
   let next: ViewState = { ...s };
+  // An attempt on an event not in memory (a replay from history): keep what the history told us.
+  const known = (id: string, at: number) => rows.get(id) ?? s.historyHits.find((h) => h.id === id) ?? stubRow(id, at);
   const upsert = (row: EventRow) => {
     if (!rows.has(row.id)) added.push(row.id);
     rows.set(row.id, row);
@@ -106,10 +108,10 @@ function applyFeed(s: ViewState, events: ListenEvent[]): ViewState {
         upsert(rowFromEvent(e, rows.get(e.id)));
         break;
       case 'attempt':
-        upsert(withAttempt(rows.get(e.eventId) ?? stubRow(e.eventId, e.at), e));
+        upsert(withAttempt(known(e.eventId, e.at), e));
         break;
       case 'response':
-        upsert(withResponse(rows.get(e.eventId) ?? stubRow(e.eventId, e.at), e));
+        upsert(withResponse(known(e.eventId, e.at), e));
         break;
       case 'receiver':
         next.receivers = { ...next.receivers, [e.url]: { up: e.up, error: e.error, held: e.held } };
