@@ -18,6 +18,7 @@ export { EmulatorBus } from './bus.js';
 export { EventDispatcher, type EventSink, type StoredEvent } from './dispatcher.js';
 export { DeliveryStore } from './store/deliveries.js';
 export type { Db as Database } from './db/open.js';
+export { DataDirInUseError } from './db/open.js';
 
 export const DEFAULT_HOST = '127.0.0.1';
 

@@ -67,6 +67,14 @@ describe('propitbox dev', () => {
     expect(res.stdout).toBe('');
   });
 
+  it('refuses a second emulator on the same data dir (it would deliver everything twice)', async () => {
+    const first = track(await spawnTestEmulator());
+    const res = await runCli(['dev', '--headless', '--port', '0', '--data-dir', first.dataDir]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(`error: Data dir ${first.dataDir} is in use by another propitbox dev: stop it or pass --data-dir\n`);
+    expect((await first.api('GET', '/v1/health')).status).toBe(200);
+  });
+
   it('rejects a bad --retry-schedule with a usage error', async () => {
     const res = await runCli(['dev', '--headless', '--port', '0', '--retry-schedule', '5s,later']);
     expect(res.code).toBe(2);

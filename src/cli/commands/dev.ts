@@ -50,7 +50,7 @@ Examples:
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) await listenOptionsFrom({ ...(flags as DevFlags & ListenFlags), timeout: undefined }, true); // bad listen flags: exit 2 before starting
       const { startDev } = await import('../../server/dev-service.js');
-      const { PortInUseError } = await import('../../server/emulator.js');
+      const { PortInUseError, DataDirInUseError } = await import('../../server/emulator.js');
       let dev;
       try {
         dev = await startDev({
@@ -65,6 +65,7 @@ Examples:
         });
       } catch (err) {
         if (err instanceof PortInUseError) throw new FailedError(`Port ${err.port} is already in use: stop the other propitbox dev or pass --port 0`);
+        if (err instanceof DataDirInUseError) throw new FailedError(`Data dir ${err.dataDir} is in use by another propitbox dev: stop it or pass --data-dir`);
         throw err;
       }
       if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) return forwardFromDev(dev, flags as DevFlags & ListenFlags);

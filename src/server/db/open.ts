@@ -12,7 +12,18 @@ export const DB_FILE = 'emulator.db';
 export function openDatabase(dataDir: string): Db {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const db = new Database(join(dataDir, DB_FILE));
-  db.pragma('journal_mode = WAL');
+  try {
+    // One emulator per data dir: two delivery engines on one database would deliver everything twice.
+    // The exclusive lock is taken now and held until close (the OS drops it if the process dies).
+    db.pragma('busy_timeout = 300');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (err) {
+    db.close();
+    if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DataDirInUseError(dataDir);
+    throw err;
+  }
   // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
@@ -23,6 +34,13 @@ export function openDatabase(dataDir: string): Db {
   db.pragma('foreign_keys = OFF');
   migrate(db);
   return db;
+}
+
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`Data dir ${dataDir} is in use by another propitbox dev`);
+    this.name = 'DataDirInUseError';
+  }
 }
 
 export function migrate(db: Db): void {
