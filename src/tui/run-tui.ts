@@ -60,7 +60,8 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
       stdout,
       stdin,
       exitOnCtrlC: false,
-      patchConsole: true,
+      // Stray console.* output goes above the frame instead of through it (only on the real terminal).
+      patchConsole: stdout === process.stdout,
       maxFps: MAX_FPS,
       // Not incrementalRendering: in Ink 6.8 it lands one line low when the frame ends with a newline.
       incrementalRendering: false,
