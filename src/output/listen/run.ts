@@ -84,6 +84,11 @@ export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Pr
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `listen | head -5`: the reader went away; stop quietly instead of crashing on EPIPE.
+  const onStdoutError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') stop();
+  };
+  process.stdout.on('error', onStdoutError);
 
   const watcher = new ExitWatcher(o.exit, (d) => {
     decision = d;
@@ -112,6 +117,7 @@ export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Pr
     renderer?.flush();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    process.stdout.off('error', onStdoutError);
   }
   const d = decision as ExitDecision | null;
   if (d) {
