@@ -1,6 +1,7 @@
 // Modify-and-replay: open a copy of the event body in $VISUAL / $EDITOR and read it back. The only place
-// in src/tui that spawns a process. The terminal is handed to the editor for the duration (sync spawn:
-// the TUI must not read keys meanwhile).
+// in src/tui that spawns a process. The terminal is handed to the editor for the duration. The spawn is
+// synchronous on purpose: with the event loop running, Node would keep reading the shared TTY and steal
+// the editor's keystrokes. Forwarding waits meanwhile; the session resumes after its last ack.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
