@@ -20,6 +20,12 @@ export interface EventSink {
   fanOut(event: StoredEvent): Delivery[];
   /** Called after the commit (wake sockets, etc.). */
   afterCommit?(event: StoredEvent): void;
+  /**
+   * The transaction (or savepoint) in which fanOut ran for this event was rolled back: forget any
+   * in-memory state fanOut staged for it. fanOut may be called again for the same event. May be
+   * called for an event this sink never saw (ignore it then).
+   */
+  rollback?(event: StoredEvent): void;
 }
 
 export interface DispatchInput {
@@ -53,6 +59,8 @@ export type EnqueueFn = (rows: DeliveryRow[], body: string) => void;
 export class EventDispatcher {
   private readonly sinks: EventSink[] = [];
   private group: GroupItem[] = [];
+  /** Events whose fanOut ran in the transaction now open (told to the sinks if it rolls back). */
+  private fanned: StoredEvent[] = [];
 
   constructor(
     private readonly db: Db,
@@ -117,7 +125,7 @@ export class EventDispatcher {
   private build(input: DispatchInput): StoredEvent {
     if (!isEventType(input.type)) throw badRequest(unknownTypeMessage(input.type, false), 'type');
     const id = input.id ?? sortableId('evt');
-    if (input.id !== undefined && this.events.exists(id)) throw conflict(`An event with id '${id}' already exists; resend it with POST /v1/events/${id}/resend`, 'resource_exists', 'id');
+    if (input.id !== undefined && this.events.exists(id)) throw duplicateId(id);
     if (input.created !== undefined && Number.isNaN(Date.parse(input.created))) throw badRequest(`created must be an ISO-8601 time like 2024-12-25T10:30:00Z, got '${input.created}'`, 'created');
     const e: WebhookEvent = { id, type: input.type, created: input.created ?? isoSeconds(), data: input.data };
     return { ...e, body: eventBody(e) };
@@ -125,7 +133,7 @@ export class EventDispatcher {
 
   private commit(event: StoredEvent, insert: boolean, targets: () => EndpointTarget[], withSinks: boolean): DispatchResult {
     let written!: Written;
-    this.db.transaction(() => (written = this.write(event, insert, targets, withSinks)))();
+    this.transact(() => (written = this.write(event, insert, targets, withSinks)));
     return this.publish(written);
   }
 
@@ -136,8 +144,51 @@ export class EventDispatcher {
     if (insert) this.events.insert(event);
     const now = Date.now();
     for (const t of targets()) rows.push(this.deliveries.createForEndpoint(event, t, now));
-    if (withSinks) for (const s of this.sinks) fromSinks.push(...s.fanOut(event));
+    if (withSinks) {
+      this.fanned.push(event);
+      for (const s of this.sinks) fromSinks.push(...s.fanOut(event));
+    }
     return { event, insert, withSinks, rows, fromSinks };
+  }
+
+  /** build(), plus the duplicate-id check across the group (its rows are not written yet). */
+  private tryBuild(input: DispatchInput, ids: Set<string>): StoredEvent | Error {
+    try {
+      const event = this.build(input);
+      if (input.id !== undefined && ids.has(event.id)) throw duplicateId(event.id);
+      ids.add(event.id);
+      return event;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  private writeNew(event: StoredEvent): Written {
+    return this.write(event, true, () => this.endpoints.matching(event.type), true);
+  }
+
+  /** Build and write one event inside its own savepoint; its failure is returned, not thrown. */
+  private isolated(input: DispatchInput): Written | Error {
+    try {
+      let written!: Written;
+      this.transact(() => (written = this.writeNew(this.build(input))));
+      return written;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  /** Run `fn` in a transaction (a savepoint when nested); on rollback tell the sinks what to forget. */
+  private transact(fn: () => void): void {
+    const mark = this.fanned.length;
+    try {
+      this.db.transaction(fn)();
+    } catch (err) {
+      for (const event of this.fanned.splice(mark)) for (const s of this.sinks) s.rollback?.(event);
+      throw err;
+    } finally {
+      if (mark === 0) this.fanned = [];
+    }
   }
 
   /** After the commit: wake the sinks and the engine, tell listeners. */
@@ -150,29 +201,25 @@ export class EventDispatcher {
     return { event: toPublic(event), deliveries };
   }
 
-  /** One transaction for the whole group, one savepoint per event so a bad one fails alone. */
+  /**
+   * One transaction for the whole group. Invalid input is rejected by build() before anything is
+   * written, so the fast path needs no savepoints; if a write itself fails (rare), the group is
+   * rolled back and redone with one savepoint per event, so only the bad one fails.
+   */
   private flushGroup(): void {
     const batch = this.group;
     this.group = [];
-    const out: (Written | Error)[] = [];
+    let out!: (Written | Error)[];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            out.push(
-              this.db.transaction(() => {
-                const event = this.build(item.input);
-                return this.write(event, true, () => this.endpoints.matching(event.type), true);
-              })(),
-            );
-          } catch (err) {
-            out.push(err as Error);
-          }
-        }
-      })();
-    } catch (err) {
-      for (const item of batch) item.reject(err);
-      return;
+      const ids = new Set<string>();
+      this.transact(() => (out = batch.map((item) => this.tryBuild(item.input, ids)).map((e) => (e instanceof Error ? e : this.writeNew(e)))));
+    } catch {
+      try {
+        this.transact(() => (out = batch.map((item) => this.isolated(item.input))));
+      } catch (err) {
+        for (const item of batch) item.reject(err);
+        return;
+      }
     }
     batch.forEach((item, i) => {
       const w = out[i];
@@ -184,4 +231,8 @@ export class EventDispatcher {
       }
     });
   }
+}
+
+function duplicateId(id: string) {
+  return conflict(`An event with id '${id}' already exists; resend it with POST /v1/events/${id}/resend`, 'resource_exists', 'id');
 }

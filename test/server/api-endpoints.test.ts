@@ -133,6 +133,13 @@ describe('errors have one shape and the right status', () => {
     const ev = { type: 'vehicle.created', data: {}, id: 'evt_dup_1' };
     expect((await emu.api('POST', '/v1/events', ev)).status).toBe(201);
     expectError(await emu.api('POST', '/v1/events', ev), 409, 'invalid_request_error', 'id');
+    // The same id twice at once (one group commit): one wins, the other is a 409, nothing else fails.
+    const racing = await Promise.all([
+      emu.api('POST', '/v1/events', { ...ev, id: 'evt_dup_2' }),
+      emu.api('POST', '/v1/events', { ...ev, id: 'evt_dup_2' }),
+      emu.api('POST', '/v1/events', { ...ev, id: 'evt_dup_3' }),
+    ]);
+    expect(racing.map((r) => r.status).sort()).toEqual([201, 201, 409]);
     const { body: ep } = await emu.api('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x', events: ['*'] });
     await emu.api('POST', `/v1/webhooks/${ep.id}/disable`);
     expectError(await emu.api('POST', `/v1/webhooks/${ep.id}/test`, { type: 'vehicle.created' }), 409, 'invalid_request_error');
