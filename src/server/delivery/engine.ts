@@ -23,6 +23,7 @@ export interface EngineOptions {
 }
 
 const FLUSH_DELAY_MS = 5;
+const MAX_TIMER_MS = 60_000;
 
 interface Work {
   row: DeliveryRow;
@@ -192,7 +193,9 @@ export class DeliveryEngine {
     try {
       this.deliveries.recordResults(batch);
     } catch (err) {
+      // The rows are still pending and due in the database: a rescan soon retries them.
       this.opts.log?.(`could not record ${batch.length} delivery results: ${(err as Error).message}`);
+      this.armTimer(Date.now() + 1000);
     }
     for (const r of batch) {
       this.held.delete(r.row.id);
@@ -204,7 +207,8 @@ export class DeliveryEngine {
     if (this.stopped || at >= this.timerAt) return;
     if (this.timer) clearTimeout(this.timer);
     this.timerAt = at;
-    this.timer = setTimeout(() => this.onTimer(), Math.max(0, at - Date.now()));
+    // Capped: a long schedule (or a clock change) still gets a rescan at least once a minute.
+    this.timer = setTimeout(() => this.onTimer(), Math.min(MAX_TIMER_MS, Math.max(0, at - Date.now())));
   }
 
   private onTimer(): void {
