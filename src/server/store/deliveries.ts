@@ -171,9 +171,9 @@ export class DeliveryStore {
     const info = this.stmts
       .get(
         `INSERT INTO deliveries (id, event_id, event_type, endpoint_id, session_id, url, status, attempt_count, next_attempt_at, manual, created, updated)
-         VALUES (@id, @event_id, @event_type, @endpoint_id, @session_id, @url, @status, 0, @next_attempt_at, 0, @created, @updated)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)`,
       )
-      .run(row);
+      .run(row.id, row.event_id, row.event_type, row.endpoint_id, row.session_id, row.url, row.status, row.next_attempt_at, row.created, row.updated);
     row.seq = Number(info.lastInsertRowid);
     return row;
   }
@@ -187,10 +187,9 @@ export class DeliveryStore {
       .run(row.id, a.number, a.started_at, a.duration_ms, a.status_code, a.error, JSON.stringify(a.request_headers), JSON.stringify(a.response_headers), a.response_body, a.manual ? 1 : 0);
     this.stmts
       .get(
-        `UPDATE deliveries SET status = @status, attempt_count = @attempt_count, last_status_code = @last_status_code, last_error = @last_error,
-         next_attempt_at = @next_attempt_at, manual = @manual, url = @url, updated = @updated WHERE id = @id`,
+        `UPDATE deliveries SET status = ?, attempt_count = ?, last_status_code = ?, last_error = ?, next_attempt_at = ?, manual = ?, url = ?, updated = ? WHERE id = ?`,
       )
-      .run(row);
+      .run(row.status, row.attempt_count, row.last_status_code, row.last_error, row.next_attempt_at, row.manual, row.url, row.updated, row.id);
   }
 }
 
