@@ -80,6 +80,12 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
   };
   const onResize = () => store.dispatch({ type: 'resize', ...size() });
 
+  // The session ended without us (SIGTERM, a fatal error such as a revoked key): leave, so the caller
+  // can exit and print why; otherwise the process would wait for a `q` nobody is going to press.
+  const unwatch = store.subscribe(() => {
+    if (store.getState().connection?.state === 'closed') quit();
+  });
+
   guard.enter();
   try {
     stdout.on('resize', onResize);
@@ -88,6 +94,7 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
     await quitted;
     detach();
   } finally {
+    unwatch();
     stdout.off('resize', onResize);
     unmount();
     guard.restore();

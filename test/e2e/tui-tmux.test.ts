@@ -3,7 +3,7 @@
 // Runs `dev --forward-to` (emulator + session in one process) when that command has the flag, else a
 // `dev --headless` child plus `webhooks listen` in the terminal (the same TUI either way).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +16,8 @@ import { startTmux, tmuxAvailable, type TmuxPane } from '../tui/helpers/tmux.js'
 const HAS_TMUX = tmuxAvailable();
 if (!HAS_TMUX) console.warn('SKIPPED test/e2e/tui-tmux.test.ts: tmux is not installed (`tmux -V` failed); .ci/run installs it');
 
+// Print the exit code, then stay: tmux drops a dead pane's last output when the shell exits at once.
+const AFTER_EXIT = '; echo "EXITED $?"; sleep 120';
 const sh = (args: string[]) => args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
 
 function devHasForwardTo(env: NodeJS.ProcessEnv): boolean {
@@ -47,7 +49,7 @@ describe.skipIf(!HAS_TMUX)('listen TUI in tmux (100x30)', () => {
       apiUrl = emulator.url;
       args = ['webhooks', 'listen', '--api-url', apiUrl, '--api-key', TEST_API_KEY, '--forward-to', forwardTo];
     }
-    pane = startTmux(`${sh([process.execPath, BIN, ...args])}; echo "EXITED $?"`, { cols: 100, rows: 30, env });
+    pane = startTmux(`${sh([process.execPath, BIN, ...args])}${AFTER_EXIT}`, { cols: 100, rows: 30, env });
     const screen = await pane.waitForScreen((s) => s.includes('● ready'), 'the session to be ready', 30_000);
     apiUrl ||= /emulator (http:\/\/127\.0\.0\.1:\d+)/.exec(screen)![1];
   });
@@ -118,5 +120,29 @@ describe.skipIf(!HAS_TMUX)('listen TUI in tmux (100x30)', () => {
     // The alternate screen is gone: nothing of the TUI is left on the normal screen.
     expect(after).not.toContain('EVENT ID');
     await waitFor(() => receiver.requests.length === 4);
+  });
+});
+
+describe.skipIf(!HAS_TMUX)('listen TUI in tmux: the session ends without a key', () => {
+  let emulator: SpawnedEmulator;
+  let pane: TmuxPane;
+  afterAll(async () => {
+    pane?.kill();
+    await emulator?.stop();
+  });
+
+  it('SIGTERM closes the session, the TUI leaves and the terminal is restored (exit 0)', async () => {
+    const env = isolatedEnv({ TERM: 'xterm-256color' });
+    delete env.CI;
+    emulator = await spawnTestEmulator({ env });
+    const args = ['webhooks', 'listen', '--api-url', emulator.url, '--api-key', TEST_API_KEY, '--forward-to', 'http://127.0.0.1:9/unused'];
+    pane = startTmux(`${sh([process.execPath, BIN, ...args])}${AFTER_EXIT}`, { cols: 100, rows: 30, env });
+    await pane.waitForScreen((s) => s.includes('● ready'), 'the session to be ready', 30_000);
+    // The pane runs sh, which runs node: signal node.
+    const node = Number(readFileSync(`/proc/${pane.pid()}/task/${pane.pid()}/children`, 'utf8').trim().split(/\s+/)[0]);
+    process.kill(node, 'SIGTERM');
+    const after = await pane.waitForScreen((s) => /EXITED \d+/.test(s), 'the program to exit');
+    expect(after).toContain('EXITED 0');
+    expect(after).not.toContain('EVENT ID');
   });
 });

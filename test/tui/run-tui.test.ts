@@ -59,4 +59,20 @@ describe('runListenTui', () => {
     expect(t.writes.at(-1)!.text).toBe(LEAVE_ALT);
     expect(listeners.size).toBe(0);
   });
+
+  it('leaves by itself when the session closes (SIGTERM, fatal error) and restores the terminal', async () => {
+    const t = fakeTerminal();
+    const listeners = new Set<ListenListener>();
+    const done = runListenTui({
+      subscribe: (l) => (listeners.add(l), () => listeners.delete(l)),
+      controller: fakeController(),
+      header: { apiUrl: 'http://127.0.0.1:8787', profile: 'local', mode: 'emulator' },
+      stdout: t.stdout,
+      stdin: t.stdin,
+    });
+    await waitFor(() => listeners.size === 1, { what: 'the TUI to subscribe' });
+    for (const l of listeners) l({ kind: 'connection', connection: { state: 'closed', reason: 'stopped' }, at: Date.now() });
+    await done;
+    expect(t.writes.at(-1)!.text).toBe(LEAVE_ALT);
+  });
 });

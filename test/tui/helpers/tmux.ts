@@ -13,6 +13,8 @@ export interface TmuxPane {
   keys(keys: string[], opts?: { literal?: boolean }): void;
   waitForScreen(pred: (screen: string) => boolean, what: string, timeout?: number): Promise<string>;
   resize(cols: number, rows: number): void;
+  /** The pid of the pane's process (the shell running `command`). */
+  pid(): number;
   kill(): void;
 }
 
@@ -38,6 +40,7 @@ export function startTmux(command: string, opts: { cols: number; rows: number; e
         return pred(s) && s;
       }, { timeout, interval: 25, what: `${what}; screen:\n${pane.capture()}` }),
     resize: (cols, rows) => void tmux('resize-window', '-t', 'tui', '-x', String(cols), '-y', String(rows)),
+    pid: () => Number(tmux('display', '-p', '-t', 'tui', '#{pane_pid}').trim()),
     kill: () => {
       try {
         tmux('kill-server');
