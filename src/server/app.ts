@@ -1,7 +1,7 @@
 // Builds the emulator's fastify app from a list of route plugins. The API lives under /v1 (Bearer
 // auth on every route not marked public); `/` is left for the dashboard. Other parts add their
 // plugin with one line in ROUTE_PLUGINS.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { RoutePlugin, ServerContext } from './context.js';
 import { BODY_LIMIT, installErrorHandling } from './error-handler.js';
 import { ApiHttpError, badRequest } from './errors.js';
@@ -32,6 +32,10 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
     forceCloseConnections: true,
     // Unknown fields are an error (400), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+    // Errors fastify raises before routing (a malformed URL) get the API's shape too.
+    frameworkErrors: (err, _req, reply) => {
+      void (reply as unknown as FastifyReply).code(400).send(badRequest(`Malformed request: ${err.message}`, undefined, 'invalid_request').toBody());
+    },
   });
   installErrorHandling(app, ctx.log);
   installJsonParser(app);

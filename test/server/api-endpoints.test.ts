@@ -123,6 +123,8 @@ describe('errors have one shape and the right status', () => {
 
   it('404 for an unknown route or id; health needs no key', async () => {
     expectError(await emu.api('GET', '/v1/nothing-here'), 404, 'invalid_request_error');
+    expectError(await emu.api('GET', '/v1/webhooks/%ZZ'), 400, 'invalid_request_error');
+    expectError(await emu.api('POST', '/v1/webhooks', '[1]'), 400, 'invalid_request_error');
     expectError(await emu.api('POST', '/v1/webhooks/we_missing/enable'), 404, 'invalid_request_error', 'id');
     const health = await emu.api('GET', '/v1/health', undefined, { authorization: '' });
     expect(health.status).toBe(200);
