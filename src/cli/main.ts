@@ -5,6 +5,7 @@ import { CliError, EXIT } from './errors.js';
 import { isDebug } from '../util/env.js';
 
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -29,4 +30,14 @@ export function report(err: unknown): number {
   process.stderr.write(`error: ${e?.message ?? String(err)} (unexpected; set PROPITBOX_DEBUG=1 for details and report it)\n`);
   if (isDebug() && e?.stack) process.stderr.write(e.stack + '\n');
   return EXIT.FAILED;
+}
+
+/** `propitbox … | head` closes our stdout early: that is the reader's choice, not an error to trace. */
+function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
 }
