@@ -1,7 +1,7 @@
 // Typed resources over ApiClient, one group per noun of src/api/types.ts. Thin on purpose: the shapes
 // are the contract; commands decide what to print.
 import type { ApiClient, Query } from './client.js';
-import type { CreateEventRequest, CreateEventResponse, Delivery, Endpoint, EndpointStatus, List, WebhookEvent } from './types.js';
+import type { CreateEventRequest, CreateEventResponse, Delivery, Endpoint, EndpointStatus, List, ListenSession, WebhookEvent } from './types.js';
 
 export interface Page {
   limit?: number;
@@ -53,5 +53,20 @@ export function deliveries(c: ApiClient) {
     list: (q: DeliveryFilter = {}) => c.get<List<Delivery>>('/v1/deliveries', q as Query),
     get: (id: string) => c.get<Delivery>(`/v1/deliveries/${enc(id)}`),
     retry: (id: string) => c.post<Delivery>(`/v1/deliveries/${enc(id)}/retry`),
+  };
+}
+
+export interface ListenSessionInput {
+  events?: string[];
+  label?: string;
+  since?: number; // seconds of history to replay first
+}
+
+export function listenSessions(c: ApiClient) {
+  return {
+    create: (input: ListenSessionInput) => c.post<ListenSession>('/v1/listen-sessions', input),
+    get: (id: string) => c.get<ListenSession>(`/v1/listen-sessions/${enc(id)}`),
+    delete: (id: string) => c.delete<{ id: string; deleted: boolean }>(`/v1/listen-sessions/${enc(id)}`),
+    rotateSecret: () => c.post<{ secret: string }>('/v1/listen-secret/rotate'),
   };
 }

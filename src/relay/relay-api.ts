@@ -1,68 +1,50 @@
-// The few API calls a listen session needs (listen sessions, one event), kept behind this one module.
-// Errors become one-line FailedErrors that name the fix.
-import { Agent, request } from 'undici';
-import type { ApiErrorBody, ListenSession, WebhookEvent } from '../api/types.js';
-import { FailedError } from '../cli/errors.js';
+// The few API calls a listen session needs, over the CLI's one API client (src/api/client.ts), so
+// errors read the same everywhere. A session or event that is gone is `null`, not an error: the
+// session re-creates itself, replay falls back to history.
+import { ApiClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import { events, listenSessions, type ListenSessionInput } from '../api/resources.js';
+import type { ListenSession, WebhookEvent } from '../api/types.js';
 
-export interface CreateSessionInput {
-  events?: string[];
-  label?: string;
-  since?: number; // seconds
-}
+export type CreateSessionInput = ListenSessionInput;
 
 export class RelayApi {
-  private readonly agent = new Agent({ keepAliveTimeout: 10_000 });
+  private readonly client: ApiClient;
+  private readonly sessions: ReturnType<typeof listenSessions>;
+  private readonly events: ReturnType<typeof events>;
 
-  constructor(readonly apiUrl: string, readonly apiKey: string) {}
-
-  createSession(input: CreateSessionInput): Promise<ListenSession> {
-    return this.call<ListenSession>('POST', '/v1/listen-sessions', input) as Promise<ListenSession>;
+  constructor(readonly apiUrl: string, readonly apiKey: string) {
+    this.client = new ApiClient({ apiUrl, apiKey, timeoutMs: 15_000 });
+    this.sessions = listenSessions(this.client);
+    this.events = events(this.client);
   }
 
-  /** null when the session does not exist (any more). */
+  createSession(input: CreateSessionInput): Promise<ListenSession> {
+    return this.sessions.create(input);
+  }
+
   getSession(id: string): Promise<ListenSession | null> {
-    return this.call<ListenSession>('GET', `/v1/listen-sessions/${encodeURIComponent(id)}`, undefined, true);
+    return nullOn404(this.sessions.get(id));
   }
 
   async deleteSession(id: string): Promise<void> {
-    await this.call('DELETE', `/v1/listen-sessions/${encodeURIComponent(id)}`, undefined, true);
+    await nullOn404(this.sessions.delete(id));
   }
 
   getEvent(id: string): Promise<WebhookEvent | null> {
-    return this.call<WebhookEvent>('GET', `/v1/events/${encodeURIComponent(id)}`, undefined, true);
+    return nullOn404(this.events.get(id));
   }
 
-  async close(): Promise<void> {
-    await this.agent.close().catch(() => undefined);
+  close(): Promise<void> {
+    return this.client.close();
   }
+}
 
-  private async call<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown, nullOn404 = false): Promise<T | null> {
-    let res;
-    try {
-      res = await request(this.apiUrl + path, {
-        method,
-        dispatcher: this.agent,
-        headers: { authorization: `Bearer ${this.apiKey}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headersTimeout: 15_000,
-        bodyTimeout: 15_000,
-      });
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      throw new FailedError(`API unreachable at ${this.apiUrl} (${code || (err as Error).message})`, 'is `propitbox dev` running? check --api-url');
-    }
-    const text = await res.body.text();
-    if (res.statusCode === 404 && nullOn404) return null;
-    if (res.statusCode >= 400) {
-      let msg = text.slice(0, 200);
-      try {
-        msg = (JSON.parse(text) as ApiErrorBody).error.message;
-      } catch {
-        /* not our error shape: show the start of the body */
-      }
-      if (res.statusCode === 401) throw new FailedError(`Invalid API key for ${this.apiUrl}`, 'run `propitbox login` or use the key printed by `propitbox dev`');
-      throw new FailedError(`${method} ${path} failed (${res.statusCode}): ${msg}`);
-    }
-    return text ? (JSON.parse(text) as T) : (null as T);
+async function nullOn404<T>(p: Promise<T>): Promise<T | null> {
+  try {
+    return await p;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null;
+    throw e;
   }
 }
