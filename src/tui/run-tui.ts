@@ -22,8 +22,13 @@ export interface ListenTuiOptions {
   stdin?: NodeJS.ReadStream;
 }
 
-/** Frames per second at most (key presses; event-driven frames are fewer, see feed.ts). */
-export const MAX_FPS = 20;
+/**
+ * Ink's own render throttle. Frames are capped at 20 per rolling second before Ink sees them (the
+ * App publishes the store through a FrameBudget; event-driven frames are fewer still, see feed.ts),
+ * so this only stops pathological bursts; at 20 Ink would hold a key's frame up to 50 ms whenever an
+ * event frame had just been drawn.
+ */
+export const INK_MAX_FPS = 60;
 
 export async function runTui(opts: ListenTuiOptions): Promise<void> {
   const stdout = opts.stdout ?? process.stdout;
@@ -62,7 +67,7 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
       exitOnCtrlC: false,
       // Stray console.* output goes above the frame instead of through it (only on the real terminal).
       patchConsole: stdout === process.stdout,
-      maxFps: MAX_FPS,
+      maxFps: INK_MAX_FPS,
       // Not incrementalRendering: in Ink 6.8 it lands one line low when the frame ends with a newline.
       incrementalRendering: false,
     });

@@ -1,9 +1,10 @@
 // The listen TUI's root: reads the store, maps keys to intents, renders header / body / footer.
 // No I/O here: effects go to onEffect (the facade wires them to the controller and the terminal).
-import { useEffect, useSyncExternalStore } from 'react';
+import { useEffect } from 'react';
 import { Box, useInput } from 'ink';
 import { keyToIntent, type Effect } from '../state/keymap.js';
 import type { Store } from '../store.js';
+import { useBudgetedView } from '../hooks/use-budgeted-view.js';
 import { Header } from './header.js';
 import { EventList } from './event-list.js';
 import { DetailsPane } from './details-pane.js';
@@ -18,7 +19,8 @@ export interface AppProps {
 }
 
 export function App({ store, onEffect, now = Date.now }: AppProps) {
-  const view = useSyncExternalStore(store.subscribe, store.getState);
+  // At most 20 frames in any second, drawn as soon as the budget allows.
+  const view = useBudgetedView(store);
   useInput((input, key) => {
     // Keys typed faster than we read (a busy loop under a flood, tmux send-keys) arrive as one chunk:
     // take them one by one, so "/status:5xx" opens the filter and types into it.
