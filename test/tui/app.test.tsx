@@ -158,6 +158,14 @@ describe('App keys', () => {
     await r.waitForFrame((f) => f.includes(evtId(1)), 'cleared');
   });
 
+  it('a filter typed and applied in one chunk (tmux send-keys, a paste) is applied, and q then quits', async () => {
+    const { r, quits } = await mountApp(three());
+    r.press('/status:5xx\r');
+    await r.waitForFrame((f) => f.includes('filter status:5xx: 1 shown') && !f.includes(evtId(1)), 'applied in one chunk');
+    r.press('q');
+    await waitFor(() => quits() === 1, { what: 'q to quit after the filter was applied' });
+  });
+
   it('p pauses and resumes forwarding', async () => {
     const { r, controller } = await mountApp(three());
     r.press('p');

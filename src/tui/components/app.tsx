@@ -2,7 +2,7 @@
 // No I/O here: effects go to onEffect (the facade wires them to the controller and the terminal).
 import { useEffect } from 'react';
 import { Box, useInput } from 'ink';
-import { keyToIntent, type Effect } from '../state/keymap.js';
+import { keyToIntent, type Effect, type KeyInfo } from '../state/keymap.js';
 import type { Store } from '../store.js';
 import { useBudgetedView } from '../hooks/use-budgeted-view.js';
 import { Header } from './header.js';
@@ -18,6 +18,13 @@ export interface AppProps {
   now?: () => number;
 }
 
+/** Inside a chunk, Enter and Backspace are plain characters: give them their key meaning back. */
+function keyOfChar(ch: string): KeyInfo {
+  if (ch === '\r' || ch === '\n') return { return: true };
+  if (ch === '\x7f' || ch === '\b') return { backspace: true };
+  return {};
+}
+
 export function App({ store, onEffect, now = Date.now }: AppProps) {
   // At most 20 frames in any second, drawn as soon as the budget allows.
   const view = useBudgetedView(store);
@@ -26,7 +33,7 @@ export function App({ store, onEffect, now = Date.now }: AppProps) {
     // take them one by one, so "/status:5xx" opens the filter and types into it.
     const chars = input.length > 1 && !key.ctrl && !key.meta ? [...input] : [input];
     for (const ch of chars) {
-      const intent = keyToIntent(store.getState().mode, ch, chars.length > 1 ? {} : key);
+      const intent = keyToIntent(store.getState().mode, ch, chars.length > 1 ? keyOfChar(ch) : key);
       if (!intent) continue;
       if (intent.action) store.dispatch(intent.action);
       if (intent.effect) onEffect(intent.effect);
