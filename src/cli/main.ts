@@ -6,8 +6,8 @@ import { isDebug } from '../util/env.js';
 
 export async function main(argv: string[]): Promise<number> {
   exitQuietlyOnClosedPipe();
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
   } catch (err) {

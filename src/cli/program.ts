@@ -14,7 +14,8 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-export function buildProgram(): Command {
+/** The whole tree, or (given argv) only the invoked command under the root: see commands/index.ts. */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('propitbox')
     .description('Developer CLI for RCManager (Pro-Pitbox) webhooks: endpoints, test events, local forwarding, and an offline emulator.')
     .version(VERSION, '-V, --version')
@@ -43,7 +44,7 @@ Examples:
     const opts = action.optsWithGlobals<GlobalOptions>();
     if (opts.color === false) process.env.NO_COLOR = '1';
   });
-  registerCommands(program);
+  await registerCommands(program, argv);
   // Every subcommand inherits exitOverride and error suggestions.
   const walk = (c: Command) => {
     c.exitOverride().showSuggestionAfterError(true);

@@ -18,10 +18,12 @@ function helpOf(cmd: Command): string {
   return out;
 }
 
+// The whole tree, as `--help`, `help` and `completion` build it.
+const program = await buildProgram();
+
 const MINE = ['login', 'logout', 'config', 'webhooks', 'events', 'deliveries', 'trigger', 'fixtures', 'verify', 'completion'];
 
 describe('command tree', () => {
-  const program = buildProgram();
   const mine = leaves(program).filter((l) => MINE.includes(l.path.split(' ')[0]) && l.path !== 'webhooks listen' && l.path !== 'events replay');
 
   it('has every command of the issue', () => {
@@ -49,8 +51,20 @@ describe('command tree', () => {
   });
 });
 
+describe('lazy registration', () => {
+  it('builds only the invoked command, and the whole tree for help, completion and unknown words', async () => {
+    const names = async (argv: string[]) => (await buildProgram(argv)).commands.map((c) => c.name());
+    expect(await names(['--profile', 'x', 'fixtures', 'list'])).toEqual(['fixtures']);
+    expect(await names(['webhooks', 'listen', '--help'])).toEqual(['webhooks']);
+    expect((await buildProgram(['webhooks'])).commands[0].commands.map((c) => c.name())).toContain('listen');
+    for (const argv of [[], ['--help'], ['help', 'trigger'], ['completion', 'bash'], ['webhok']]) {
+      expect(await names(argv), argv.join(' ')).toEqual(program.commands.map((c) => c.name()));
+    }
+  });
+});
+
 describe('completion scripts', () => {
-  const spec = describeTree(buildProgram());
+  const spec = describeTree(program);
 
   it('bash: valid syntax, every command and subcommand, event types for trigger', () => {
     const s = bashScript(spec);
