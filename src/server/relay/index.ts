@@ -32,6 +32,7 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   const unregister = ctx.dispatcher.registerSink({
     fanOut: (event) => sessions.fanOut(event),
     afterCommit: (event) => hub.notify(sessions.committed(event.id)),
+    rollback: (event) => sessions.rollback(event.id),
   });
   const expiry = setInterval(() => sessions.expire(), 60_000);
   expiry.unref();

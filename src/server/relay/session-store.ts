@@ -1,7 +1,8 @@
 // Listen sessions, their signing secret (one per API key, stable until rotated) and their durable
 // event logs. fanOut runs inside the dispatcher's event transaction, so an event the API acknowledged
 // is in every matching session's log. Limits: unacknowledged events are kept at most 24 h and at most
-// 10,000 per session (the oldest go first); acknowledged ones are deleted.
+// 10,000 per session (the oldest go first; their session deliveries are marked failed so the Event
+// Logs say why); acknowledged ones are deleted.
 import { createHash } from 'node:crypto';
 import type { Delivery, ListenSession } from '../../api/types.js';
 import { matchesAny } from '../../domain/event-types.js';
@@ -33,6 +34,8 @@ export interface LogRow {
   created: string;
   body: string;
   delivery_id: string;
+  /** Only on rows held in memory (the age limit trims tails by it). */
+  appended_at?: number;
 }
 
 /** In-memory mirror of what fanOut needs per session, so the hot path does no lookups. */
@@ -82,6 +85,8 @@ export class SessionStore {
       trim: db.prepare('DELETE FROM listen_log WHERE session_id = ? AND seq <= ?'),
       read: db.prepare('SELECT seq, event_id, type, created, body, delivery_id FROM listen_log WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       expire: db.prepare('DELETE FROM listen_log WHERE appended_at < ?'),
+      droppedBySeq: db.prepare('SELECT delivery_id FROM listen_log WHERE session_id = ? AND seq <= ?').pluck(),
+      droppedByAge: db.prepare('SELECT delivery_id FROM listen_log WHERE appended_at < ?').pluck(),
       since: db.prepare('SELECT id, type, created, body FROM events WHERE created >= ? ORDER BY seq'),
     };
     for (const r of this.st.all.all() as SessionRow[]) this.remember(r);
@@ -105,15 +110,22 @@ export class SessionStore {
   create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number }): SessionRow {
     const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null };
     const before = new Set(this.staged.keys());
-    this.db.transaction(() => {
-      this.st.insertSession.run(row);
-      const live = this.remember(row);
-      if (input.sinceSec) {
-        const from = isoSeconds(Date.now() - input.sinceSec * 1000);
-        for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
-      }
-    })();
-    for (const eventId of [...this.staged.keys()]) if (!before.has(eventId)) this.committed(eventId);
+    const fresh = () => [...this.staged.keys()].filter((eventId) => !before.has(eventId));
+    try {
+      this.db.transaction(() => {
+        this.st.insertSession.run(row);
+        const live = this.remember(row);
+        if (input.sinceSec) {
+          const from = isoSeconds(Date.now() - input.sinceSec * 1000);
+          for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
+        }
+      })();
+    } catch (err) {
+      this.live.delete(row.id);
+      for (const eventId of fresh()) this.staged.delete(eventId);
+      throw err;
+    }
+    for (const eventId of fresh()) this.committed(eventId);
     return this.get(row.id)!;
   }
 
@@ -138,11 +150,27 @@ export class SessionStore {
 
   /** EventSink.fanOut: append to every matching session's log (inside the event's transaction). */
   fanOut(event: StoredEvent): Delivery[] {
-    // Entries left over belong to rolled-back events (no afterCommit); keep the map bounded.
-    if (this.staged.size > 4096) this.staged.clear();
     const out: Delivery[] = [];
     for (const s of this.live.values()) if (matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
     return out;
+  }
+
+  /**
+   * EventSink.rollback: the transaction that appended this event was rolled back, so its log rows and
+   * sequence numbers never existed. Forget the staged rows (they must never reach a tail) and give the
+   * numbers back, so each session's log stays gap-free and its last_seq matches the database.
+   */
+  rollback(eventId: string): void {
+    const rows = this.staged.get(eventId);
+    if (!rows) return;
+    this.staged.delete(eventId);
+    // Everything appended after a rolled-back row was rolled back with it (later savepoints nest inside).
+    for (const [s, row] of rows) if (s.lastSeq >= row.seq) s.lastSeq = row.seq - 1;
+  }
+
+  /** Events whose rows wait for their transaction's outcome (0 between transactions; for tests). */
+  get stagedEvents(): number {
+    return this.staged.size;
   }
 
   /** After an event's commit: its rows become readable from memory; returns the sessions to wake. */
@@ -192,9 +220,17 @@ export class SessionStore {
     this.st.trim.run(sessionId, s.ackedSeq);
   }
 
-  /** Drop log rows older than the age limit (run periodically). */
+  /** Drop log rows older than the age limit (run periodically); their deliveries are marked failed. */
   expire(now = Date.now()): number {
-    return this.st.expire.run(now - this.limits.maxAgeMs).changes;
+    const cutoff = now - this.limits.maxAgeMs;
+    const hours = Math.round(this.limits.maxAgeMs / 3_600_000);
+    let dropped = 0;
+    this.db.transaction(() => {
+      this.deliveries.failDropped(this.st.droppedByAge.all(cutoff) as string[], `dropped: listen session backlog older than ${hours} h while no client acknowledged it`);
+      dropped = this.st.expire.run(cutoff).changes;
+    })();
+    if (dropped) for (const s of this.live.values()) s.tail = s.tail.filter((r) => (r.appended_at ?? 0) >= cutoff);
+    return dropped;
   }
 
   isLive(id: string): boolean {
@@ -224,15 +260,25 @@ export class SessionStore {
 
   private append(s: Live, e: StoredEvent): Delivery {
     const seq = ++s.lastSeq;
-    const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url);
-    this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, Date.now());
+    const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url, e.type);
+    const now = Date.now();
+    this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, now);
     this.st.setLast.run(seq, s.id);
-    const row: LogRow = { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id };
+    const row: LogRow = { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id, appended_at: now };
     const staged = this.staged.get(e.id);
     if (staged) staged.push([s, row]);
     else this.staged.set(e.id, [[s, row]]);
     // Bounded backlog: when a client stays away, the oldest unacknowledged events go first.
-    if (seq % 100 === 0 && seq - s.ackedSeq > this.limits.maxEvents) this.st.trim.run(s.id, seq - this.limits.maxEvents);
+    if (seq % 100 === 0 && seq - s.ackedSeq > this.limits.maxEvents) this.dropOldest(s, seq - this.limits.maxEvents);
     return d;
+  }
+
+  /** Backlog limit reached: log rows up to `upTo` go, and their deliveries say why they never arrive. */
+  private dropOldest(s: Live, upTo: number): void {
+    const limit = this.limits.maxEvents.toLocaleString('en-US');
+    this.deliveries.failDropped(this.st.droppedBySeq.all(s.id, upTo) as string[], `dropped: listen session backlog limit (${limit} events) reached while no client was connected`);
+    this.st.trim.run(s.id, upTo);
+    // The tail must not serve what the database no longer has.
+    if (s.tail.length && s.tail[0].seq <= upTo) s.tail = s.tail.filter((r) => r.seq > upTo);
   }
 }

@@ -71,10 +71,25 @@ export class DeliveryStore {
   }
 
   /** A delivery to a listen session; the engine never touches it, the relay records its outcome. */
-  createSessionDelivery(eventId: string, sessionId: string, url: string): Delivery {
-    const ev = this.stmts.get('SELECT type FROM events WHERE id = ?').get(eventId) as { type: string } | undefined;
-    if (!ev) throw notFound('event', eventId);
-    return toDelivery(this.insert({ event_id: eventId, event_type: ev.type, endpoint_id: null, session_id: sessionId, url, next_attempt_at: null }));
+  createSessionDelivery(eventId: string, sessionId: string, url: string, eventType?: string): Delivery {
+    // The relay passes the type it has in hand (no read-back inside the event's transaction).
+    let type = eventType;
+    if (type === undefined) {
+      const ev = this.stmts.get('SELECT type FROM events WHERE id = ?').get(eventId) as { type: string } | undefined;
+      if (!ev) throw notFound('event', eventId);
+      type = ev.type;
+    }
+    return toDelivery(this.insert({ event_id: eventId, event_type: type, endpoint_id: null, session_id: sessionId, url, next_attempt_at: null }));
+  }
+
+  /** Session deliveries whose log rows the relay dropped (backlog limits): failed, with the reason, for good. */
+  failDropped(ids: string[], error: string, now = Date.now()): void {
+    if (!ids.length) return;
+    const updated = new Date(now).toISOString();
+    const stmt = this.stmts.get("UPDATE deliveries SET status = 'failed', last_error = ?, next_attempt_at = NULL, updated = ? WHERE id = ? AND status = 'pending' RETURNING *");
+    const rows: DeliveryRow[] = [];
+    for (const id of ids) rows.push(...(stmt.all(error, updated, id) as DeliveryRow[]));
+    if (this.bus.listenerCount('delivery.updated') > 0) for (const r of rows) this.bus.emit('delivery.updated', toDelivery(r));
   }
 
   /** The CLI's outcome for a session delivery: succeeded on 2xx, else failed. */
