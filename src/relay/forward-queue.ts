@@ -2,7 +2,8 @@
 // once (1 keeps order), pause/resume, and the "receiver down" policy: a connection error or timeout is
 // not a final outcome, so the event is held and re-tried (backoff capped at 2 s) until the receiver
 // answers; the receiver going down and coming back is reported once each, not once per event.
-// An answer of any status IS final and goes to onFinal (which acks it).
+// An answer of any status IS final and goes to onFinal (which acks it), and so are errors that waiting
+// cannot fix (TLS, certificate, not HTTP: see forward-errors.ts), said once per URL with a hint.
 import type { ListenEvent, ForwardTarget } from './listen-events.js';
 import type { Forwarder, ForwardOutcome } from './forwarder.js';
 import { pickTarget } from './routes.js';
@@ -30,17 +31,21 @@ export const nextAttemptId = () => `att_${(++attemptCounter).toString(36)}`;
 export class ForwardQueue {
   private readonly waiting: QueueItem[] = [];
   private readonly active = new Map<number, QueueItem>();
+  private readonly open = new Set<number>(); // seqs waiting or in flight (has() is per event: no scans)
   private readonly down = new Map<string, string>(); // url -> error, while the receiver does not answer
+  private readonly hinted = new Set<string>(); // urls whose "waiting will not fix this" hint was said
   private readonly wakers = new Set<() => void>();
   private readonly idle = new Set<() => void>();
   paused = false;
   private stopping = false;
+  private pumping = false;
 
   constructor(private readonly o: QueueOptions) {}
 
   push(item: QueueItem): void {
     if (this.stopping) return;
     this.waiting.push(item);
+    this.open.add(item.seq);
     this.pump();
   }
 
@@ -61,71 +66,97 @@ export class ForwardQueue {
   }
 
   has(seq: number): boolean {
-    return this.active.has(seq) || this.waiting.some((w) => w.seq === seq);
+    return this.open.has(seq);
   }
 
   /** Drop everything from an old relay session (it will be re-sent to the new one if still due). */
   clearWaiting(): void {
+    for (const w of this.waiting) this.open.delete(w.seq);
     this.waiting.length = 0;
   }
 
   /** Stop taking work, cut held retries short (those events stay unacknowledged), wait for in-flight POSTs. */
   async drain(): Promise<void> {
     this.stopping = true;
-    this.waiting.length = 0;
+    this.clearWaiting();
     for (const w of this.wakers) w();
     if (this.active.size) await new Promise<void>((r) => this.idle.add(r));
   }
 
+  // Callbacks, not an async function per event: at thousands of events a second the promise and
+  // closure churn cost more than the bookkeeping. `pumping` keeps a synchronous finish from recursing.
   private pump(): void {
-    while (!this.paused && !this.stopping && this.active.size < this.o.concurrency && this.waiting.length) {
-      const item = this.waiting.shift()!;
-      this.active.set(item.seq, item);
-      void this.run(item).finally(() => {
-        this.active.delete(item.seq);
-        if (!this.active.size) for (const r of this.idle) r(), this.idle.delete(r);
-        this.pump();
-      });
+    if (this.pumping) return;
+    this.pumping = true;
+    try {
+      while (!this.paused && !this.stopping && this.active.size < this.o.concurrency && this.waiting.length) {
+        const item = this.waiting.shift()!;
+        this.active.set(item.seq, item);
+        this.begin(item);
+      }
+    } finally {
+      this.pumping = false;
     }
   }
 
-  private async run(item: QueueItem): Promise<void> {
+  private finished(item: QueueItem): void {
+    this.active.delete(item.seq);
+    this.open.delete(item.seq);
+    if (!this.active.size) for (const r of this.idle) r(), this.idle.delete(r);
+    this.pump();
+  }
+
+  private final(item: QueueItem, url: string, out: ForwardOutcome): void {
+    try {
+      this.o.onFinal(item, url, out);
+    } finally {
+      this.finished(item);
+    }
+  }
+
+  private begin(item: QueueItem): void {
     const url = pickTarget(this.o.targets, item.type);
     if (!url) {
       const none: ForwardOutcome = { status: null, durationMs: 0, headers: {}, body: '', error: 'no --route matches this event type and there is no --forward-to', retryable: false, requestHeaders: {} };
       this.o.emit({ kind: 'response', eventId: item.id, attemptId: nextAttemptId(), url: '', status: null, durationMs: 0, headers: {}, body: '', error: none.error, willRetry: false, at: Date.now() });
-      return this.o.onFinal(item, '', none);
+      return this.final(item, '', none);
     }
-    for (let attempt = 1; ; attempt++) {
-      const attemptId = nextAttemptId();
-      const requestHeaders = this.o.forwarder.sign({ id: item.id, type: item.type, body: item.body, attempt });
-      this.o.emit({ kind: 'attempt', eventId: item.id, attemptId, url, requestHeaders, body: item.body, replay: false, at: Date.now() });
-      const out = await this.o.forwarder.forward(url, { id: item.id, type: item.type, body: item.body, attempt }, requestHeaders);
-      const willRetry = out.retryable && !this.stopping;
-      this.o.emit({ kind: 'response', eventId: item.id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error, willRetry, at: Date.now() });
-      if (!out.retryable) {
-        if (this.down.delete(url)) this.o.emit({ kind: 'receiver', url, up: true, error: null, held: this.waiting.length + this.active.size - 1, at: Date.now() });
-        return this.o.onFinal(item, url, out);
-      }
-      if (this.stopping) return; // not acked: the relay re-sends it next time
-      if (!this.down.has(url)) {
-        this.down.set(url, out.error ?? 'no answer');
-        this.o.emit({ kind: 'receiver', url, up: false, error: out.error, held: this.waiting.length + this.active.size, at: Date.now() });
-      }
-      await this.sleep(receiverRetryDelay(attempt - 1));
-      if (this.stopping) return;
-    }
+    this.attempt(item, url, 1);
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const wake = () => {
-        clearTimeout(t);
-        this.wakers.delete(wake);
-        resolve();
-      };
-      const t = setTimeout(wake, ms);
-      this.wakers.add(wake);
-    });
+  private attempt(item: QueueItem, url: string, attempt: number): void {
+    const attemptId = nextAttemptId();
+    const requestHeaders = this.o.forwarder.sign({ id: item.id, type: item.type, body: item.body, attempt });
+    this.o.emit({ kind: 'attempt', eventId: item.id, attemptId, url, requestHeaders, body: item.body, replay: false, at: Date.now() });
+    this.o.forwarder.send(url, item.body, requestHeaders, (out) => this.outcome(item, url, attempt, attemptId, out));
+  }
+
+  private outcome(item: QueueItem, url: string, attempt: number, attemptId: string, out: ForwardOutcome): void {
+    const willRetry = out.retryable && !this.stopping;
+    this.o.emit({ kind: 'response', eventId: item.id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error, willRetry, at: Date.now() });
+    if (!out.retryable) {
+      if (this.down.delete(url)) this.o.emit({ kind: 'receiver', url, up: true, error: null, held: this.waiting.length + this.active.size - 1, at: Date.now() });
+      if (out.hint && !this.hinted.has(url)) {
+        this.hinted.add(url);
+        this.o.emit({ kind: 'error', message: `${url}: ${out.error} (not retried): ${out.hint}`, fatal: false, at: Date.now() });
+      }
+      return this.final(item, url, out);
+    }
+    if (this.stopping) return this.finished(item); // not acked: the relay re-sends it next time
+    if (!this.down.has(url)) {
+      this.down.set(url, out.error ?? 'no answer');
+      this.o.emit({ kind: 'receiver', url, up: false, error: out.error, held: this.waiting.length + this.active.size, at: Date.now() });
+    }
+    this.sleep(receiverRetryDelay(attempt - 1), () => (this.stopping ? this.finished(item) : this.attempt(item, url, attempt + 1)));
+  }
+
+  private sleep(ms: number, then: () => void): void {
+    const wake = () => {
+      clearTimeout(t);
+      this.wakers.delete(wake);
+      then();
+    };
+    const t = setTimeout(wake, ms);
+    this.wakers.add(wake);
   }
 }

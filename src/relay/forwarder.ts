@@ -1,8 +1,11 @@
 // POSTs one event to a local receiver: the exact body bytes, fresh signature headers, the user's extra
 // headers. One keep-alive undici Agent for the whole session; redirects are not followed; 30 s timeout.
 // Never throws: every outcome (an answer or a connection error) comes back as a ForwardOutcome.
+// The hot path (send) is callback-based on undici's dispatch API: no response stream, no promise per
+// event, the target URL parsed once per distinct URL, the signing keys prepared once per secret.
 import { Agent } from 'undici';
-import { signedHeaders } from '../signing/sign.js';
+import { classifyForwardError } from './forward-errors.js';
+import { Signer } from './signer.js';
 
 export const RESPONSE_EXCERPT_BYTES = 20 * 1024;
 
@@ -14,6 +17,8 @@ export interface ForwardOutcome {
   error: string | null;
   /** Connection error or timeout: the receiver did not answer; hold the event and try again. */
   retryable: boolean;
+  /** For final errors that waiting will not fix (TLS, certificate, not HTTP): what to change. */
+  hint?: string | null;
   requestHeaders: Record<string, string>;
 }
 
@@ -32,66 +37,95 @@ export interface ForwardInput {
   attempt?: number;
 }
 
+type Target = { origin: string; path: string } | { error: string };
+
 export class Forwarder {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
-  secret: string;
+  private readonly signer: Signer;
+  private readonly now: () => number;
+  private readonly targets = new Map<string, Target>();
 
-  constructor(private readonly opts: ForwarderOptions) {
-    this.secret = opts.secret;
+  constructor(opts: ForwarderOptions) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.signer = new Signer(opts.secret, opts.userAgent, opts.headers);
+    this.now = opts.now ?? Date.now;
     this.agent = new Agent({ keepAliveTimeout: 30_000, connections: 64, pipelining: 1 });
+  }
+
+  get secret(): string {
+    return this.signer.secret;
+  }
+
+  set secret(secret: string) {
+    this.signer.secret = secret;
   }
 
   /** The headers one attempt will carry (signed now), so renderers can show the request too. */
   sign(ev: ForwardInput): Record<string, string> {
-    const now = (this.opts.now ?? Date.now)();
-    return {
-      ...signedHeaders({ eventId: ev.id, eventType: ev.type, body: ev.body, secret: this.secret, now, attempt: ev.attempt, userAgent: this.opts.userAgent }),
-      ...(this.opts.headers ?? {}),
-    };
+    return this.signer.headers(ev.id, ev.type, ev.body, ev.attempt ?? 1, this.now());
   }
 
   forward(url: string, ev: ForwardInput, requestHeaders = this.sign(ev)): Promise<ForwardOutcome> {
+    return new Promise((resolve) => this.send(url, ev.body, requestHeaders, resolve));
+  }
+
+  /** POST `body` with `requestHeaders` to `url`; `done` is called exactly once with the outcome. */
+  send(url: string, body: string, requestHeaders: Record<string, string>, done: (out: ForwardOutcome) => void): void {
+    const target = this.target(url);
+    if ('error' in target) return done({ status: null, durationMs: 0, headers: {}, body: '', error: target.error, retryable: false, requestHeaders });
     const started = performance.now();
     const took = () => Math.round((performance.now() - started) * 10) / 10;
-    return new Promise((resolve) => {
-      let u: URL;
+    const timeoutMs = this.timeoutMs;
+    let status = 0;
+    let headers: Record<string, string> = {};
+    let first: Buffer | null = null;
+    let more: Buffer[] | null = null;
+    let size = 0;
+    this.agent.dispatch(
+      { origin: target.origin, path: target.path, method: 'POST', body, headers: requestHeaders, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+      {
+        onRequestStart() {},
+        onResponseStart(_c: unknown, statusCode: number, h: Record<string, string | string[] | undefined>) {
+          status = statusCode;
+          headers = flatHeaders(h);
+        },
+        onResponseData(_c: unknown, chunk: Buffer) {
+          if (size < RESPONSE_EXCERPT_BYTES) {
+            if (!first) first = chunk;
+            else (more ??= [first]).push(chunk);
+          }
+          size += chunk.length;
+        },
+        onResponseEnd() {
+          const buf: Buffer | null = more ? Buffer.concat(more) : first;
+          const text = buf ? buf.toString('utf8') : '';
+          const excerpt = text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
+          done({ status, durationMs: took(), headers, body: excerpt, error: null, retryable: false, requestHeaders });
+        },
+        onResponseError(_c: unknown, err: Error) {
+          const f = classifyForwardError(err, timeoutMs);
+          // An answer that broke off mid-body is still the receiver's answer; no answer at all is retried
+          // unless waiting cannot help (TLS, certificate, not HTTP).
+          if (status) done({ status, durationMs: took(), headers, body: '', error: f.error, retryable: false, requestHeaders });
+          else done({ status: null, durationMs: took(), headers: {}, body: '', error: f.error, retryable: f.retryable, hint: f.hint, requestHeaders });
+        },
+      } as unknown as Parameters<Agent['dispatch']>[1],
+    );
+  }
+
+  private target(url: string): Target {
+    let t = this.targets.get(url);
+    if (!t) {
       try {
-        u = new URL(url);
+        const u = new URL(url);
+        t = { origin: u.origin, path: u.pathname + u.search };
       } catch (err) {
-        return resolve({ status: null, durationMs: 0, headers: {}, body: '', error: describeError(err, this.timeoutMs), retryable: false, requestHeaders });
+        t = { error: (err as Error).message.split('\n')[0] };
       }
-      // The dispatch API, not request(): no response stream or promise plumbing per event (half the CPU).
-      let status = 0;
-      let headers: Record<string, string> = {};
-      const chunks: Buffer[] = [];
-      let size = 0;
-      this.agent.dispatch(
-        { origin: u.origin, path: u.pathname + u.search, method: 'POST', body: ev.body, headers: requestHeaders, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
-        {
-          onRequestStart() {},
-          onResponseStart(_c: unknown, statusCode: number, h: Record<string, string | string[] | undefined>) {
-            status = statusCode;
-            headers = flatHeaders(h);
-          },
-          onResponseData(_c: unknown, chunk: Buffer) {
-            if (size < RESPONSE_EXCERPT_BYTES) chunks.push(chunk);
-            size += chunk.length;
-          },
-          onResponseEnd() {
-            const text = Buffer.concat(chunks).toString('utf8');
-            const body = text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
-            resolve({ status, durationMs: took(), headers, body, error: null, retryable: false, requestHeaders });
-          },
-          onResponseError: (_c: unknown, err: Error) => {
-            // An answer that broke off mid-body is still the receiver's answer; no answer at all is retried.
-            if (status) resolve({ status, durationMs: took(), headers, body: '', error: describeError(err, this.timeoutMs), retryable: false, requestHeaders });
-            else resolve({ status: null, durationMs: took(), headers: {}, body: '', error: describeError(err, this.timeoutMs), retryable: true, requestHeaders });
-          },
-        } as unknown as Parameters<Agent['dispatch']>[1],
-      );
-    });
+      this.targets.set(url, t);
+    }
+    return t;
   }
 
   async close(): Promise<void> {
@@ -106,28 +140,11 @@ export class Forwarder {
 
 function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const k in h) {
+    const v = h[k];
+    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
+  }
   return out;
 }
 
-/** "connection refused", "timeout after 30000 ms", ... short and human, for the hint line and the ack. */
-export function describeError(err: unknown, timeoutMs: number): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = e?.code ?? e?.cause?.code;
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-    case 'UND_ERR_SOCKET':
-      return 'connection reset';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host not found';
-    case 'UND_ERR_HEADERS_TIMEOUT':
-    case 'UND_ERR_BODY_TIMEOUT':
-    case 'UND_ERR_CONNECT_TIMEOUT':
-      return `timeout after ${timeoutMs} ms`;
-    default:
-      return (e?.message ?? String(err)).split('\n')[0];
-  }
-}
+export { describeError } from './forward-errors.js';

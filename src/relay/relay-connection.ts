@@ -110,6 +110,8 @@ export class RelayConnection {
       maxPayload: 64 * 1024 * 1024,
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
+      // The server is ours and sends JSON text; decoding (toString) happens anyway, validating first doubles it.
+      skipUTF8Validation: true,
     });
     this.ws = ws;
     let resolveClosed!: () => void;

@@ -259,3 +259,26 @@ describe('webhooks listen', () => {
     expect(d.status).toBe('pending');
   });
 });
+
+// A TLS or protocol error is a final outcome (shown, acknowledged with the error, not retried, one
+// hint), unlike a receiver that is down (held and retried).
+describe('webhooks listen: TLS errors from the receiver', () => {
+  it('https:// to a plain-http port: each event is final with the TLS error, acked, never held; the hint is said once', async () => {
+    const r = await receiver();
+    const l = listen(['--format', 'json', '--forward-to', `https://127.0.0.1:${r.port}/hook`]);
+    await l.waitForStdout('"kind":"ready"');
+    const ids = [await trigger('vehicle.created'), await trigger('maintenance.task.created'), await trigger('vehicle.updated')];
+    const responses = () => l.stdout().split('\n').filter((x) => x.includes('"kind":"response"')).map((x) => JSON.parse(x));
+    await waitFor(() => responses().length >= 3, { what: 'three final responses' });
+    expect(responses().map((x) => x.event_id)).toEqual(ids);
+    for (const res of responses()) expect(res).toMatchObject({ status: null, error: expect.stringMatching(/^TLS: wrong version number/) });
+    // Acked: the server's cursor moves past all three, so nothing is re-sent.
+    const session = async () => (await emu.api('GET', '/v1/listen-sessions')).body.data.find((s: { id: string }) => l.stdout().includes(s.id));
+    await waitFor(async () => (await session()).acked_seq >= (await session()).last_seq, { what: 'the session cursor to reach the last event' });
+    expect(l.stdout()).not.toMatch(/"kind":"receiver"/); // not "receiver down, held"
+    const hints = l.stdout().split('\n').filter((x) => x.includes('"kind":"error"'));
+    expect(hints).toHaveLength(1);
+    expect(JSON.parse(hints[0])).toMatchObject({ fatal: false, message: expect.stringMatching(/plain HTTP, not HTTPS: use http:\/\//) });
+    expect(r.requests).toHaveLength(0);
+  });
+});

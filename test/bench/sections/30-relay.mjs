@@ -70,14 +70,18 @@ const pct = (xs, p) => {
 };
 const f1 = (x) => x.toFixed(1);
 const f2 = (x) => x.toFixed(2);
+const cpuText = (c) => `${f2(c.cpu)} (user ${f2(c.user)} + sys ${f2(c.sys)})`;
+/** CPU per 10k events between two procStats samples. */
+const per10k = (a, b, n) => ({ cpu: ((b.cpu - a.cpu) * 10_000) / n, user: ((b.user - a.user) * 10_000) / n, sys: ((b.sys - a.sys) * 10_000) / n });
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function procStats(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const cpu = (Number(fields[11]) + Number(fields[12])) / CLK_TCK; // utime + stime
+  const user = Number(fields[11]) / CLK_TCK;
+  const sys = Number(fields[12]) / CLK_TCK; // mostly the kernel's loopback TCP work (and waking the peer) per write
   const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-  return { cpu, hwmMb: hwm };
+  return { cpu: user + sys, user, sys, hwmMb: hwm };
 }
 
 async function directRun(url, n, concurrency) {
@@ -135,14 +139,15 @@ async function directClientCpu(url, n, rate = 0) {
         const r = await request(${JSON.stringify(url)}, { method: 'POST', body, headers: { 'content-type': 'application/json' }, dispatcher: agent }); await r.body.dump();
       }
       const c = process.cpuUsage(c0);
-      console.log((c.user + c.system) / 1e6);
+      console.log(JSON.stringify({ user: c.user / 1e6, sys: c.system / 1e6 }));
       await agent.close();
     })();`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise((r) => child.on('close', r));
-  return (Number(out.trim()) * 10_000) / n;
+  const { user, sys } = JSON.parse(out.trim());
+  return { cpu: ((user + sys) * 10_000) / n, user: (user * 10_000) / n, sys: (sys * 10_000) / n };
 }
 
 async function startListen(emu, receiverUrl, concurrency, env) {
@@ -217,7 +222,7 @@ export async function run() {
     console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock); load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
     const floor = await directClientCpu(recv.url, 5_000);
     const pacedFloor = await directClientCpu(recv.url, PACED_RATE * 2, PACED_RATE);
-    console.log(`  reference: a bare undici POST loop (own process) costs ${f2(floor)} CPU s per 10k requests flat out, ${f2(pacedFloor)} s paced at ${PACED_RATE}/s, on this machine`);
+    console.log(`  reference: a bare undici POST loop (own process) costs ${cpuText(floor)} CPU s per 10k requests flat out, ${cpuText(pacedFloor)} s paced at ${PACED_RATE}/s, on this machine`);
     for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : (process.env.BENCH_RELAY_C ?? "1,16").split(",").map(Number)) {
       const direct = await directRun(recv.url, N, c);
       const l = await startListen(emu, recv.url, c, env);
@@ -227,11 +232,11 @@ export async function run() {
       const r = await relayRun(emu, recv, N, 256);
       const after = procStats(l.child.pid);
       await l.stop();
-      const cpuPer10k = ((after.cpu - mid.cpu) * 10_000) / N;
+      const cpuPer10k = per10k(mid, after, N);
       console.log(
         `  c=${String(c).padEnd(2)} relay ${f1(r.rate)} ev/s vs direct ${f1(direct)} req/s: ratio ${f2(r.rate / direct)} (target >= 0.5 at c=1)` +
           ` | latency p50 ${f1(pct(r.lat, 50))} ms p95 ${f1(pct(r.lat, 95))} ms p99 ${f1(pct(r.lat, 99))} ms (up to 256 queued)` +
-          ` | listen CPU ${f2(cpuPer10k)} s per 10k events, peak RSS ${f1(after.hwmMb)} MB (startup ${f1(before.hwmMb)} MB)`,
+          ` | listen CPU ${cpuText(cpuPer10k)} s per 10k events, peak RSS ${f1(after.hwmMb)} MB (startup ${f1(before.hwmMb)} MB)`,
       );
     }
     const d = await directPaced(recv.url, PACED_RATE, PACED_SECONDS);
@@ -245,7 +250,7 @@ export async function run() {
     console.log(
       `  paced ${PACED_RATE}/s x ${PACED_SECONDS}s: relay p50 ${f2(pct(lat, 50))} ms p99 ${f2(pct(lat, 99))} ms; direct p50 ${f2(pct(d, 50))} ms p99 ${f2(pct(d, 99))} ms;` +
         ` added p50 ${f2(pct(lat, 50) - pct(d, 50))} ms (target <= 1), added p99 ${f2(pct(lat, 99) - pct(d, 99))} ms (target <= 5)` +
-        ` | listen CPU ${f2(((s1.cpu - s0.cpu) * 10_000) / n)} s per 10k events`,
+        ` | listen CPU ${cpuText(per10k(s0, s1, n))} s per 10k events`,
     );
   } finally {
     await recv.close();

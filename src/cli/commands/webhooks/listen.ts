@@ -33,7 +33,8 @@ Delivery is at-least-once: a reconnect resumes after the last acknowledged event
 while no client is connected wait on the server for up to 24 h, at most 10,000 per session (oldest
 dropped first); a restarted listen with the same --events/--label picks them up.
 Receiver down: said once; events are held and retried (backoff up to 2 s) until it answers.
-A 4xx/5xx answer is final (shown and acknowledged, not retried).
+A 4xx/5xx answer is final (shown and acknowledged, not retried), and so is a TLS, certificate or
+not-HTTP error (e.g. https:// to a plain http port): shown with a hint once, acknowledged with the error.
 Output: a TUI on a terminal; otherwise plain lines, or --format json (NDJSON, {"v":1,"kind":...}).
 Exit: 0 on Ctrl-C (130) / SIGTERM (0) after in-flight forwards finish; --max-events / --expect exit 0
 when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
