@@ -15,6 +15,7 @@ import { RelayConnection } from './relay-connection.js';
 import type { RelayApi } from './relay-api.js';
 import { cursorKey, loadSessionId, saveSessionId } from './session-cursor.js';
 import { EventLookup } from './event-lookup.js';
+import { isoNow } from './iso-now.js';
 
 export interface ListenOptions {
   api: RelayApi;
@@ -35,6 +36,7 @@ export interface ListenOptions {
 }
 
 const BUFFER_LIMIT = 20_000;
+const DONE_LIMIT = 10_000;
 
 export class ListenSessionRunner implements ListenController {
   private session!: ApiSession;
@@ -48,8 +50,13 @@ export class ListenSessionRunner implements ListenController {
   private buffer: ListenEvent[] | null = [];
   private epoch = 0;
   private readyEmitted = false;
-  /** Final acks of this relay session by seq, so a re-sent event is re-acked instead of re-forwarded. */
-  private readonly done = new Map<number, AckMsg>();
+  /**
+   * Final acks of this relay session by seq (serialized: what is sent, and far smaller than the object
+   * graph), so a re-sent event is re-acked instead of re-forwarded. Only acks the server may not have
+   * seen matter, at most its credit window past its cursor, so a bound far above any window is enough;
+   * an evicted one just means a duplicate forward, never a lost event.
+   */
+  private readonly done = new Map<number, string>();
   private highestDone: number | null = null;
   private stopped = false;
   private finished!: Promise<void>;
@@ -186,11 +193,12 @@ export class ListenSessionRunner implements ListenController {
   }
 
   private onFinal(item: QueueItem, url: string, out: ForwardOutcome): void {
-    const ack: AckMsg = { t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error, response_headers: out.headers, response_body: out.body.slice(0, 2048) };
     if (item.epoch === this.epoch) {
+      const msg: AckMsg = { t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error, response_headers: out.headers, response_body: out.body.slice(0, 2048) };
+      const ack = JSON.stringify(msg);
       this.done.set(item.seq, ack);
       if (this.highestDone === null || item.seq > this.highestDone) this.highestDone = item.seq;
-      if (this.done.size > 50_000) this.done.delete(this.done.keys().next().value!);
+      if (this.done.size > DONE_LIMIT) this.done.delete(this.done.keys().next().value!);
       this.conn.send(ack);
     }
     this.record(item.id, item.type, item.body, item.seq, url, out, false);
@@ -198,7 +206,7 @@ export class ListenSessionRunner implements ListenController {
 
   private record(id: string, type: string, body: string, seq: number | null, url: string, out: ForwardOutcome, replay: boolean): void {
     const created = this.lookup.created(id);
-    const rec: HistoryRecord = { v: 1, at: new Date().toISOString(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error, replay };
+    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error, replay };
     this.history.append(rec);
     this.lookup.outcome(id, out.status);
   }

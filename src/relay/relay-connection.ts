@@ -47,7 +47,7 @@ export class RelayConnection {
   private retryTimer: NodeJS.Timeout | null = null;
   private closeReason = '';
   private closed: Promise<void> = Promise.resolve();
-  private acks: AckMsg[] = [];
+  private acks: string[] = [];
   private ackTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: RelayConnectionOptions) {
@@ -66,9 +66,10 @@ export class RelayConnection {
    * Queue an ack. Acks are written in small batches (every few ms, one syscall) because they are off the
    * forwarding path and the server's credit window is far larger than one batch. Acks that cannot be
    * written (disconnected) are dropped on purpose: the server re-sends unacknowledged events.
+   * A string is an ack already serialized (the session keeps acks in that form to re-send them).
    */
-  send(msg: AckMsg): void {
-    this.acks.push(msg);
+  send(msg: AckMsg | string): void {
+    this.acks.push(typeof msg === 'string' ? msg : JSON.stringify(msg));
     if (this.acks.length >= ACK_BATCH) this.flushAcks();
     else this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
   }
@@ -81,7 +82,7 @@ export class RelayConnection {
     const ws = this.ws;
     if (!ws || ws.readyState !== WebSocket.OPEN || !batch.length) return;
     corkForTick(ws);
-    for (const a of batch) ws.send(JSON.stringify(a));
+    for (const a of batch) ws.send(a);
   }
 
   async close(): Promise<void> {

@@ -83,3 +83,12 @@ describe('exit rules', () => {
     expect(run({ maxEvents: 1 }, [replay, res('1', 200, 'r1'), held])).toBeNull();
   });
 });
+
+describe('isoAt (history timestamps)', () => {
+  it('matches Date#toISOString across milliseconds, seconds and days', async () => {
+    const { isoAt } = await import('../../src/relay/iso-now.js');
+    for (const ms of [0, 7, 42, 999, 1000, 1_764_345_599_999, 1_764_345_600_000, 1_764_345_600_001, 1_764_345_600_010, 1_764_345_600_100]) {
+      expect(isoAt(ms)).toBe(new Date(ms).toISOString());
+    }
+  });
+});
