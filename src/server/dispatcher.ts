@@ -48,9 +48,15 @@ interface Written {
   fromSinks: Delivery[];
 }
 
+/** A result plus the event's stored body (the API answer embeds it as is instead of re-serializing data). */
+interface Published {
+  result: DispatchResult;
+  body: string;
+}
+
 interface GroupItem {
   input: DispatchInput;
-  resolve: (r: DispatchResult) => void;
+  resolve: (r: Published) => void;
   reject: (err: unknown) => void;
 }
 
@@ -91,6 +97,16 @@ export class EventDispatcher {
    * commit: one disk write instead of N), and each still resolves only after its event is committed.
    */
   createGrouped(input: DispatchInput): Promise<DispatchResult> {
+    return this.group1(input).then((p) => p.result);
+  }
+
+  /** createGrouped() answered as the JSON of POST /v1/events: `{"event":…,"deliveries":[…]}`. */
+  async createGroupedJson(input: DispatchInput): Promise<string> {
+    const { result, body } = await this.group1(input);
+    return `{"event":${body},"deliveries":${JSON.stringify(result.deliveries)}}`;
+  }
+
+  private group1(input: DispatchInput): Promise<Published> {
     return new Promise((resolve, reject) => {
       this.group.push({ input, resolve, reject });
       if (this.group.length === 1) setImmediate(() => this.flushGroup());
@@ -134,7 +150,7 @@ export class EventDispatcher {
   private commit(event: StoredEvent, insert: boolean, targets: () => EndpointTarget[], withSinks: boolean): DispatchResult {
     let written!: Written;
     this.transact(() => (written = this.write(event, insert, targets, withSinks)));
-    return this.publish(written);
+    return this.publish(written).result;
   }
 
   /** The rows of one dispatch; runs inside a transaction. */
@@ -192,13 +208,13 @@ export class EventDispatcher {
   }
 
   /** After the commit: wake the sinks and the engine, tell listeners. */
-  private publish({ event, insert, withSinks, rows, fromSinks }: Written): DispatchResult {
+  private publish({ event, insert, withSinks, rows, fromSinks }: Written): Published {
     if (withSinks) for (const s of this.sinks) s.afterCommit?.(event);
     this.enqueue(rows, event.body);
     const deliveries = [...rows.map(toDelivery), ...fromSinks];
     if (insert) this.bus.emit('event.created', toPublic(event));
     if (this.bus.listenerCount('delivery.updated') > 0) for (const d of deliveries) this.bus.emit('delivery.updated', d);
-    return { event: toPublic(event), deliveries };
+    return { result: { event: toPublic(event), deliveries }, body: event.body };
   }
 
   /**
