@@ -1,5 +1,8 @@
 // The command tree: every command documents examples, and completion is generated from the same tree.
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
@@ -85,5 +88,31 @@ describe('completion scripts', () => {
     const f = fishScript(spec);
     expect(f).toContain("complete -c propitbox -n '__fish_use_subcommand' -a trigger");
     expect(f).toMatch(/__fish_seen_subcommand_from webhooks.*-a rotate-secret/);
+  });
+
+  const has = (shell: string) => {
+    try {
+      execFileSync('sh', ['-c', `command -v ${shell}`]);
+      return true;
+    } catch {
+      console.warn(`${shell} is not installed: its completion script is checked for shape only`);
+      return false;
+    }
+  };
+
+  it.skipIf(!has('fish'))('fish: the real shell completes commands, subcommands and event types', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fish-'));
+    writeFileSync(join(dir, 'p.fish'), fishScript(spec));
+    const out = execFileSync('fish', ['-c', `source ${join(dir, 'p.fish')}; complete -C 'propitbox webh'; complete -C 'propitbox webhooks rot'; complete -C 'propitbox trigger parts.'`]).toString();
+    expect(out).toMatch(/^webhooks\t/m);
+    expect(out).toMatch(/^rotate-secret\t/m);
+    expect(out).toMatch(/^parts\.inventory\.low/m);
+  });
+
+  it.skipIf(!has('zsh'))('zsh: the script loads under compinit and defines _propitbox', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsh-'));
+    writeFileSync(join(dir, '_propitbox'), zshScript(spec));
+    const out = execFileSync('zsh', ['-fc', `autoload -U compinit; compinit -u -d ${join(dir, 'zcd')}; source ${join(dir, '_propitbox')}; whence -w _propitbox`]).toString();
+    expect(out).toContain('_propitbox: function');
   });
 });
