@@ -9,8 +9,11 @@ import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type EventMsg, type
 import { corkForTick } from './cork.js';
 import { DEFAULT_RECONNECT, nextDelay, type ReconnectPolicy } from './reconnect-policy.js';
 
-const ACK_BATCH = 48; // below the server's default window (64), so a batch never stalls the stream
-const ACK_DELAY_MS = 5;
+// Acks wait up to ACK_DELAY_MS, or until a quarter of the credit window is pending, whichever is first:
+// each flush is a write that wakes the server, which at a few hundred events a second costs more than
+// the events. The window asked for is large enough that pending acks never stall the stream.
+const ACK_DELAY_MS = 20;
+const WINDOW = 256;
 
 export interface RelayConnectionOptions {
   apiKey: string;
@@ -49,6 +52,7 @@ export class RelayConnection {
   private closed: Promise<void> = Promise.resolve();
   private acks: string[] = [];
   private ackTimer: NodeJS.Timeout | null = null;
+  private ackBatch = 16; // until the welcome says which window the server granted
 
   constructor(private readonly o: RelayConnectionOptions) {
     this.heartbeatMs = o.heartbeatMs ?? 15_000;
@@ -70,7 +74,7 @@ export class RelayConnection {
    */
   send(msg: AckMsg | string): void {
     this.acks.push(typeof msg === 'string' ? msg : JSON.stringify(msg));
-    if (this.acks.length >= ACK_BATCH) this.flushAcks();
+    if (this.acks.length >= this.ackBatch) this.flushAcks();
     else this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
   }
 
@@ -138,7 +142,7 @@ export class RelayConnection {
     ws.on('open', () => {
       this.openedAt = Date.now();
       this.lastSeen = Date.now();
-      const hello = { t: 'hello', v: PROTOCOL_VERSION, last_seq: this.o.lastAckedSeq(), window: this.o.window, client: this.o.client };
+      const hello = { t: 'hello', v: PROTOCOL_VERSION, last_seq: this.o.lastAckedSeq(), window: this.o.window ?? WINDOW, client: this.o.client };
       ws.send(JSON.stringify(hello));
       this.startHeartbeat(ws);
     });
@@ -150,6 +154,7 @@ export class RelayConnection {
         this.progressed = true;
         this.o.onEvent(msg);
       } else if (msg.t === 'welcome') {
+        this.ackBatch = Math.max(1, Math.floor((msg.window || 1) / 4));
         if (msg.heartbeat_ms > 0 && msg.heartbeat_ms !== this.heartbeatMs) {
           this.heartbeatMs = msg.heartbeat_ms;
           this.startHeartbeat(ws);

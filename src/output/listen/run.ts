@@ -94,7 +94,7 @@ export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Pr
     decision = d;
     stop();
   });
-  runner.observe(watcher.observe);
+  if (watcher.active) runner.observe(watcher.observe); // no exit rules: nothing to watch per event
   watcher.start();
 
   const tui = o.tui ? await loadTui() : null;

@@ -18,7 +18,8 @@ const N = Number(process.env.BENCH_RELAY_N ?? 10_000);
 const PACED_RATE = Number(process.env.BENCH_RELAY_RATE ?? 500);
 const PACED_SECONDS = 4;
 const KEY = 'ppk_test_benchrelay000000000000';
-const BIN = fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
+// BENCH_LISTEN_BIN: another build's bin/propitbox.js for the listen child (A/B against the same emulator and receiver).
+const BIN = process.env.BENCH_LISTEN_BIN ?? fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
 const CLK_TCK = 100;
 
 // The receiver runs in its own process, like a user's app, so the emulator's work in this process does
