@@ -4,7 +4,7 @@
 // Bounded: at most `maxInFlight` requests overall and `perEndpoint` per endpoint, so a slow endpoint
 // cannot hold up the others; results are written in one transaction per tick.
 import { Agent } from 'undici';
-import { signedHeaders } from '../../signing/sign.js';
+import { Signer } from '../../relay/signer.js';
 import { applyAttempt, type AttemptResult, type DeliveryRow, type DeliveryStore } from '../store/deliveries.js';
 import type { EndpointStore } from '../store/endpoints.js';
 import type { EventStore } from '../store/events.js';
@@ -37,6 +37,8 @@ export class DeliveryEngine {
   private readonly perEndpointActive = new Map<string, number>();
   private readonly overflowed = new Set<string>(); // endpoints with due rows left in the database
   private readonly inFlightDone = new Set<Promise<void>>();
+  /** One signer per endpoint (its HMAC keys prepared once), replaced when the secret rotates. */
+  private readonly signers = new Map<string, Signer>();
   private results: AttemptResult[] = [];
   private flushScheduled = false;
   private pumpScheduled = false;
@@ -139,7 +141,8 @@ export class DeliveryEngine {
         if (q.length < this.perEndpointQueue / 2 && this.overflowed.has(endpointId)) this.refill(endpointId);
         this.perEndpointActive.set(endpointId, busy + 1);
         this.active++;
-        const done = this.attempt(work).finally(() => {
+        // attempt() never rejects: one continuation per attempt, no finally().
+        const done: Promise<void> = this.attempt(work).then(() => {
           this.inFlightDone.delete(done);
           this.active--;
           this.perEndpointActive.set(endpointId, (this.perEndpointActive.get(endpointId) ?? 1) - 1);
@@ -151,7 +154,13 @@ export class DeliveryEngine {
     }
   }
 
-  private async attempt({ row, body }: Work): Promise<void> {
+  /** One attempt and its recorded result; never rejects. */
+  private attempt({ row, body }: Work): Promise<void> {
+    // A bug or a database error must not kill the engine; the row stays pending and is rescanned.
+    const lost = (err: unknown) => {
+      this.held.delete(row.id);
+      this.opts.log?.(`delivery ${row.id}: ${(err as Error).message}`);
+    };
     try {
       const target = this.endpoints.target(row.endpoint_id!);
       const now = Date.now();
@@ -160,20 +169,34 @@ export class DeliveryEngine {
       if (!target || target.status !== 'enabled') {
         const error = target ? `endpoint ${target.id} is disabled` : `endpoint ${row.endpoint_id} was deleted`;
         const attempt = { started_at: new Date(now).toISOString(), duration_ms: 0, status_code: null, error, request_headers: {}, response_headers: {}, response_body: '', manual };
-        return this.record(applyAttempt(row, attempt, 'failed', null));
+        this.record(applyAttempt(row, attempt, 'failed', null));
+        return Promise.resolve();
       }
       const payload = body ?? this.events.get(row.event_id).body;
-      const headers = signedHeaders({ eventId: row.event_id, eventType: row.event_type, body: payload, secret: target.secret, now, attempt: number });
-      const attempt = await performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs });
-      if (this.aborting) return void this.held.delete(row.id);
-      const ok = isSuccessStatus(attempt.status_code);
-      const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
-      this.record(applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay));
+      const headers = this.signer(target.id, target.secret).headers(row.event_id, row.event_type, payload, number, now);
+      return performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs }).then((attempt) => {
+        if (this.aborting) return void this.held.delete(row.id);
+        try {
+          const ok = isSuccessStatus(attempt.status_code);
+          const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
+          this.record(applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay));
+        } catch (err) {
+          lost(err);
+        }
+      }, lost);
     } catch (err) {
-      // A bug or a database error must not kill the engine; the row stays pending and is rescanned.
-      this.held.delete(row.id);
-      this.opts.log?.(`delivery ${row.id}: ${(err as Error).message}`);
+      lost(err);
+      return Promise.resolve();
     }
+  }
+
+  private signer(endpointId: string, secret: string): Signer {
+    let s = this.signers.get(endpointId);
+    if (!s || s.secret !== secret) {
+      if (this.signers.size > 1000) this.signers.clear(); // deleted endpoints
+      this.signers.set(endpointId, (s = new Signer(secret)));
+    }
+    return s;
   }
 
   private record(result: AttemptResult): void {

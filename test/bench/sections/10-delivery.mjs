@@ -139,10 +139,10 @@ function median(xs) {
   return s[Math.floor((s.length - 1) / 2)];
 }
 
-async function childEmulator(dataDir) {
+async function childEmulator(dataDir, bin = BIN) {
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the emulator child (open it in Chrome DevTools).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...prof, BIN, 'dev', '--headless', '--json', '--port', '0', '--data-dir', dataDir, '--api-key', KEY, '--no-profile'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...prof, bin, 'dev', '--headless', '--json', '--port', '0', '--data-dir', dataDir, '--api-key', KEY, '--no-profile'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -155,7 +155,41 @@ async function childEmulator(dataDir) {
   return { url, pid: child.pid, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) };
 }
 
+/**
+ * BENCH_AB=<other bin/propitbox.js>: A/B of two builds under the same load. Both run as children; each
+ * round measures A then B back to back, so a busy neighbour affects both alike.
+ */
+async function ab(receiver, dirs, otherBin) {
+  const a = await childEmulator(dirs[0]);
+  const b = await childEmulator(dirs[1], otherBin);
+  try {
+    for (const c of [a, b]) await addEndpoint(c.url, receiver);
+    const rows = { A: [], B: [] };
+    for (let i = 0; i < ROUNDS; i++) {
+      rows.A.push(await measure(a.url, receiver, a.pid));
+      rows.B.push(await measure(b.url, receiver, b.pid));
+    }
+    for (const [name, rs] of Object.entries(rows)) {
+      console.log(`  ${name} (${name === 'A' ? BIN : otherBin}): median ${median(rs.map((r) => r.rate)).toFixed(0)} deliveries/s, emulator CPU per event median ${median(rs.map((r) => r.cpuChild)).toFixed(0)} µs (rounds: ${rs.map((r) => r.cpuChild.toFixed(0)).join(', ')})`);
+    }
+  } finally {
+    await a.stop();
+    await b.stop();
+  }
+}
+
 export async function run() {
+  if (process.env.BENCH_AB) {
+    const receiver = await startReceiver();
+    const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'propitbox-bench-')));
+    try {
+      await ab(receiver, dirs, process.env.BENCH_AB);
+    } finally {
+      await receiver.close();
+      for (const d of dirs) rmSync(d, { recursive: true, force: true });
+    }
+    return;
+  }
   console.log(`  (N=${N} events per round, ${POSTERS} concurrent posters; direct = serial undici POST loop, same receiver)`);
   const receiver = await startReceiver();
   const dirs = [];
