@@ -48,7 +48,9 @@ export class LineWriter {
 }
 
 export function receiverDownHint(url: string, error: string | null): string {
-  return `Receiver ${url} is not answering (${error ?? 'no answer'}): events are held and retried when it is back`;
+  // A plain http:// request to an HTTPS port is closed without an answer: it looks like a reset.
+  const tls = error === 'connection reset' && url.startsWith('http://') ? ' (if it serves HTTPS, use https://)' : '';
+  return `Receiver ${url} is not answering (${error ?? 'no answer'}): events are held and retried when it is back${tls}`;
 }
 
 export function seconds(ms: number): string {
