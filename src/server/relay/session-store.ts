@@ -142,6 +142,7 @@ export class SessionStore {
   delete(id: string): boolean {
     const had = this.live.delete(id);
     this.db.transaction(() => {
+      this.deliveries.failDropped(this.st.droppedBySeq.all(id, Number.MAX_SAFE_INTEGER) as string[], 'dropped: the listen session was deleted before a client acknowledged it');
       this.st.del.run(id);
       this.st.delLog.run(id);
     })();
