@@ -77,6 +77,13 @@ export class Forwarder {
     const started = performance.now();
     const took = () => Math.round((performance.now() - started) * 10) / 10;
     const timeoutMs = this.timeoutMs;
+    // Exactly once, even if a callback of ours throws inside undici and it reports that as an error too.
+    let settled = false;
+    const finish = (out: ForwardOutcome) => {
+      if (settled) return;
+      settled = true;
+      done(out);
+    };
     let status = 0;
     let headers: Record<string, string> = {};
     let first: Buffer | null = null;
@@ -101,14 +108,14 @@ export class Forwarder {
           const buf: Buffer | null = more ? Buffer.concat(more) : first;
           const text = buf ? buf.toString('utf8') : '';
           const excerpt = text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
-          done({ status, durationMs: took(), headers, body: excerpt, error: null, retryable: false, requestHeaders });
+          finish({ status, durationMs: took(), headers, body: excerpt, error: null, retryable: false, requestHeaders });
         },
         onResponseError(_c: unknown, err: Error) {
           const f = classifyForwardError(err, timeoutMs);
           // An answer that broke off mid-body is still the receiver's answer; no answer at all is retried
           // unless waiting cannot help (TLS, certificate, not HTTP).
-          if (status) done({ status, durationMs: took(), headers, body: '', error: f.error, retryable: false, requestHeaders });
-          else done({ status: null, durationMs: took(), headers: {}, body: '', error: f.error, retryable: f.retryable, hint: f.hint, requestHeaders });
+          if (status) finish({ status, durationMs: took(), headers, body: '', error: f.error, retryable: false, requestHeaders });
+          else finish({ status: null, durationMs: took(), headers: {}, body: '', error: f.error, retryable: f.retryable, hint: f.hint, requestHeaders });
         },
       } as unknown as Parameters<Agent['dispatch']>[1],
     );
