@@ -48,9 +48,14 @@ describe('listen resilience', () => {
         if (i % 50 === 49) await new Promise((res) => setImmediate(res));
       }
     })();
+    // Events already received keep being forwarded while the client reconnects, so wait for the
+    // connection to be back before each drop: a drop during backoff would cut nothing.
+    const readies = () => l.stdout().match(/"kind":"connection","state":"ready"/g)?.length ?? 0;
+    const firstReadies = readies();
     let drops = 0;
     for (let k = 1; k <= 20; k++) {
       await waitFor(() => r.requests.length >= k * 200, { timeout: 30_000, what: `${k * 200} forwarded` });
+      await waitFor(() => readies() >= firstReadies + k - 1, { timeout: 30_000, what: `the connection back after drop ${k - 1}` });
       if (k % 2) await waitFor(() => hub.terminate(sessionId), { what: 'a relay socket to terminate' });
       else await waitFor(() => proxy.reset() > 0, { what: 'a proxied connection to reset' });
       drops++;
