@@ -178,7 +178,11 @@ describe('webhooks listen', () => {
     const nokey = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
     expect(nokey.code).toBe(1);
     expect(nokey.stderr).toMatch(/No API key.*propitbox login/);
-    for (const x of [bad, missing, typo, down, nokey]) {
+    // A flag typo is a usage error even with no key configured: the fix the user needs first.
+    const typoNoKey = await runCli(['webhooks', 'listen', '--forward-to', 'notaurl'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
+    expect(typoNoKey.code).toBe(2);
+    expect(typoNoKey.stderr).toMatch(/--forward-to 'notaurl' is not a URL/);
+    for (const x of [bad, missing, typo, down, nokey, typoNoKey]) {
       noStack(x.stderr);
       expect(x.stderr.trim().split('\n')).toHaveLength(1);
     }

@@ -1,7 +1,7 @@
 // `propitbox webhooks listen`: forward live events from a relay session to local URLs. Flags and help
 // only; the session, renderers and TUI load inside the action.
 import type { Command } from 'commander';
-import { FailedError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
 import { intOption } from '../../program.js';
 import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
@@ -79,10 +79,12 @@ export function registerWebhooksListen(program: Command): void {
     )
     .action(async (flags: ListenFlags, c: Command) => {
       const { resolveConfig } = await import('../../../config/resolve.js');
+      const { noApiKeyError } = await import('../../../api/errors.js');
       const g = globals(c);
       const cfg = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
-      if (!cfg.apiKey) throw new FailedError('No API key', 'run `propitbox login` or start `propitbox dev`');
+      // Usage errors (exit 2) first: a typo in a flag is said before anything about the API.
       const opts = await listenOptionsFrom(flags, !flags.printSecret && !flags.writeEnv);
+      if (!cfg.apiKey) throw noApiKeyError();
       const { runListen, makeRunner } = await import('../../../output/listen/run.js');
       const run = { ...opts, apiUrl: cfg.apiUrl, apiKey: cfg.apiKey, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv };
       if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length)) {
