@@ -5,7 +5,7 @@
 // event, the target URL parsed once per distinct URL, the signing keys prepared once per secret.
 import { Agent } from 'undici';
 import { classifyForwardError } from './forward-errors.js';
-import { Signer } from './signer.js';
+import { Signer } from '../signing/signer.js';
 
 export const RESPONSE_EXCERPT_BYTES = 20 * 1024;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifyForwardError } from '../../src/relay/forward-errors.js';
-import { Signer } from '../../src/relay/signer.js';
+import { Signer } from '../../src/signing/signer.js';
 import { signedHeaders } from '../../src/signing/sign.js';
 
 const err = (props: Record<string, unknown>) => Object.assign(new Error(String(props.message ?? 'x')), props);

@@ -4,7 +4,7 @@
 // Bounded: at most `maxInFlight` requests overall and `perEndpoint` per endpoint, so a slow endpoint
 // cannot hold up the others; results are written in one transaction per tick.
 import { Agent } from 'undici';
-import { Signer } from '../../relay/signer.js';
+import { Signer } from '../../signing/signer.js';
 import { applyAttempt, type AttemptResult, type DeliveryRow, type DeliveryStore } from '../store/deliveries.js';
 import type { EndpointStore } from '../store/endpoints.js';
 import type { EventStore } from '../store/events.js';

@@ -2,7 +2,7 @@
 // holds them equal), with the two HMAC keys prepared once per secret instead of once per event and the
 // static headers built once per session. One createHmac per scheme, no intermediate Buffers.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
-import { standardKey } from '../signing/sign.js';
+import { standardKey } from './sign.js';
 
 export class Signer {
   private proPitboxKey!: KeyObject;
