@@ -67,6 +67,7 @@ export function listenSessions(c: ApiClient) {
     create: (input: ListenSessionInput) => c.post<ListenSession>('/v1/listen-sessions', input),
     get: (id: string) => c.get<ListenSession>(`/v1/listen-sessions/${enc(id)}`),
     delete: (id: string) => c.delete<{ id: string; deleted: boolean }>(`/v1/listen-sessions/${enc(id)}`),
+    secret: () => c.get<{ secret: string }>('/v1/listen-secret'),
     rotateSecret: () => c.post<{ secret: string }>('/v1/listen-secret/rotate'),
   };
 }

@@ -122,6 +122,7 @@ POST   /v1/listen-sessions              {events?: string[], label?, since?: seco
 GET    /v1/listen-sessions                                                      -> List<ListenSession>
 GET    /v1/listen-sessions/:id                                                  -> ListenSession
 DELETE /v1/listen-sessions/:id                                                  -> {id, object, deleted: true}
+GET    /v1/listen-secret                                                        -> {secret} (no session opened)
 POST   /v1/listen-secret/rotate                                                 -> {secret}
 GET    /v1/listen-sessions/:id/ws       websocket upgrade, Bearer auth at the handshake; see src/relay/protocol.ts
 GET    /v1/health                       no auth                                 -> {ok: true, version}

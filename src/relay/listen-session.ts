@@ -105,12 +105,13 @@ export class ListenSessionRunner implements ListenController {
     this.conn.start();
   }
 
-  /** --print-secret / --write-env without listening: the session (re-used or new) and its secret. */
+  /** --print-secret / --write-env without listening: the key's secret, and no session left behind
+   *  (a session opened only to read it would collect every event until its backlog limit). */
   async resolveSecret(): Promise<string> {
     try {
-      const s = await this.openSession();
-      this.o.onSecret?.(s.secret);
-      return s.secret;
+      const secret = await this.o.api.getSecret();
+      this.o.onSecret?.(secret);
+      return secret;
     } finally {
       await this.o.api.close();
     }

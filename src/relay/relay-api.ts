@@ -31,6 +31,10 @@ export class RelayApi {
     await nullOn404(this.sessions.delete(id));
   }
 
+  async getSecret(): Promise<string> {
+    return (await this.sessions.secret()).secret;
+  }
+
   getEvent(id: string): Promise<WebhookEvent | null> {
     return nullOn404(this.events.get(id));
   }

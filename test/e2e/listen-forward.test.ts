@@ -144,6 +144,8 @@ describe('webhooks listen', () => {
 
   it('--print-secret prints the stable session secret; --write-env keeps other lines and creates new files 0600', async () => {
     const env = envFor();
+    const sessions = async () => ((await (await fetch(`${emu.url}/v1/listen-sessions`, { headers: { authorization: `Bearer ${emu.apiKey}` } })).json()) as { data: unknown[] }).data.length;
+    const before = await sessions();
     const a = await runCli(['webhooks', 'listen', '--print-secret'], { env });
     expect(a.code).toBe(0);
     const secret = a.stdout.trim();
@@ -159,6 +161,8 @@ describe('webhooks listen', () => {
     expect((await runCli(['webhooks', 'listen', '--write-env', fresh], { env })).code).toBe(0);
     expect(readFileSync(fresh, 'utf8')).toBe(`PROPITBOX_WEBHOOK_SECRET=${secret}\n`);
     expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    // Reading the secret opens no session (one would collect every event with nobody to take them).
+    expect(await sessions()).toBe(before);
   });
 
   it('a bad key, a missing target and an unknown type are one line each with the right exit code', async () => {

@@ -68,6 +68,9 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
     return { id: row.id, object: 'listen_session', deleted: true };
   });
 
+  // The key's listen signing secret without opening a session (`listen --print-secret`, `--write-env`).
+  app.get('/v1/listen-secret', async (req) => ({ secret: relay.sessions.secretFor(hashOf(req)) }));
+
   app.post('/v1/listen-secret/rotate', async (req) => {
     const hash = hashOf(req);
     const secret = relay.sessions.rotateSecret(hash);
