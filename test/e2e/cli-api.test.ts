@@ -133,6 +133,9 @@ describe('trigger through the API, events and deliveries', () => {
     const ids = [...r.stdout.matchAll(/Sent session\.ended (evt_\w+): 0 deliveries/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(3);
     expect(r.stderr).toMatch(/No endpoint or listen session subscribes/);
+    // ...but --wait promises "exit 1 if not delivered": nothing delivered is not a success
+    const w = await fails(['trigger', 'session.ended', '--wait', '--json'], env, 1, /Nothing was delivered \(--wait\): no endpoint or listen session subscribes/);
+    expect(JSON.parse(w.stdout)).toMatchObject({ deliveries: [], timed_out: false });
   });
 
   it('bad trigger input is exit 2 with one line', async () => {

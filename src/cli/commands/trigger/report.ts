@@ -16,6 +16,11 @@ export async function reportSent(a: Api, sent: CreateEventResponse[], opts: { wa
   const one = <T>(xs: T[]): T | T[] => (xs.length === 1 ? xs[0] : xs);
   const total = sent.reduce((n, r) => n + r.deliveries.length, 0);
   if (!opts.json) for (const r of sent) printText(sentLine(r));
+  if (total === 0 && opts.wait) {
+    // --wait promises "exit 1 if not delivered": nothing to deliver is not a success.
+    if (opts.json) printJson({ events: sent.map((r) => r.event), deliveries: [], timed_out: false });
+    throw new FailedError(`Nothing was delivered (--wait): ${NO_SUBSCRIBER_HINT[0].toLowerCase()}${NO_SUBSCRIBER_HINT.slice(1)}`);
+  }
   if (total === 0) note(NO_SUBSCRIBER_HINT);
   if (!opts.wait) {
     if (opts.json) printJson(one(sent));
