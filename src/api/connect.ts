@@ -19,7 +19,7 @@ export interface Api {
 export function connect(flags: ResolveFlags, opts: { requireKey?: boolean } = {}): Api {
   const config = resolveConfig(flags);
   assertHttpUrl(config.apiUrl, 'API URL');
-  if (opts.requireKey !== false && !config.apiKey) throw noApiKeyError();
+  if (opts.requireKey !== false && !config.apiKey) throw noApiKeyError(config);
   const client = new ApiClient({ apiUrl: config.apiUrl, apiKey: config.apiKey });
   return {
     client,

@@ -2,6 +2,7 @@
 // It extends CliError so src/cli/main.ts prints it without knowing about HTTP.
 import { CliError, EXIT } from '../cli/errors.js';
 import type { ApiErrorBody, ApiErrorType } from './types.js';
+import { suggest } from '../domain/event-types.js';
 
 export class ApiError extends CliError {
   constructor(
@@ -17,7 +18,17 @@ export class ApiError extends CliError {
   }
 }
 
-export function noApiKeyError(): ApiError {
+export function noApiKeyError(config?: { profileName: string; profileNames: string[] }): ApiError {
+  if (config && config.profileNames.length && !config.profileNames.includes(config.profileName)) {
+    const close = suggest(config.profileName, config.profileNames, 1).filter((c) => c[0].toLowerCase() === config.profileName[0]?.toLowerCase());
+    const hint = close.length ? ` Did you mean '${close[0]}'?` : '';
+    return new ApiError(
+      `No profile '${config.profileName}'.${hint} Profiles: ${config.profileNames.join(', ')}; create it with \`propitbox login --profile ${config.profileName}\``,
+      0,
+      'config_error',
+      'no_such_profile',
+    );
+  }
   return new ApiError('No API key: run `propitbox login` or start `propitbox dev`', 0, 'config_error', 'no_api_key');
 }
 

@@ -8,6 +8,8 @@ export const DEFAULT_EMULATOR_PORT = 4480;
 export interface ResolvedConfig {
   profileName: string;
   profile: Profile;
+  /** Names of the profiles in the config file (to tell a typo in --profile from an empty profile). */
+  profileNames: string[];
   apiUrl: string;
   apiKey: string | undefined;
   /** Where each value came from, for `config list` and error hints. */
@@ -29,6 +31,7 @@ export function resolveConfig(flags: ResolveFlags = {}): ResolvedConfig {
   return {
     profileName,
     profile,
+    profileNames: Object.keys(cfg.profiles),
     apiUrl: (apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, ''),
     apiKey,
     source: {

@@ -41,4 +41,14 @@ describe('ApiError mapping', () => {
   it('no key names both ways to get one', () => {
     expect(noApiKeyError().message).toBe('No API key: run `propitbox login` or start `propitbox dev`');
   });
+
+  it('a profile that does not exist is named (with did-you-mean), not "No API key"', () => {
+    expect(noApiKeyError({ profileName: 'ofline', profileNames: ['default', 'offline'] }).message).toBe(
+      "No profile 'ofline'. Did you mean 'offline'? Profiles: default, offline; create it with `propitbox login --profile ofline`",
+    );
+    expect(noApiKeyError({ profileName: 'zzz', profileNames: ['ci'] }).message).not.toMatch(/Did you mean/);
+    // an existing profile without a key, or no profiles at all: the usual line
+    expect(noApiKeyError({ profileName: 'ci', profileNames: ['ci'] }).message).toMatch(/^No API key/);
+    expect(noApiKeyError({ profileName: 'default', profileNames: [] }).message).toMatch(/^No API key/);
+  });
 });

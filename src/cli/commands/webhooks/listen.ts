@@ -84,7 +84,7 @@ export function registerWebhooksListen(program: Command): void {
       const cfg = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
       // Usage errors (exit 2) first: a typo in a flag is said before anything about the API.
       const opts = await listenOptionsFrom(flags, !flags.printSecret && !flags.writeEnv);
-      if (!cfg.apiKey) throw noApiKeyError();
+      if (!cfg.apiKey) throw noApiKeyError(cfg);
       const { runListen, makeRunner } = await import('../../../output/listen/run.js');
       const run = { ...opts, apiUrl: cfg.apiUrl, apiKey: cfg.apiKey, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv };
       if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length)) {
