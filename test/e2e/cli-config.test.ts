@@ -47,7 +47,7 @@ describe('login', () => {
 
   it('a rejected key is exit 1 and nothing is saved; an unreachable API saves with a note', async () => {
     const env = isolatedEnv();
-    await fails(['login', '--api-key', 'ppk_test_wrong', '--api-url', emu.url], env, 1, /Invalid API key for http:\/\/127\.0\.0\.1:\d+: run `propitbox login`/);
+    await fails(['login', '--api-key', 'ppk_test_wrong', '--api-url', emu.url], env, 1, /^error: http:\/\/127\.0\.0\.1:\d+ rejected this API key \(401\): check the key \(and --api-url\); nothing was saved$/);
     expect(() => statSync(configOf(env))).toThrow();
     const r = await ok(['login', '--api-key', 'ppk_live_offline123456', '--api-url', 'http://127.0.0.1:9'], env);
     expect(r.stderr).toMatch(/Could not reach http:\/\/127\.0\.0\.1:9 to verify the key .*saved it anyway/);
