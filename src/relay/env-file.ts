@@ -1,7 +1,9 @@
 // `--write-env FILE`: set PROPITBOX_WEBHOOK_SECRET in a dotenv file, keeping every other line as is.
 // A new file is created 0600 (it holds a secret); an existing file keeps its mode.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
+import { UsageError } from '../cli/errors.js';
 
 export const SECRET_ENV_NAME = 'PROPITBOX_WEBHOOK_SECRET';
 
@@ -20,8 +22,28 @@ export function upsertEnvLine(text: string, name: string, value: string): string
   return out.join('\n') + '\n';
 }
 
+function cannotWrite(file: string, e: unknown): UsageError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'its folder does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? (e as Error).message);
+  return new UsageError(`--write-env: cannot write ${file} (${why}): pick a file in an existing, writable folder, e.g. --write-env .env`);
+}
+
+/** Before anything is opened: the file's folder must exist and the path must not be a folder. */
+export function checkEnvFile(file: string): void {
+  try {
+    if (existsSync(file) && statSync(file).isDirectory()) throw Object.assign(new Error('is a folder'), { code: 'EISDIR' });
+    if (!statSync(dirname(resolve(file))).isDirectory()) throw Object.assign(new Error('not a folder'), { code: 'ENOENT' });
+  } catch (e) {
+    throw cannotWrite(file, e);
+  }
+}
+
 export function writeEnvSecret(file: string, secret: string): void {
-  const exists = existsSync(file);
-  const text = exists ? readFileSync(file, 'utf8') : '';
-  writeFileAtomic.sync(file, upsertEnvLine(text, SECRET_ENV_NAME, secret), exists ? {} : { mode: 0o600 });
+  try {
+    const exists = existsSync(file);
+    const text = exists ? readFileSync(file, 'utf8') : '';
+    writeFileAtomic.sync(file, upsertEnvLine(text, SECRET_ENV_NAME, secret), exists ? {} : { mode: 0o600 });
+  } catch (e) {
+    throw cannotWrite(file, e);
+  }
 }

@@ -161,6 +161,13 @@ describe('webhooks listen', () => {
     expect((await runCli(['webhooks', 'listen', '--write-env', fresh], { env })).code).toBe(0);
     expect(readFileSync(fresh, 'utf8')).toBe(`PROPITBOX_WEBHOOK_SECRET=${secret}\n`);
     expect(statSync(fresh).mode & 0o777).toBe(0o600);
+    // A --write-env path that cannot be written is one line, exit 2, before anything is opened.
+    const noDir = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--write-env', join(env.HOME!, 'missing', '.env')], { env });
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --write-env: cannot write .*missing\/\.env \(its folder does not exist\)/)]);
+    const aDir = await runCli(['webhooks', 'listen', '--write-env', env.HOME!], { env });
+    expect(aDir.code).toBe(2);
+    expect(aDir.stderr).toMatch(/^error: --write-env: cannot write .* \(it is a folder\)/);
     // Reading the secret opens no session (one would collect every event with nobody to take them).
     expect(await sessions()).toBe(before);
   });

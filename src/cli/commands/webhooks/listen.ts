@@ -120,6 +120,7 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
   try {
     const targets = buildTargets(flags.route ?? [], flags.forwardTo);
     if (needTarget && !targets.length) throw new UsageError('--forward-to URL is required (or --route PATTERN=URL, or --print-secret)', 'e.g. --forward-to http://localhost:3000/webhooks/pro-pitbox');
+    if (flags.writeEnv) (await import('../../../relay/env-file.js')).checkEnvFile(flags.writeEnv);
     if (flags.format !== 'plain' && flags.format !== 'json') throw new UsageError(`--format must be plain or json, got '${flags.format}'`);
     if (flags.expect && !isValidPattern(flags.expect)) throw new UsageError(`--expect: ${unknownTypeMessage(flags.expect)}`);
     const duration = (flag: string, v: string | undefined) => {
