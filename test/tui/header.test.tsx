@@ -25,6 +25,15 @@ describe('Header', () => {
     expect(renderTui(<Header view={view} />).lastFrame()).toContain('whsec_abcdefghijklmnopqrstuvwxyz012345');
   });
 
+  it('a revealed secret is never cut off by long routes (it is there to be copied)', () => {
+    const view = viewOf(
+      [ready({ targets: [{ pattern: 'maintenance.task.*', url: 'http://localhost:4000/tasks' }, { pattern: '*', url: 'http://localhost:3000/webhooks/pro-pitbox' }] })],
+      { cols: 100, rows: 24 },
+      { type: 'toggle-secret' },
+    );
+    expect(renderTui(<Header view={view} />).lastFrame()).toContain('secret whsec_abcdefghijklmnopqrstuvwxyz012345 (s hide)');
+  });
+
   it('shows PAUSED, routes and a receiver that is down', () => {
     const view = viewOf([
       ready({ targets: [{ pattern: 'vehicle.*', url: 'http://localhost:4000/v' }, { pattern: '*', url: 'http://localhost:3000/all' }] }),

@@ -41,10 +41,18 @@ export function Header({ view }: { view: ViewState }) {
       <Text wrap="truncate">
         <Text bold>propitbox</Text> {header.mode === 'emulator' ? 'emulator' : 'API'} {header.apiUrl} · profile {header.profile} · <Text color={conn.tone}>{conn.text}</Text>
       </Text>
-      <Text wrap="truncate">
-        {targetsLabel(view)}
-        {filterEvents}  secret <Text color="gray">{secret}</Text> <Text dimColor>(s {view.revealSecret ? 'hide' : 'reveal'})</Text>
-      </Text>
+      {view.revealSecret ? (
+        // Revealed to be copied: first on the line, so long routes never cut it off.
+        <Text wrap="truncate">
+          secret <Text color="gray">{secret}</Text> <Text dimColor>(s hide)</Text>  {targetsLabel(view)}
+          {filterEvents}
+        </Text>
+      ) : (
+        <Text wrap="truncate">
+          {targetsLabel(view)}
+          {filterEvents}  secret <Text color="gray">{secret}</Text> <Text dimColor>(s reveal)</Text>
+        </Text>
+      )}
       <Text wrap="truncate">
         received <Text bold>{counts.received}</Text>  <Text color="green">2xx {counts.ok}</Text>  <Text color={counts.failed ? 'red' : undefined}>failed {counts.failed}</Text>  <Text color={counts.pending ? 'cyan' : undefined}>pending {counts.pending}</Text>
         {view.paused ? (
