@@ -81,4 +81,10 @@ describe('propitbox dev', () => {
     expect(res.stderr).toMatch(/^error: --retry-schedule must be comma-separated durations/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
+
+  it('rejects an --api-key with whitespace (it could never authenticate) before starting', async () => {
+    const res = await runCli(['dev', '--headless', '--port', '0', '--api-key', 'ppk test']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toBe('error: The API key contains whitespace: pass a key like ppk_test_ci (letters, digits, _ and -)\n');
+  });
 });

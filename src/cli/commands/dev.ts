@@ -49,6 +49,9 @@ Examples:
     .action(async (flags: DevFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) await listenOptionsFrom({ ...(flags as DevFlags & ListenFlags), timeout: undefined }, true); // bad listen flags: exit 2 before starting
+      const apiKey = globals.apiKey ?? env('PROPITBOX_API_KEY');
+      // Same rule as `login`: a key with whitespace can never be sent as a Bearer token.
+      if (apiKey !== undefined && /\s/.test(apiKey)) throw new UsageError('The API key contains whitespace: pass a key like ppk_test_ci (letters, digits, _ and -)');
       const { startDev } = await import('../../server/dev-service.js');
       const { PortInUseError, DataDirInUseError } = await import('../../server/emulator.js');
       let dev;
@@ -57,7 +60,7 @@ Examples:
           host: flags.host,
           port: flags.port,
           dataDir: flags.dataDir ?? dataDir(),
-          apiKey: globals.apiKey ?? env('PROPITBOX_API_KEY'),
+          apiKey,
           retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
           deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
           json: flags.json === true,
