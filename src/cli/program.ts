@@ -14,6 +14,11 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
+/** Commander's errors ("error: unknown command 'x'\n(Did you mean y?)") as one line with the fix, like ours. */
+const ONE_LINE_ERRORS = {
+  outputError: (str: string, write: (s: string) => void) => write(`${str.trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`),
+};
+
 /** The whole tree, or (given argv) only the invoked command under the root: see commands/index.ts. */
 export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('propitbox')
@@ -24,8 +29,8 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .option('--api-url <url>', 'API base URL (env PROPITBOX_API_URL; default: the profile\'s, else https://api.pro-pitbox.com)')
     .option('--no-color', 'disable colour (also NO_COLOR=1)')
     .showSuggestionAfterError(true)
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    .configureOutput(ONE_LINE_ERRORS)
     .configureHelp({ sortSubcommands: false })
     .addHelpText(
       'after',
@@ -47,7 +52,7 @@ Examples:
   await registerCommands(program, argv);
   // Every subcommand inherits exitOverride and error suggestions.
   const walk = (c: Command) => {
-    c.exitOverride().showSuggestionAfterError(true);
+    c.exitOverride().showSuggestionAfterError(true).configureOutput(ONE_LINE_ERRORS);
     c.commands.forEach(walk);
   };
   walk(program);

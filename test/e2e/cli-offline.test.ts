@@ -143,7 +143,11 @@ describe('fixtures, completion, help, colour', () => {
   it('unknown commands and options are exit 2 with a suggestion; no colour when not a TTY even with colour env unset', async () => {
     const r = await cli(['triger'], env);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown command 'triger'[\s\S]*Did you mean trigger\?/);
+    expect(r.stderr).toBe("error: unknown command 'triger' (Did you mean trigger?) (run with --help for usage)\n");
+    await Promise.all([
+      fails(['webhooks', 'create', '--url', 'http://x'], env, 2, /^error: required option '--events <types>' not specified \(run with --help for usage\)$/),
+      fails(['events', 'list', '--bogus'], env, 2, /^error: unknown option '--bogus' \(run with --help for usage\)$/),
+    ]);
     const noColor = await ok(['fixtures', 'list'], { ...env, NO_COLOR: '' });
     expect(noColor.stdout).not.toMatch(/\x1b\[/);
     const forced = await ok(['trigger', 'vehicle.created', '--forward-to', rx.url, '--secret', SECRET], { ...env, NO_COLOR: '', FORCE_COLOR: '1' });
