@@ -80,7 +80,9 @@ describe('profiles and precedence', () => {
 
     await ok(['config', 'set', 'current_profile', 'b'], env);
     expect((await ok(['config', 'get', 'current_profile'], env)).stdout.trim()).toBe('b');
-    await ok(['--profile', 'a', 'config', 'unset', 'api_url'], env);
+    expect((await ok(['--profile', 'a', 'config', 'unset', 'api_url'], env)).stderr).toBe("Removed api_url from profile 'a'\n");
+    // unsetting what is not set does not claim to have removed it
+    expect((await ok(['--profile', 'a', 'config', 'unset', 'api_url'], env)).stderr).toBe("'api_url' is not set in profile 'a': nothing to do\n");
     await fails(['--profile', 'a', 'config', 'get', 'api_url'], env, 1, /'api_url' is not set in profile 'a'/);
     await fails(['config', 'set', 'api_urll', 'x'], env, 2, /Unknown config key 'api_urll'/);
     await fails(['config', 'set', 'api_url', 'nope'], env, 2, /api_url 'nope' is not a valid URL/);

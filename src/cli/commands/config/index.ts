@@ -88,7 +88,8 @@ export function registerConfig(program: Command): void {
       if (key === 'current_profile') throw new UsageError('current_profile cannot be unset: switch with `propitbox config set current_profile NAME`');
       const store = await import('../../../config/store.js');
       const { resolveConfig } = await import('../../../config/resolve.js');
-      const name = resolveConfig({ profile: globals(cmd).profile }).profileName;
+      const { profileName: name, profile } = resolveConfig({ profile: globals(cmd).profile });
+      if (profile[key] === undefined) return void process.stderr.write(`'${key}' is not set in profile '${name}': nothing to do\n`);
       store.updateProfile(name, { [key]: undefined });
       process.stderr.write(`Removed ${key} from profile '${name}'\n`);
     });
