@@ -23,7 +23,15 @@ export function toNdjson(e: ListenEvent, replays: Set<string>): Record<string, u
     case 'connection': {
       const c = e.connection;
       if (c.state === 'reconnecting') return { kind: 'reconnecting', attempt: c.attempt, in_ms: c.inMs, reason: c.reason, at };
-      return { kind: 'connection', ...c, at };
+      // snake_case like every other NDJSON field (ConnectionState is camelCase in the domain).
+      return {
+        kind: 'connection',
+        state: c.state,
+        ...('sessionId' in c ? { session_id: c.sessionId } : {}),
+        ...('attempt' in c ? { attempt: c.attempt } : {}),
+        ...('reason' in c ? { reason: c.reason } : {}),
+        at,
+      };
     }
     case 'receiver':
       return { kind: 'receiver', url: e.url, up: e.up, error: e.error, held: e.held, at };
