@@ -3,6 +3,7 @@
 // followed, like real deliveries.
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { classifyForwardError } from '../relay/forward-errors.js';
 
 export interface ForwardResult {
   url: string;
@@ -16,6 +17,8 @@ export interface ForwardResult {
   /** 'connection refused', 'timeout after 30000 ms', … when no answer came. */
   error: string | null;
   error_code: string | null;
+  /** For errors waiting will not fix (TLS, certificate, not HTTP): what to change. */
+  hint: string | null;
 }
 
 const EXCERPT = 2048;
@@ -24,23 +27,6 @@ function flatten(h: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
-}
-
-export function describeNetError(code: string | undefined, message: string): string {
-  switch (code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-      return 'connection reset';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host not found';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'host unreachable';
-    default:
-      return message;
-  }
 }
 
 export function postSigned(
@@ -66,17 +52,20 @@ export function postSigned(
           if (text.length < EXCERPT) text += chunk;
         });
         res.on('end', () =>
-          done({ status_code: res.statusCode ?? null, response_headers: flatten(res.headers), response_body: text.slice(0, EXCERPT), error: null, error_code: null }),
+          done({ status_code: res.statusCode ?? null, response_headers: flatten(res.headers), response_body: text.slice(0, EXCERPT), error: null, error_code: null, hint: null }),
         );
-        res.on('error', (e: NodeJS.ErrnoException) =>
-          done({ status_code: res.statusCode ?? null, response_headers: flatten(res.headers), response_body: text, error: describeNetError(e.code, e.message), error_code: e.code ?? null }),
-        );
+        res.on('error', (e: NodeJS.ErrnoException) => {
+          const f = classifyForwardError(e, timeoutMs);
+          done({ status_code: res.statusCode ?? null, response_headers: flatten(res.headers), response_body: text, error: f.error, error_code: e.code ?? null, hint: f.hint });
+        });
       },
     );
     req.on('timeout', () => req.destroy(Object.assign(new Error(`timeout after ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     req.on('error', (e: NodeJS.ErrnoException) => {
-      const code = e.code ?? (e as { errors?: NodeJS.ErrnoException[] }).errors?.[0]?.code;
-      done({ status_code: null, response_headers: {}, response_body: '', error: describeNetError(code, e.message), error_code: code ?? null });
+      // Happy eyeballs reports an AggregateError whose first error carries the code.
+      const first = (e as { errors?: NodeJS.ErrnoException[] }).errors?.[0];
+      const f = classifyForwardError(e.code ? e : (first ?? e), timeoutMs);
+      done({ status_code: null, response_headers: {}, response_body: '', error: f.error, error_code: e.code ?? first?.code ?? null, hint: f.hint });
     });
     req.end(body);
   });

@@ -47,6 +47,9 @@ export function classifyForwardError(err: unknown, timeoutMs: number): ForwardFa
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return retry('host not found');
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return retry('host unreachable');
     case 'UND_ERR_HEADERS_TIMEOUT':
     case 'UND_ERR_BODY_TIMEOUT':
     case 'UND_ERR_CONNECT_TIMEOUT':
@@ -74,9 +77,4 @@ export function classifyForwardError(err: unknown, timeoutMs: number): ForwardFa
   }
   // Unknown errors keep the old, safe behaviour (held, nothing lost); aborts during a second Ctrl-C land here too.
   return retry(firstLine(e, err));
-}
-
-/** Back-compat: the short text only. */
-export function describeError(err: unknown, timeoutMs: number): string {
-  return classifyForwardError(err, timeoutMs).error;
 }

@@ -154,4 +154,3 @@ function flatHeaders(h: Record<string, string | string[] | undefined>): Record<s
   return out;
 }
 
-export { describeError } from './forward-errors.js';

@@ -62,6 +62,8 @@ describe('trigger --forward-to', () => {
     const down = `http://127.0.0.1:9/webhooks`;
     await Promise.all([
       fails(['trigger', 'vehicle.created', '--forward-to', down, '--secret', SECRET], env, 1, /^error: Receiver at http:\/\/127\.0\.0\.1:9\/webhooks is not reachable \(connection refused\): is your app running\?$/),
+      // https:// to a plain-HTTP app: the same wording and fix listen gives, not "is your app running?"
+      fails(['trigger', 'vehicle.created', '--forward-to', rx.url.replace('http:', 'https:'), '--secret', SECRET], env, 1, /failed \(TLS: wrong version number\): the receiver speaks plain HTTP, not HTTPS: use http:\/\//),
       fails(['trigger', 'vehicle.created', '--forward-to', 'localhost:3000', '--secret', SECRET], env, 2, /--forward-to 'localhost:3000' must be http/),
       fails(['trigger', 'vehicle.created', '--forward-to', rx.url], env, 2, /No signing secret: pass --secret S, set PROPITBOX_WEBHOOK_SECRET/),
       fails(['trigger', 'vehicle.updatd', '--forward-to', rx.url, '--secret', SECRET], env, 2, /Did you mean 'vehicle.updated'/),

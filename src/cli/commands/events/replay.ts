@@ -57,15 +57,11 @@ export function registerEventsReplay(program: Command): void {
       const history = new History(file);
       history.append({ ...found, v: 1, at: new Date().toISOString(), url, status: r.status_code, duration_ms: r.duration_ms, error: r.error, replay: true });
       history.close();
-      const { printJson, printText } = await import('../../../output/print.js');
+      const { printJson } = await import('../../../output/print.js');
+      const { printForward, noAnswerError } = await import('../forward-report.js');
       if (flags.json) printJson(r);
-      else if (r.status_code !== null) {
-        const { paintStatus } = await import('../../../output/color.js');
-        printText(`${paintStatus(r.status_code)} POST ${url} (${r.duration_ms} ms) ${found.type} ${found.id} (replay)`);
-        const excerpt = r.response_body.trim().replace(/\s+/g, ' ').slice(0, 200);
-        if (excerpt) printText(`    ${excerpt}`);
-      }
-      if (r.status_code === null) throw new FailedError(`Receiver at ${url} is not reachable (${r.error}): is your app running?`);
+      else await printForward(r, `${found.type} ${found.id} (replay)`);
+      if (r.status_code === null) throw noAnswerError(r);
       if (r.status_code < 200 || r.status_code >= 300) throw new FailedError(`Receiver at ${url} answered ${r.status_code} (not 2xx)`);
     });
 }

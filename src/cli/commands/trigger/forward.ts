@@ -22,8 +22,8 @@ export async function forwardEvents(build: () => WebhookEvent, o: ForwardOptions
   const secret = pickSecret(o);
   const { signedHeaders } = await import('../../../signing/sign.js');
   const { postSigned } = await import('../../../api/forward.js');
-  const { printJson, printText } = await import('../../../output/print.js');
-  const { paintStatus } = await import('../../../output/color.js');
+  const { printJson } = await import('../../../output/print.js');
+  const { printForward, noAnswerError } = await import('../forward-report.js');
   const results = [];
   for (let i = 0; i < o.count; i++) {
     const event = build();
@@ -33,14 +33,9 @@ export async function forwardEvents(build: () => WebhookEvent, o: ForwardOptions
     results.push(r);
     if (r.status_code === null) {
       if (o.json) printJson(o.count === 1 ? r : results);
-      if (r.error_code === 'ETIMEDOUT') throw new FailedError(`Receiver at ${o.url} did not answer within ${Math.round(o.timeoutMs / 1000)} s: is your app stuck?`);
-      throw new FailedError(`Receiver at ${o.url} is not reachable (${r.error}): is your app running?`);
+      throw noAnswerError(r, o.timeoutMs);
     }
-    if (!o.json) {
-      printText(`${paintStatus(r.status_code)} POST ${o.url} (${r.duration_ms} ms) ${event.type} ${event.id}`);
-      const excerpt = r.response_body.trim().replace(/\s+/g, ' ').slice(0, 200);
-      if (excerpt) printText(`    ${excerpt}`);
-    }
+    if (!o.json) await printForward(r, `${event.type} ${event.id}`);
   }
   if (o.json) printJson(o.count === 1 ? results[0] : results);
   const bad = results.filter((r) => r.status_code === null || r.status_code < 200 || r.status_code >= 300);
