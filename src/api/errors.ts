@@ -1,10 +1,10 @@
 // Every failure talking to the API becomes an ApiError: one line that names the fix, exit 1.
-// It extends CliError so src/cli/main.ts prints it without knowing about HTTP.
-import { CliError, EXIT } from '../cli/errors.js';
-import type { ApiErrorBody, ApiErrorType } from './types.js';
+// Its kind is 'failed', so src/cli/main.ts prints it without knowing about HTTP.
+import { PropitboxError } from '../errors.js';
+import type { ApiErrorBody, ApiErrorType } from '../contract/v1.js';
 import { suggest } from '../domain/event-types.js';
 
-export class ApiError extends CliError {
+export class ApiError extends PropitboxError {
   constructor(
     message: string,
     /** HTTP status, or 0 when no answer came back (connection refused, timeout, DNS). */
@@ -13,7 +13,7 @@ export class ApiError extends CliError {
     readonly code: string,
     readonly param?: string,
   ) {
-    super(message, EXIT.FAILED);
+    super(message, 'failed');
     this.name = 'ApiError';
   }
 }

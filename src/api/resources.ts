@@ -1,7 +1,7 @@
-// Typed resources over ApiClient, one group per noun of src/api/types.ts. Thin on purpose: the shapes
+// Typed resources over ApiClient, one group per noun of src/contract/v1.ts. Thin on purpose: the shapes
 // are the contract; commands decide what to print.
 import type { ApiClient, Query } from './client.js';
-import type { CreateEventRequest, CreateEventResponse, Delivery, Endpoint, EndpointStatus, List, ListenSession, WebhookEvent } from './types.js';
+import type { CreateEventRequest, CreateEventResponse, Delivery, Endpoint, EndpointStatus, List, ListenSession, WebhookEvent } from '../contract/v1.js';
 
 export interface Page {
   limit?: number;

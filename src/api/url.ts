@@ -1,5 +1,5 @@
 // URL checks shared by commands; kept apart from client.ts so checking a URL never loads undici.
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export function assertHttpUrl(value: string, what: string): void {
   let u: URL;

@@ -1,6 +1,6 @@
 // `--wait`: poll GET /v1/deliveries?event_id= until every delivery of the given events is final
 // (succeeded or failed) or the deadline passes. Timers go through globals so fake timers work.
-import type { Delivery } from './types.js';
+import type { Delivery } from '../contract/v1.js';
 import type { deliveries as deliveriesResource } from './resources.js';
 
 export interface WaitResult {

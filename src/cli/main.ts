@@ -1,7 +1,8 @@
 // The only place that maps errors to exit codes and prints them. Everything below throws.
 import { CommanderError } from 'commander';
 import { buildProgram } from './program.js';
-import { CliError, EXIT } from './errors.js';
+import { PropitboxError } from '../errors.js';
+import { EXIT, exitCodeFor } from './exit-codes.js';
 import { isDebug } from '../util/env.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -21,10 +22,10 @@ export function report(err: unknown): number {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.OK;
     return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
-  if (err instanceof CliError) {
+  if (err instanceof PropitboxError) {
     process.stderr.write(`error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
     if (isDebug() && err.stack) process.stderr.write(err.stack + '\n');
-    return err.exitCode;
+    return exitCodeFor(err.kind);
   }
   const e = err as Error;
   process.stderr.write(`error: ${e?.message ?? String(err)} (unexpected; set PROPITBOX_DEBUG=1 for details and report it)\n`);

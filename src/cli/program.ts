@@ -2,7 +2,7 @@
 // declare flags and help; their actions import the heavy modules (undici, fastify, ink) lazily.
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { UsageError } from './errors.js';
+import { UsageError } from '../errors.js';
 import { EVENT_TYPE_NAMES } from '../domain/event-types.js';
 
 export const VERSION = '0.1.0';

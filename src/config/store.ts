@@ -4,7 +4,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { configFile } from './paths.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export interface Profile {
   api_key?: string;

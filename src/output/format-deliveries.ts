@@ -1,5 +1,5 @@
 // Human views of deliveries (the docs' "Event Logs") and their attempts.
-import type { Attempt, Delivery } from '../api/types.js';
+import type { Attempt, Delivery } from '../contract/v1.js';
 import { colors, paintState, paintStatus } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';

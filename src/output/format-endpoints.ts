@@ -1,5 +1,5 @@
 // Human views of webhook endpoints. Secrets appear only when the caller passes one in.
-import type { Endpoint } from '../api/types.js';
+import type { Endpoint } from '../contract/v1.js';
 import { colors, paintState } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';

@@ -1,5 +1,5 @@
 // Human views of events and of "event sent -> N deliveries" results.
-import type { CreateEventResponse, Delivery, WebhookEvent } from '../api/types.js';
+import type { CreateEventResponse, Delivery, WebhookEvent } from '../contract/v1.js';
 import { colors } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 
 export const SECRET_ENV_NAME = 'PROPITBOX_WEBHOOK_SECRET';
 

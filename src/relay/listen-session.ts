@@ -2,8 +2,8 @@
 // websocket, forwards them through the queue, acks each final outcome, writes local history, and
 // emits ListenEvents to renderers (buffered until the first subscriber, so nothing is missed).
 // Implements ListenController for the TUI. No printing, no exiting: that is the caller's job.
-import type { ListenSession as ApiSession } from '../api/types.js';
-import { FailedError } from '../cli/errors.js';
+import type { ListenSession as ApiSession } from '../contract/v1.js';
+import { FailedError } from '../errors.js';
 import { Forwarder, type ForwardOutcome } from './forwarder.js';
 import { ForwardQueue, nextAttemptId, type QueueItem } from './forward-queue.js';
 import { pickTarget } from './routes.js';

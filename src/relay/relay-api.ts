@@ -4,7 +4,7 @@
 import { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { events, listenSessions, type ListenSessionInput } from '../api/resources.js';
-import type { ListenSession, WebhookEvent } from '../api/types.js';
+import type { ListenSession, WebhookEvent } from '../contract/v1.js';
 
 export type CreateSessionInput = ListenSessionInput;
 

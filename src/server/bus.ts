@@ -1,7 +1,7 @@
 // In-process notifications about emulator state, for live views (the dashboard's SSE stream, the TUI).
 // Emitted after the change is committed to the database.
 import { EventEmitter } from 'node:events';
-import type { Delivery, Endpoint, WebhookEvent } from '../api/types.js';
+import type { Delivery, Endpoint, WebhookEvent } from '../contract/v1.js';
 
 export interface EmulatorBusEvents {
   'event.created': [event: WebhookEvent];

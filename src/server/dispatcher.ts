@@ -1,7 +1,7 @@
 // Every event enters here: POST /v1/events, a dashboard/CLI test event, a resend. The event row, its
 // endpoint deliveries and whatever the sinks (listen sessions) write are committed in ONE transaction
 // before the API answers (an outbox), so an acknowledged event is never lost; then the engine is woken.
-import type { Delivery, WebhookEvent } from '../api/types.js';
+import type { Delivery, WebhookEvent } from '../contract/v1.js';
 import { isEventType, unknownTypeMessage } from '../domain/event-types.js';
 import { isoSeconds } from '../util/ids.js';
 import { sortableId } from './ids.js';

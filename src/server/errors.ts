@@ -1,6 +1,6 @@
 // The API's one error shape, {"error": {type, code, message, param?}}, as a throwable. Routes throw
 // ApiHttpError; src/server/error-handler.ts turns it (and fastify's own errors) into the response.
-import type { ApiErrorBody, ApiErrorType } from '../api/types.js';
+import type { ApiErrorBody, ApiErrorType } from '../contract/v1.js';
 
 export class ApiHttpError extends Error {
   constructor(

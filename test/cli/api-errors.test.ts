@@ -1,7 +1,7 @@
 // Error mapping, unit level: every API failure becomes one line that names the fix.
 import { describe, expect, it } from 'vitest';
 import { httpError, transportError, noApiKeyError } from '../../src/api/errors.js';
-import { EXIT } from '../../src/cli/errors.js';
+import { EXIT, exitCodeFor } from '../../src/cli/exit-codes.js';
 
 const URL = 'http://127.0.0.1:4480';
 
@@ -9,7 +9,7 @@ describe('ApiError mapping', () => {
   it('401 says which URL rejected the key and to log in', () => {
     const e = httpError(401, JSON.stringify({ error: { type: 'authentication_error', code: 'invalid_api_key', message: 'Invalid API key' } }), URL);
     expect(e.message).toBe(`Invalid API key for ${URL}: run \`propitbox login\``);
-    expect(e.exitCode).toBe(EXIT.FAILED);
+    expect(exitCodeFor(e.kind)).toBe(EXIT.FAILED);
   });
 
   it('4xx with the API error shape shows the API message on one line', () => {

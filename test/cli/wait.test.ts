@@ -1,7 +1,7 @@
 // --wait polling: done when every delivery is final; a deadline ends it with timedOut.
 import { describe, expect, it } from 'vitest';
 import { waitForFinal } from '../../src/api/wait.js';
-import type { Delivery, DeliveryStatus } from '../../src/api/types.js';
+import type { Delivery, DeliveryStatus } from '../../src/contract/v1.js';
 
 const d = (id: string, status: DeliveryStatus): Delivery =>
   ({ object: 'delivery', id, event_id: 'evt_1', status } as Delivery);

@@ -1,6 +1,6 @@
 // Pure logic of the dashboard SPA (no browser): hash routes, the SSE parser, Event Logs list updates.
 import { describe, expect, it } from 'vitest';
-import type { Delivery } from '../../src/api/types.js';
+import type { Delivery } from '../../src/contract/v1.js';
 import { href, parseHash } from '../../src/dashboard/src/lib/routes.js';
 import { createSseParser, reconnectDelay } from '../../src/dashboard/src/lib/sse.js';
 import { applyDeliveryUpdate, describeNextRetry, mergePage, outcome } from '../../src/dashboard/src/lib/deliveries.js';

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
-import type { Endpoint, List, WebhookEvent } from '../../src/api/types.js';
+import type { Endpoint, List, WebhookEvent } from '../../src/contract/v1.js';
 import { startTestEmulator, TEST_API_KEY as KEY, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { isolatedEnv, runCli } from '../helpers/run-cli.js';

@@ -2,7 +2,7 @@
 // no sequence numbers used up (the session log stays gap-free and last_seq matches what exists).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import type { Delivery } from '../../src/api/types.js';
+import type { Delivery } from '../../src/contract/v1.js';
 import type { EventMsg, ServerMsg, WelcomeMsg } from '../../src/relay/protocol.js';
 import { relayFor } from '../../src/server/relay/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';

@@ -1,7 +1,7 @@
 // The dispatcher's outbox: events, endpoint deliveries and sink rows commit together or not at all,
 // also when several API requests share one group commit.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Delivery } from '../../src/api/types.js';
+import type { Delivery } from '../../src/contract/v1.js';
 import type { StoredEvent } from '../../src/server/dispatcher.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 

@@ -1,7 +1,7 @@
 // A listen session whose client stays away is bounded (10,000 events, 24 h). Events dropped by those
 // limits must not stay `pending` forever in the Event Logs: they fail, saying why.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Delivery } from '../../src/api/types.js';
+import type { Delivery } from '../../src/contract/v1.js';
 import { relayFor } from '../../src/server/relay/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 

@@ -2,7 +2,7 @@
 // service (src/server/dev-service.ts) does the work and is loaded lazily.
 import type { Command } from 'commander';
 import { intOption, type GlobalOptions } from '../program.js';
-import { FailedError, UsageError } from '../errors.js';
+import { FailedError, UsageError } from '../../errors.js';
 import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';

@@ -1,7 +1,7 @@
 // How `trigger --forward-to` and `events replay` report one signed POST to a local app: the same
 // line, the same excerpt, the same one-line failures (with the fix) for both.
 import type { ForwardResult } from '../../api/forward.js';
-import { FailedError } from '../errors.js';
+import { FailedError } from '../../errors.js';
 
 export async function printForward(r: ForwardResult, what: string): Promise<void> {
   if (r.status_code === null) return;

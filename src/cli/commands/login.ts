@@ -1,7 +1,7 @@
 // `propitbox login` / `logout`: store an API key (and URL) in a profile, verifying it when the API answers.
 import type { Command } from 'commander';
 import { examples, globals } from './shared.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import { checkProfileName } from './config/index.js';
 
 async function readStdin(): Promise<string> {

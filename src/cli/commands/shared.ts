@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { GlobalOptions } from '../program.js';
 import type { Api } from '../../api/connect.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
 
 /** "Examples:" block for addHelpText('after', …). */

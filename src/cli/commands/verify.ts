@@ -1,7 +1,7 @@
 // `propitbox verify`: a signature doctor. Says why a signature fails and prints the expected value.
 import type { Command } from 'commander';
 import { examples } from './shared.js';
-import { FailedError, UsageError } from '../errors.js';
+import { FailedError, UsageError } from '../../errors.js';
 
 interface VerifyOptions {
   secret?: string;

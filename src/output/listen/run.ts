@@ -1,7 +1,7 @@
 // Runs a listen session for a command (`webhooks listen`, `dev --forward-to`): opens it, picks the
 // renderer once (TUI on a TTY, else plain lines or NDJSON), applies the exit rules, and turns Ctrl-C /
 // SIGTERM into an intentional close (in-flight forwards finish; exit 130 for SIGINT, 0 for SIGTERM).
-import { FailedError } from '../../cli/errors.js';
+import { FailedError } from '../../errors.js';
 import { updateProfile, readConfig } from '../../config/store.js';
 import { writeEnvSecret } from '../../relay/env-file.js';
 import { ExitWatcher, type ExitDecision, type ExitRules } from '../../relay/exit-conditions.js';

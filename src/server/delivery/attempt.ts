@@ -1,7 +1,7 @@
 // One HTTP attempt: POST the exact body with its signed headers, no redirects, a hard timeout, and
 // the answer reduced to what the event log keeps (status, headers, a body excerpt, an error line).
 import type { Dispatcher } from 'undici';
-import type { Attempt } from '../../api/types.js';
+import type { Attempt } from '../../contract/v1.js';
 
 export const RESPONSE_EXCERPT_BYTES = 20 * 1024;
 

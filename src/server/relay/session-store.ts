@@ -4,7 +4,7 @@
 // 10,000 per session (the oldest go first; their session deliveries are marked failed so the Event
 // Logs say why); acknowledged ones are deleted.
 import { createHash } from 'node:crypto';
-import type { Delivery, ListenSession } from '../../api/types.js';
+import type { Delivery, ListenSession } from '../../contract/v1.js';
 import { matchesAny } from '../../domain/event-types.js';
 import { generateSecret } from '../../signing/sign.js';
 import { isoSeconds, newId } from '../../util/ids.js';

@@ -1,5 +1,5 @@
 // Deliveries (the docs' "Event Logs"): list by endpoint/session/event/status, get with attempts, retry.
-import type { DeliveryStatus } from '../../api/types.js';
+import type { DeliveryStatus } from '../../contract/v1.js';
 import type { RoutePlugin } from '../context.js';
 import { idParams, pageOf, pageQueryProps, toList } from './schemas.js';
 

@@ -1,5 +1,5 @@
 // JSON schemas shared by the API routes (validated by fastify's built-in ajv).
-import type { List } from '../../api/types.js';
+import type { List } from '../../contract/v1.js';
 import type { Page, PageQuery } from '../store/paginate.js';
 
 export const idParams = {

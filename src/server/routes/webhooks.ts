@@ -1,5 +1,5 @@
 // Webhook endpoints: /v1/webhooks (the docs' "Creating Webhook Endpoints" + "Send Test Event").
-import type { Endpoint } from '../../api/types.js';
+import type { Endpoint } from '../../contract/v1.js';
 import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
 import type { RoutePlugin, ServerContext } from '../context.js';
 import { badRequest } from '../errors.js';

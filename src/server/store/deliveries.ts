@@ -1,6 +1,6 @@
 // Deliveries (dlv_…) and their attempts: the docs' "Event Logs". Endpoint deliveries are worked by the
 // delivery engine; session deliveries (endpoint_id NULL) are recorded by the listen relay from CLI acks.
-import type { Attempt, Delivery, DeliveryStatus } from '../../api/types.js';
+import type { Attempt, Delivery, DeliveryStatus } from '../../contract/v1.js';
 import { sortableId } from '../ids.js';
 import type { EmulatorBus } from '../bus.js';
 import type { Db } from '../db/open.js';

@@ -1,6 +1,6 @@
 // Webhook endpoints (we_…). Keeps the enabled endpoints in memory for matching, because the
 // dispatcher asks for them on every event and they change rarely.
-import type { Endpoint, EndpointStatus } from '../../api/types.js';
+import type { Endpoint, EndpointStatus } from '../../contract/v1.js';
 import { matchesAny } from '../../domain/event-types.js';
 import { generateSecret } from '../../signing/sign.js';
 import { isoSeconds, newId } from '../../util/ids.js';

@@ -1,6 +1,6 @@
 // The event log. Each event keeps its exact raw JSON body: that string is what gets signed and sent,
 // byte for byte, on every attempt, resend and listen forward, and what the API returns (parsed).
-import type { WebhookEvent } from '../../api/types.js';
+import type { WebhookEvent } from '../../contract/v1.js';
 import type { Db } from '../db/open.js';
 import { notFound } from '../errors.js';
 import { paginate, StatementCache, type Page, type PageQuery } from './paginate.js';

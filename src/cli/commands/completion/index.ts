@@ -1,7 +1,7 @@
 // `propitbox completion bash|zsh|fish`: generated from the live commander tree.
 import type { Command } from 'commander';
 import { examples } from '../shared.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 

@@ -1,7 +1,7 @@
 // `propitbox config list|get|set|unset|use`: profiles in the config file (0600, written atomically).
 import type { Command } from 'commander';
 import { examples, globals, group } from '../shared.js';
-import { FailedError, UsageError } from '../../errors.js';
+import { FailedError, UsageError } from '../../../errors.js';
 
 export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret'] as const;
 const SECRET_KEYS = new Set(['api_key', 'listen_secret']);

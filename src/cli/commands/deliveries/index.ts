@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
 import { isEventType } from '../../../domain/event-types.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import type { DeliveryFilter } from '../../../api/resources.js';
 
 const STATUSES = ['pending', 'succeeded', 'failed'];

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
 import { isEventType, unknownTypeMessage } from '../../../domain/event-types.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 
 export function eventsGroup(program: Command): Command {
   return group(program, 'events', 'inspect sent events and resend them');

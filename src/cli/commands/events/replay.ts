@@ -2,7 +2,7 @@
 // The body comes from the local listen history (works after a restart, without the API), else from
 // GET /v1/events/:id. Prints the outcome like `trigger --forward-to`.
 import type { Command } from 'commander';
-import { FailedError, UsageError } from '../../errors.js';
+import { FailedError, UsageError } from '../../../errors.js';
 import { examples, globals } from '../shared.js';
 import { eventsGroup } from './index.js';
 

@@ -1,6 +1,6 @@
 // `trigger --forward-to URL`: sign each built event and POST it straight to the app; exit 0 only on 2xx.
-import type { WebhookEvent } from '../../../api/types.js';
-import { FailedError, UsageError } from '../../errors.js';
+import type { WebhookEvent } from '../../../contract/v1.js';
+import { FailedError, UsageError } from '../../../errors.js';
 import { env } from '../../../util/env.js';
 
 export interface ForwardOptions {

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { collect, examples, globals, withApi } from '../shared.js';
 import { intOption } from '../../program.js';
 import { parseTimeout } from './report.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 
 interface TriggerOptions {
   override: string[];

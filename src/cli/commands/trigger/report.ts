@@ -1,7 +1,7 @@
 // Printing what `trigger` / `webhooks test` sent through the API, and `--wait` outcomes.
 import type { Api } from '../../../api/connect.js';
-import type { CreateEventResponse } from '../../../api/types.js';
-import { FailedError, UsageError } from '../../errors.js';
+import type { CreateEventResponse } from '../../../contract/v1.js';
+import { FailedError, UsageError } from '../../../errors.js';
 import { parseDuration } from '../../../util/duration.js';
 
 export function parseTimeout(value: string): number {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { examples, parseEventPatterns, withApi } from '../shared.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 
 export function registerWebhooksCreate(parent: Command): void {
   parent

@@ -1,7 +1,7 @@
 // `propitbox webhooks listen`: forward live events from a relay session to local URLs. Flags and help
 // only; the session, renderers and TUI load inside the action.
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import { intOption } from '../../program.js';
 import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { examples, parseEventPatterns, show, withApi } from '../shared.js';
-import { UsageError } from '../../errors.js';
+import { UsageError } from '../../../errors.js';
 import type { EndpointInput } from '../../../api/resources.js';
 
 export function registerWebhooksUpdate(parent: Command): void {

@@ -1,5 +1,5 @@
 // The Event Logs table (also on an endpoint's page): one row per delivery, newest first.
-import type { Delivery } from '../../../api/types.js';
+import type { Delivery } from '../../../contract/v1.js';
 import { describeNextRetry, outcome } from '../lib/deliveries.js';
 import { formatTime } from '../lib/format.js';
 import { href, type LogFilters } from '../lib/routes.js';

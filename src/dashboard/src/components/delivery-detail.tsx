@@ -1,6 +1,6 @@
 // One delivery: the event payload, and for every attempt the request headers, response code, headers
 // and body. Refreshes live while its delivery changes.
-import type { Attempt, Delivery, WebhookEvent } from '../../../api/types.js';
+import type { Attempt, Delivery, WebhookEvent } from '../../../contract/v1.js';
 import { useEffect, useRef } from 'react';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';

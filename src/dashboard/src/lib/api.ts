@@ -1,7 +1,7 @@
-// The dashboard's only data source: the emulator's public /v1 API (src/api/types.ts), the same one the
+// The dashboard's only data source: the emulator's public /v1 API (src/contract/v1.ts), the same one the
 // CLI speaks, authenticated with the developer's API key. Errors carry the API's own message so the
 // dashboard shows exactly what the CLI would print.
-import type { ApiErrorBody, CreateEventResponse, Delivery, Endpoint, List, WebhookEvent } from '../../../api/types.js';
+import type { ApiErrorBody, CreateEventResponse, Delivery, Endpoint, List, WebhookEvent } from '../../../contract/v1.js';
 
 export class ApiError extends Error {
   constructor(

@@ -1,6 +1,6 @@
 // Event Logs list maintenance, pure: live `delivery.updated` messages are merged into the loaded page
 // instead of reloading it, and dropped when they no longer match the filters.
-import type { Delivery } from '../../../api/types.js';
+import type { Delivery } from '../../../contract/v1.js';
 import type { LogFilters } from './routes.js';
 
 export function matchesFilters(d: Delivery, f: LogFilters): boolean {

@@ -1,6 +1,6 @@
 // One endpoint: details, edit, enable/disable, delete, its signing secret and its deliveries (live).
 import { useState } from 'react';
-import type { Delivery } from '../../../api/types.js';
+import type { Delivery } from '../../../contract/v1.js';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';
 import { useAction } from '../hooks/use-action.js';

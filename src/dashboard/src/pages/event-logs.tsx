@@ -1,6 +1,6 @@
 // Event Logs: every delivery, filterable by type, status and endpoint, with a detail view and Retry.
 // New events and attempts appear live; "Load more" pages back with starting_after.
-import type { Delivery } from '../../../api/types.js';
+import type { Delivery } from '../../../contract/v1.js';
 import { EVENT_TYPE_NAMES } from '../../../domain/event-types.js';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';

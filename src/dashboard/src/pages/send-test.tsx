@@ -1,7 +1,7 @@
 // "Send Test Event": pick an endpoint and a type; the server builds the event from its fixture and
 // delivers it to that endpoint only. The result follows the delivery live until it settles.
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import type { CreateEventResponse, Delivery } from '../../../api/types.js';
+import type { CreateEventResponse, Delivery } from '../../../contract/v1.js';
 import { EVENT_TYPES } from '../../../domain/event-types.js';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';

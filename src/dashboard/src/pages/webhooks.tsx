@@ -1,5 +1,5 @@
 // Settings -> Webhooks: every endpoint with its status; enable/disable in place.
-import type { Endpoint } from '../../../api/types.js';
+import type { Endpoint } from '../../../contract/v1.js';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';
 import { formatTime } from '../lib/format.js';

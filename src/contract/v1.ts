@@ -1,5 +1,5 @@
 // The RCManager webhooks API contract (what the emulator serves and the CLI speaks). Base path /v1.
-// Shared by src/server (producer), src/api client, the dashboard and the CLI. Types only.
+// Shared by src/server (producer), the src/api client, the dashboard and the CLI. Types only.
 
 /** The exact payload a receiver gets; the seed's shape. The API returns events in this shape too. */
 export interface WebhookEvent {
