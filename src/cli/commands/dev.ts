@@ -1,13 +1,14 @@
 // `propitbox dev`: the offline emulator of the RCManager webhooks API. Flags and help only; the
-// service (src/server/dev-service.ts) does the work and is loaded lazily.
+// service (src/services/dev.ts) does the work and is loaded lazily.
 import type { Command } from 'commander';
 import { intOption, type GlobalOptions } from '../program.js';
-import { FailedError, UsageError } from '../../errors.js';
+import { UsageError } from '../../errors.js';
+import { EXIT } from '../exit-codes.js';
 import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { parseDuration } from '../../util/duration.js';
-import { forwardFromDev, listenOptionsFrom, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
+import { listenOptionsFrom, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
 
 export interface DevFlags {
   port: number;
@@ -46,33 +47,33 @@ Examples:
   $ propitbox dev --api-key ppk_test_ci --retry-schedule 100ms,100ms,100ms,100ms,100ms
   $ propitbox dev --forward-to http://localhost:3000/webhooks/pro-pitbox   # emulator + listen in one process`,
     )
-    .action(async (flags: DevFlags, cmd: Command) => {
+    .action(async (flags: DevFlags & ListenFlags, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
-      if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) await listenOptionsFrom({ ...(flags as DevFlags & ListenFlags), timeout: undefined }, true); // bad listen flags: exit 2 before starting
+      // Bad listen flags exit 2 before anything starts. dev's --timeout is the delivery timeout, not listen's.
+      const forwarding = flags.forwardTo || flags.route?.length ? await listenOptionsFrom({ ...flags, timeout: undefined }, true) : null;
       const apiKey = globals.apiKey ?? env('PROPITBOX_API_KEY');
       // Same rule as `login`: a key with whitespace can never be sent as a Bearer token.
       if (apiKey !== undefined && /\s/.test(apiKey)) throw new UsageError('The API key contains whitespace: pass a key like ppk_test_ci (letters, digits, _ and -)');
-      const { startDev } = await import('../../server/dev-service.js');
-      const { PortInUseError, DataDirInUseError } = await import('../../server/emulator.js');
-      let dev;
-      try {
-        dev = await startDev({
-          host: flags.host,
-          port: flags.port,
-          dataDir: flags.dataDir ?? dataDir(),
-          apiKey,
-          retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
-          deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
-          json: flags.json === true,
-          writeProfile: flags.profile,
-        });
-      } catch (err) {
-        if (err instanceof PortInUseError) throw new FailedError(`Port ${err.port} is already in use: stop the other propitbox dev or pass --port 0`);
-        if (err instanceof DataDirInUseError) throw new FailedError(`Data dir ${err.dataDir} is in use by another propitbox dev: stop it or pass --data-dir`);
-        throw err;
+      const settings = {
+        host: flags.host,
+        port: flags.port,
+        dataDir: flags.dataDir ?? dataDir(),
+        apiKey,
+        retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
+        deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
+        json: flags.json === true,
+        writeProfile: flags.profile,
+      };
+      let forward;
+      if (forwarding) {
+        const { output, tuiRequired, ...listen } = forwarding; // dev has no exit rules: the service sets none
+        const { createListenRenderer } = await import('../../output/listen/create-renderer.js');
+        const renderer = await createListenRenderer({ output, tuiRequired });
+        forward = { listen, renderer };
       }
-      if ((flags as DevFlags & ListenFlags).forwardTo || (flags as DevFlags & ListenFlags).route?.length) return forwardFromDev(dev, flags as DevFlags & ListenFlags);
-      await dev.untilStopped();
+      const { runDev } = await import('../../services/dev.js');
+      const { signal } = await runDev(settings, forward);
+      if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
     });
   // --forward-to/--route/--events/--headers/--format/--no-tui/--concurrency, as in `webhooks listen`.
   return registerListenOptions(cmd, false);

@@ -1,8 +1,25 @@
-// One renderer interface for a listen session (hookdeck's Renderer): a function of ListenEvents.
-// Plain lines and NDJSON are the two non-interactive implementations; the TUI is the third.
-// Output is coalesced (one write per stream every 20 ms), which matters at thousands of events/s.
-import type { ListenEvent } from '../../relay/listen-events.js';
+// One renderer interface for a listen session (hookdeck's Renderer), picked once by
+// createListenRenderer: the TUI, plain lines or NDJSON. Line renderers are a function of ListenEvents;
+// their output is coalesced (one write per stream every 20 ms), which matters at thousands of events/s.
+import type { ListenController, ListenEvent, ListenListener } from '../../relay/listen-events.js';
 
+/** What the listen service shows a renderer: the session's events, and the intents it accepts. */
+export interface SessionView {
+  subscribe(listener: ListenListener): () => void;
+  controller: ListenController;
+  /** Where the session is, for the TUI's header. */
+  apiUrl: string;
+  profile: string;
+}
+
+export interface SessionRenderer {
+  /** Starts showing the session; calls onClose when the user closes the view (the TUI's q). */
+  start(view: SessionView, onClose: () => void): void;
+  /** The session is over: write what is buffered, give the terminal back. */
+  finish(): Promise<void>;
+}
+
+/** A line renderer (plain, NDJSON): one call per event. */
 export interface ListenRenderer {
   render(e: ListenEvent): void;
   /** Write anything buffered (call before exiting). */

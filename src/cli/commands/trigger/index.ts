@@ -55,9 +55,11 @@ export function registerTrigger(program: Command): void {
         assertHttpUrl(opts.forwardTo, '--forward-to');
         const { resolveConfig } = await import('../../../config/resolve.js');
         const g = globals(cmd);
-        const { forwardEvents } = await import('./forward.js');
+        const { forwardOnce } = await import('../../../services/forward-once.js');
+        const { createForwardReporter } = await import('../../../output/forward-report.js');
         const profileSecret = opts.secret ? undefined : resolveConfig({ profile: g.profile }).profile.listen_secret;
-        return forwardEvents(builder.build, { url: opts.forwardTo, secret: opts.secret, profileSecret, count: opts.count, json: opts.json, timeoutMs: opts.timeout ?? 30_000 });
+        const report = createForwardReporter({ json: opts.json, single: opts.count === 1 });
+        return forwardOnce(builder.build, { url: opts.forwardTo, secret: opts.secret, profileSecret, count: opts.count, timeoutMs: opts.timeout ?? 30_000 }, report);
       }
       await withApi(cmd, async (a) => {
         const sent = [];

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../../errors.js';
 import { intOption } from '../../program.js';
+import { EXIT } from '../../exit-codes.js';
 import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
 import { collect, examples, globals } from '../shared.js';
@@ -17,7 +18,8 @@ export interface ListenFlags {
   writeEnv?: string;
   since?: string;
   format: string;
-  tui: boolean;
+  /** true: --tui, false: --no-tui, undefined: a TUI when stdout is a terminal. */
+  tui?: boolean;
   maxEvents?: number;
   expect?: string;
   timeout?: string;
@@ -35,7 +37,8 @@ dropped first); a restarted listen with the same --events/--label picks them up.
 Receiver down: said once; events are held and retried (backoff up to 2 s) until it answers.
 A 4xx/5xx answer is final (shown and acknowledged, not retried), and so is a TLS, certificate or
 not-HTTP error (e.g. https:// to a plain http port): shown with a hint once, acknowledged with the error.
-Output: a TUI on a terminal; otherwise plain lines, or --format json (NDJSON, {"v":1,"kind":...}).
+Output: a TUI on a terminal (if it cannot load: why, then plain lines; with --tui: an error);
+otherwise plain lines, or --format json (NDJSON, {"v":1,"kind":...}).
 Exit: 0 on Ctrl-C (130) / SIGTERM (0) after in-flight forwards finish; --max-events / --expect exit 0
 when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
 History: every forward is logged to <state dir>/history/<profile>.ndjson (20 MB x 2) for
@@ -48,6 +51,7 @@ export function registerListenOptions(cmd: Command, withExitRules = true): Comma
     .option('--events <types>', 'only these event types (comma list; wildcards like vehicle.* allowed)')
     .option('--headers <name:value>', 'extra header on every forwarded request (repeatable)', collect, [])
     .option('--format <format>', 'plain or json (NDJSON) when not using the TUI', 'plain')
+    .option('--tui', 'the TUI, and an error if it cannot run (default: the TUI on a terminal)')
     .option('--no-tui', 'plain/JSON lines even on a terminal')
     .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1);
   if (!withExitRules) return cmd;
@@ -83,38 +87,24 @@ export function registerWebhooksListen(program: Command): void {
       const g = globals(c);
       const cfg = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
       // Usage errors (exit 2) first: a typo in a flag is said before anything about the API.
-      const opts = await listenOptionsFrom(flags, !flags.printSecret && !flags.writeEnv);
+      const { output, tuiRequired, ...opts } = await listenOptionsFrom(flags, !flags.printSecret && !flags.writeEnv);
       if (!cfg.apiKey) throw noApiKeyError(cfg);
-      const { runListen, makeRunner } = await import('../../../output/listen/run.js');
+      const { runListen, resolveListenSecret } = await import('../../../services/listen.js');
       const run = { ...opts, apiUrl: cfg.apiUrl, apiKey: cfg.apiKey, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv };
       if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length)) {
-        const secret = await makeRunner(run).resolveSecret();
+        const secret = await resolveListenSecret(run);
         if (flags.printSecret) process.stdout.write(secret + '\n');
         if (flags.writeEnv) process.stderr.write(`Wrote PROPITBOX_WEBHOOK_SECRET to ${flags.writeEnv}\n`);
         return;
       }
-      await runListen(run);
+      const { createListenRenderer } = await import('../../../output/listen/create-renderer.js');
+      const renderer = await createListenRenderer({ output, tuiRequired });
+      const { signal } = await runListen(run, renderer);
+      if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
     });
 }
 
-/** `propitbox dev --forward-to URL`: a listen session on the emulator that was just started, in this process. */
-export async function forwardFromDev(dev: { emulator: { url: string; apiKey: string }; stop(): Promise<void> }, flags: ListenFlags): Promise<void> {
-  // The listen session handles Ctrl-C first (finish in-flight, ack), then the emulator stops.
-  process.off('SIGINT', dev.stop);
-  process.off('SIGTERM', dev.stop);
-  try {
-    const opts = await listenOptionsFrom({ ...flags, timeout: undefined }, true);
-    const { runListen } = await import('../../../output/listen/run.js');
-    const { LOCAL_PROFILE, readConfig } = await import('../../../config/store.js');
-    // dev writes the `local` profile; with --no-profile the secret goes to the current one.
-    const profile = readConfig().profiles[LOCAL_PROFILE]?.api_url === dev.emulator.url ? LOCAL_PROFILE : (readConfig().current_profile ?? LOCAL_PROFILE);
-    await runListen({ ...opts, exit: {}, apiUrl: dev.emulator.url, apiKey: dev.emulator.apiKey, profile });
-  } finally {
-    await dev.stop();
-  }
-}
-
-/** Validates the shared flags (usage errors, exit 2) into runListen options. */
+/** Validates the shared flags (usage errors, exit 2) into listen service options and the output to use. */
 export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean) {
   const { buildTargets, parseEventFilter, parseHeaders, effectiveFilter, RouteError } = await import('../../../relay/routes.js');
   try {
@@ -122,6 +112,8 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     if (needTarget && !targets.length) throw new UsageError('--forward-to URL is required (or --route PATTERN=URL, or --print-secret)', 'e.g. --forward-to http://localhost:3000/webhooks/pro-pitbox');
     if (flags.writeEnv) (await import('../../../relay/env-file.js')).checkEnvFile(flags.writeEnv);
     if (flags.format !== 'plain' && flags.format !== 'json') throw new UsageError(`--format must be plain or json, got '${flags.format}'`);
+    if (flags.tui === true && flags.format === 'json') throw new UsageError('--tui and --format json do not mix: pick one');
+    if (flags.tui === true && process.stdout.isTTY !== true) throw new UsageError('--tui needs a terminal, and stdout is not one: drop --tui for plain lines');
     if (flags.expect && !isValidPattern(flags.expect)) throw new UsageError(`--expect: ${unknownTypeMessage(flags.expect)}`);
     const duration = (flag: string, v: string | undefined) => {
       if (v === undefined) return undefined;
@@ -138,9 +130,9 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
       headers: parseHeaders(flags.headers ?? []),
       sinceSec: since === undefined ? undefined : Math.max(1, Math.round(since / 1000)),
       concurrency: flags.concurrency,
-      format: flags.format as 'plain' | 'json',
-      // The TUI is for people; CI primitives and JSON want lines.
-      tui: flags.tui !== false && flags.format !== 'json' && !ci && process.stdout.isTTY === true,
+      // The TUI is for people; CI primitives and JSON want lines (unless --tui asks for it anyway).
+      output: flags.tui === true || (flags.tui !== false && flags.format !== 'json' && !ci && process.stdout.isTTY === true) ? ('tui' as const) : (flags.format as 'plain' | 'json'),
+      tuiRequired: flags.tui === true,
       exit,
     };
   } catch (e) {

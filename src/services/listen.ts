@@ -1,18 +1,16 @@
-// Runs a listen session for a command (`webhooks listen`, `dev --forward-to`): opens it, picks the
-// renderer once (TUI on a TTY, else plain lines or NDJSON), applies the exit rules, and turns Ctrl-C /
-// SIGTERM into an intentional close (in-flight forwards finish; exit 130 for SIGINT, 0 for SIGTERM).
-import { FailedError } from '../../errors.js';
-import { updateProfile, readConfig } from '../../config/store.js';
-import { writeEnvSecret } from '../../relay/env-file.js';
-import { ExitWatcher, type ExitDecision, type ExitRules } from '../../relay/exit-conditions.js';
-import type { ForwardTarget, ListenController, ListenListener } from '../../relay/listen-events.js';
-import { ListenSessionRunner } from '../../relay/listen-session.js';
-import { RelayApi } from '../../relay/relay-api.js';
-import { createNdjsonRenderer } from './ndjson.js';
-import { createPlainRenderer } from './plain.js';
-import type { ListenRenderer } from './renderer.js';
+// The listen service (`webhooks listen`, `dev --forward-to`): opens the session, saves its secret (profile,
+// --write-env), shows it through the renderer it was handed, applies the exit rules, and turns Ctrl-C /
+// SIGTERM into an intentional close (in-flight forwards finish, then it returns the signal).
+import { FailedError } from '../errors.js';
+import { updateProfile, readConfig } from '../config/store.js';
+import type { SessionRenderer } from '../output/listen/renderer.js';
+import { writeEnvSecret } from '../relay/env-file.js';
+import { ExitWatcher, type ExitDecision, type ExitRules } from '../relay/exit-conditions.js';
+import type { ForwardTarget } from '../relay/listen-events.js';
+import { ListenSessionRunner } from '../relay/listen-session.js';
+import { RelayApi } from '../relay/relay-api.js';
 
-export interface RunListenOptions {
+export interface ListenServiceOptions {
   apiUrl: string;
   apiKey: string;
   profile: string;
@@ -22,15 +20,9 @@ export interface RunListenOptions {
   sinceSec?: number;
   headers?: Record<string, string>;
   concurrency?: number;
-  format: 'plain' | 'json';
-  tui: boolean;
   exit: ExitRules;
   writeEnv?: string;
 }
-
-type TuiModule = {
-  runListenTui(opts: { subscribe(l: ListenListener): () => void; controller: ListenController; header: { apiUrl: string; profile: string; mode: 'emulator' | 'api' } }): Promise<void>;
-};
 
 function saveSecret(profile: string, secret: string, writeEnv: string | undefined): void {
   try {
@@ -41,7 +33,7 @@ function saveSecret(profile: string, secret: string, writeEnv: string | undefine
   if (writeEnv) writeEnvSecret(writeEnv, secret);
 }
 
-export function makeRunner(o: RunListenOptions): ListenSessionRunner {
+function makeRunner(o: ListenServiceOptions): ListenSessionRunner {
   return new ListenSessionRunner({
     api: new RelayApi(o.apiUrl, o.apiKey),
     profile: o.profile,
@@ -56,16 +48,18 @@ export function makeRunner(o: RunListenOptions): ListenSessionRunner {
   });
 }
 
-async function loadTui(): Promise<TuiModule | null> {
-  const spec = '../../tui/index.js'; // a variable, so the build does not need the TUI to exist yet
-  try {
-    return (await import(spec)) as TuiModule;
-  } catch {
-    return null;
-  }
+/** --print-secret / --write-env alone: the key's listen secret, saved like a session's, no session opened. */
+export function resolveListenSecret(o: ListenServiceOptions): Promise<string> {
+  return makeRunner(o).resolveSecret();
 }
 
-export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Promise<void> {
+export interface ListenOutcome {
+  /** The signal that ended the session, if one did (the CLI exits 130 for SIGINT). */
+  signal: NodeJS.Signals | null;
+}
+
+export async function runListen(o: ListenServiceOptions, renderer: SessionRenderer): Promise<ListenOutcome> {
+  const runner = makeRunner(o);
   await runner.start();
   let decision: ExitDecision | null = null;
   let signal: NodeJS.Signals | null = null;
@@ -97,24 +91,13 @@ export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Pr
   if (watcher.active) runner.observe(watcher.observe); // no exit rules: nothing to watch per event
   watcher.start();
 
-  const tui = o.tui ? await loadTui() : null;
-  let renderer: ListenRenderer | null = null;
-  let tuiDone: Promise<void> | null = null;
-  if (tui) {
-    const mode = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(o.apiUrl) ? 'emulator' : 'api';
-    tuiDone = tui.runListenTui({ subscribe: (l) => runner.subscribe(l), controller: runner, header: { apiUrl: o.apiUrl, profile: o.profile, mode } }).then(stop, stop);
-  } else {
-    const streams = { out: process.stdout, err: process.stderr };
-    renderer = o.format === 'json' ? createNdjsonRenderer(streams) : createPlainRenderer(streams);
-    const r = renderer;
-    runner.subscribe((e) => r.render(e));
-  }
+  renderer.start({ subscribe: (l) => runner.subscribe(l), controller: runner, apiUrl: o.apiUrl, profile: o.profile }, stop);
   try {
     await runner.wait();
-    await tuiDone;
   } finally {
     watcher.stop();
-    renderer?.flush();
+    // A fatal session error closes the connection first, so the TUI has already been told to leave.
+    await renderer.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     process.stdout.off('error', onStdoutError);
@@ -124,5 +107,5 @@ export async function runListen(o: RunListenOptions, runner = makeRunner(o)): Pr
     if (d.code !== 0) throw new FailedError(d.message);
     process.stderr.write(d.message + '\n');
   }
-  if (signal === 'SIGINT') process.exitCode = 130;
+  return { signal };
 }

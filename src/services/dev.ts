@@ -1,0 +1,110 @@
+// The `dev` service: start the emulator, and once it accepts requests save the `local` profile (the
+// server itself never writes CLI config) and print the ready line; then run until SIGINT/SIGTERM, or
+// run a listen session on it (--forward-to), and shut down cleanly.
+import { FailedError } from '../errors.js';
+import { LOCAL_PROFILE, readConfig, updateProfile } from '../config/store.js';
+import { configFile } from '../config/paths.js';
+import type { SessionRenderer } from '../output/listen/renderer.js';
+import { DataDirInUseError, PortInUseError, startEmulator, type Emulator } from '../server/emulator.js';
+import { mask } from '../util/mask.js';
+import type { ListenOutcome, ListenServiceOptions } from './listen.js';
+
+export interface DevSettings {
+  host: string;
+  port: number;
+  dataDir: string;
+  apiKey?: string;
+  retrySchedule?: number[];
+  deliveryTimeoutMs?: number;
+  json: boolean;
+  /** Write the `local` profile and make it current (default true). */
+  writeProfile: boolean;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+}
+
+/** `dev --forward-to`: the listen session to run on the emulator, and its renderer. */
+export interface DevForward {
+  listen: Omit<ListenServiceOptions, 'apiUrl' | 'apiKey' | 'profile' | 'exit'>;
+  renderer: SessionRenderer;
+}
+
+export interface DevHandle {
+  emulator: Emulator;
+  /** Resolves after a signal (or stop()) once everything is closed. */
+  untilStopped(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Runs `propitbox dev` to the end: until a signal, or until the --forward-to session ends. */
+export async function runDev(s: DevSettings, forward?: DevForward): Promise<ListenOutcome> {
+  const dev = await startDev(s);
+  if (!forward) {
+    await dev.untilStopped();
+    return { signal: null };
+  }
+  // The listen session handles Ctrl-C first (finish in-flight, ack), then the emulator stops.
+  process.off('SIGINT', dev.stop);
+  process.off('SIGTERM', dev.stop);
+  try {
+    // dev wrote the `local` profile; with --no-profile the secret goes to the current one.
+    const { runListen } = await import('./listen.js'); // the relay client loads only for --forward-to
+    const config = readConfig();
+    const profile = config.profiles[LOCAL_PROFILE]?.api_url === dev.emulator.url ? LOCAL_PROFILE : (config.current_profile ?? LOCAL_PROFILE);
+    return await runListen({ ...forward.listen, exit: {}, apiUrl: dev.emulator.url, apiKey: dev.emulator.apiKey, profile }, forward.renderer);
+  } finally {
+    await dev.stop();
+  }
+}
+
+export async function startDev(s: DevSettings): Promise<DevHandle> {
+  const out = s.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const err = s.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  let emulator: Emulator;
+  try {
+    emulator = await startEmulator({
+      host: s.host,
+      port: s.port,
+      dataDir: s.dataDir,
+      apiKey: s.apiKey,
+      retrySchedule: s.retrySchedule,
+      deliveryTimeoutMs: s.deliveryTimeoutMs,
+      log: (line) => err(`propitbox dev: ${line}`),
+    });
+  } catch (e) {
+    if (e instanceof PortInUseError) throw new FailedError(`Port ${e.port} is already in use: stop the other propitbox dev or pass --port 0`);
+    if (e instanceof DataDirInUseError) throw new FailedError(`Data dir ${e.dataDir} is in use by another propitbox dev: stop it or pass --data-dir`);
+    throw e;
+  }
+  if (s.writeProfile) updateProfile(LOCAL_PROFILE, { api_url: emulator.url, api_key: emulator.apiKey }, { makeCurrent: true });
+  for (const line of readyLines(emulator, s)) out(line);
+
+  let stopping: Promise<void> | undefined;
+  let resolveStopped!: () => void;
+  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  const stop = () =>
+    (stopping ??= (async () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      await emulator.close();
+      resolveStopped();
+    })());
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return { emulator, untilStopped: () => stopped, stop };
+}
+
+export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProfile'>): string[] {
+  if (s.json) return [JSON.stringify({ ready: true, url: e.url, api_key_masked: mask(e.apiKey), data_dir: e.dataDir })];
+  return [
+    `Ready: emulator at ${e.url} (API key ${mask(e.apiKey)})`,
+    `  Data: ${e.dataDir}`,
+    `  Dashboard: ${e.url}/ (log in with the API key${s.writeProfile ? `: propitbox --profile ${LOCAL_PROFILE} config get api_key --show-secret` : ''})`,
+    s.writeProfile
+      ? `  Profile '${LOCAL_PROFILE}' saved in ${configFile()} and made current: other commands need no flags.`
+      : `  Use it with: --api-url ${e.url} --api-key <key>`,
+    `  Try: propitbox webhooks create --url http://localhost:3000/webhooks/pro-pitbox --events '*'`,
+    `       propitbox trigger maintenance.task.created`,
+    `  Stop with Ctrl-C.`,
+  ];
+}

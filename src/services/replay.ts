@@ -1,0 +1,52 @@
+// `events replay EVT_ID`: re-sign an event with a fresh timestamp and POST it to a local app. The body
+// comes from the local listen history (works after a restart, without the API), else from
+// GET /v1/events/:id. The replay is logged to the history; the reporter it is handed shows the answer.
+import type { ResolvedConfig } from '../config/resolve.js';
+import { FailedError, UsageError } from '../errors.js';
+import type { ForwardReporter } from '../output/forward-report.js';
+import { History, historyFile, findInHistory, type HistoryRecord } from '../relay/history.js';
+import { checkTargetUrl, RouteError } from '../relay/routes.js';
+import { noAnswerError, pickSecret } from './forward-once.js';
+
+export interface ReplayOptions {
+  id: string;
+  /** Default: where `webhooks listen` last sent it. */
+  forwardTo?: string;
+  secret?: string;
+  config: Pick<ResolvedConfig, 'profileName' | 'profile' | 'apiUrl' | 'apiKey'>;
+}
+
+export async function replayEvent(o: ReplayOptions, report: ForwardReporter): Promise<void> {
+  const { config: cfg, id } = o;
+  const file = historyFile(cfg.profileName);
+  const found = (await findInHistory(file, id)) ?? (cfg.apiKey ? await fromApi(cfg.apiUrl, cfg.apiKey, id) : null);
+  if (!found) throw new FailedError(`Event ${id} is not in the local history (${file}) nor in the API`, cfg.apiKey ? 'check the id with `propitbox events list`' : 'run `propitbox login` to look it up in the API');
+  const url = o.forwardTo ?? (found.url || undefined);
+  if (!url) throw new UsageError('--forward-to URL is required (this event was never forwarded from this machine)');
+  try {
+    checkTargetUrl(url, '--forward-to');
+  } catch (e) {
+    if (e instanceof RouteError) throw new UsageError(e.message);
+    throw e;
+  }
+  const secret = pickSecret({ secret: o.secret, profileSecret: cfg.profile.listen_secret });
+  const { signedHeaders } = await import('../signing/sign.js');
+  const { postSigned } = await import('../api/forward.js');
+  const headers = signedHeaders({ eventId: found.id, eventType: found.type, body: found.body, secret, now: Date.now(), userAgent: 'ProPitbox-Webhooks/1.0 (propitbox replay)' });
+  const r = await postSigned(url, found.body, headers, { eventId: found.id, eventType: found.type });
+  const history = new History(file);
+  history.append({ ...found, v: 1, at: new Date().toISOString(), url, status: r.status_code, duration_ms: r.duration_ms, error: r.error, replay: true });
+  history.close();
+  report.result(r, `${found.type} ${found.id} (replay)`);
+  report.done([r]);
+  if (r.status_code === null) throw noAnswerError(r);
+  if (r.status_code < 200 || r.status_code >= 300) throw new FailedError(`Receiver at ${url} answered ${r.status_code} (not 2xx)`);
+}
+
+async function fromApi(apiUrl: string, apiKey: string, id: string): Promise<HistoryRecord | null> {
+  const { RelayApi } = await import('../relay/relay-api.js');
+  const api = new RelayApi(apiUrl, apiKey);
+  const ev = await api.getEvent(id).finally(() => api.close());
+  if (!ev) return null;
+  return { v: 1, at: '', id: ev.id, type: ev.type, created: ev.created, seq: null, body: JSON.stringify(ev), url: '', status: null, duration_ms: 0, error: null, replay: false };
+}
