@@ -1,7 +1,7 @@
 // Test-event data from the same fixtures `propitbox trigger TYPE` sends (fixtures/<type>.json, bundled
 // at build time), rendered with the CLI's own browser-safe renderer: fresh ids and times per send.
 import type { WebhookEvent } from '../../../contract/v1.js';
-import { renderTemplate } from '../../../fixtures/render.js';
+import { renderTemplate } from '../../../domain/fixture-template.js';
 
 type Template = Partial<WebhookEvent> & { data: Record<string, unknown> };
 
