@@ -49,6 +49,28 @@ export interface EventMsg {
   body: string; // the exact JSON bytes to sign and forward
 }
 
+/**
+ * A raw request some sender made to an ingest URL (/in/<token>/<path>): forwarded byte-exact with the
+ * sender's own headers (no propitbox signature), acked like an event. Clients that do not know `ingest`
+ * never get one: only sessions created with `ingest_channels` are sent them.
+ */
+export interface IngestMsg {
+  t: 'ingest';
+  seq: number;
+  id: string; // req_…
+  channel_id: string;
+  method: string;
+  path: string; // after the token: '' or '/…', raw as sent
+  query: string; // raw, without '?'
+  headers: Array<[string, string]>; // in order received, duplicates kept, names as sent
+  body: string; // base64 of the exact bytes
+  received_at: string;
+  remote_addr: string | null;
+  type: string | null; // when the body is a JSON event: its type and id
+  event_id: string | null;
+  missing?: true; // the stored request expired before it was sent: ack it, there is nothing to forward
+}
+
 export interface ErrorMsg {
   t: 'error';
   code: string; // 'session_not_found' | 'bad_message' | 'revoked' ...
@@ -56,7 +78,7 @@ export interface ErrorMsg {
 }
 
 export type ClientMsg = HelloMsg | AckMsg;
-export type ServerMsg = WelcomeMsg | EventMsg | ErrorMsg;
+export type ServerMsg = WelcomeMsg | EventMsg | IngestMsg | ErrorMsg;
 
 /** Close codes (4000-4999 are application-defined). */
 export const CLOSE = {

@@ -13,6 +13,8 @@ import { listenSessionRoutes } from './routes/listen-sessions.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { streamRoutes } from './routes/stream.js';
 import { dashboardRoutes } from './routes/dashboard.js';
+import { ingestChannelRoutes } from './routes/ingest-channels.js';
+import { ingestReceiveRoutes } from './routes/ingest-receive.js';
 
 export const ROUTE_PLUGINS: RoutePlugin[] = [
   healthRoutes,
@@ -21,6 +23,8 @@ export const ROUTE_PLUGINS: RoutePlugin[] = [
   deliveryRoutes,
   listenSessionRoutes,
   streamRoutes,
+  ingestChannelRoutes,
+  ingestReceiveRoutes,
   dashboardRoutes,
 ];
 

@@ -26,6 +26,10 @@ export interface ServerContext {
   log: (line: string) => void;
   /** Requests per second per API key before 429. */
   rateLimit: RateLimit;
+  /** Largest body an ingest URL accepts (default 10 MiB). */
+  ingestMaxBody?: number;
+  /** The base URL clients reach this server at (--public-url), for ingest URLs; default: the request's own. */
+  publicUrl?: string;
 }
 
 /**

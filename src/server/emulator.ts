@@ -38,6 +38,10 @@ export interface EmulatorOptions {
   perEndpoint?: number;
   /** Default 10k requests/s per key, bursts of 20k. */
   rateLimit?: RateLimit;
+  /** Largest body an ingest URL accepts (default 10 MiB, --ingest-max-body). */
+  ingestMaxBody?: number;
+  /** The base URL clients reach this server at, e.g. https://relay.example.com (ingest URLs use it). */
+  publicUrl?: string;
 }
 
 export interface Emulator {
@@ -83,7 +87,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   });
   const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
   let url = '';
-  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT };
+  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl };
 
   let app: FastifyInstance | undefined;
   try {

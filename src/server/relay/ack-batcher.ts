@@ -8,6 +8,8 @@ import type { SessionStore } from './session-store.js';
 export interface PendingAck {
   sessionId: string;
   deliveryId: string;
+  /** What the server sent under this seq (an event id, or an ingested request's req_ id). */
+  eventId: string;
   ack: AckMsg;
   receivedAt: number;
 }
@@ -16,6 +18,8 @@ export class AckBatcher {
   private pending: PendingAck[] = [];
   private scheduled = false;
   private readonly write: (batch: PendingAck[]) => void;
+  /** More writes per batch, inside its transaction (the ingest part marks requests forwarded). */
+  private readonly writers: Array<(batch: PendingAck[]) => void> = [];
 
   constructor(db: Db, deliveries: DeliveryStore, sessions: SessionStore, private readonly onError: (err: Error) => void) {
     // The session delivery was created before the CLI said where it forwards; the Event Logs show that URL.
@@ -42,7 +46,17 @@ export class AckBatcher {
         }
       }
       for (const id of touched) sessions.persistAcked(id);
+      for (const w of this.writers) w(batch);
     });
+  }
+
+  /** Run `w` on every batch inside its transaction; returns a function that removes it. */
+  addWriter(w: (batch: PendingAck[]) => void): () => void {
+    this.writers.push(w);
+    return () => {
+      const i = this.writers.indexOf(w);
+      if (i >= 0) this.writers.splice(i, 1);
+    };
   }
 
   add(p: PendingAck): void {

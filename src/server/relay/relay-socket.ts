@@ -5,15 +5,18 @@ import WebSocket from 'ws';
 import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type ClientMsg, type HelloMsg } from '../../relay/protocol.js';
 import { corkForTick } from '../../relay/cork.js';
 import type { AckBatcher } from './ack-batcher.js';
-import type { SessionStore } from './session-store.js';
+import { INGEST_ID_PREFIX, type LogRow, type SessionStore } from './session-store.js';
 
 export const DEFAULT_WINDOW = 64;
 export const MAX_WINDOW = 1024;
 const HIGH_WATER = 1024 * 1024;
+/** Unacknowledged bytes per socket (ingested bodies reach 10 MiB): beyond it, wait for acks (one frame always goes). */
+export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 
 interface Inflight {
   deliveryId: string;
   eventId: string;
+  bytes: number;
 }
 
 export class RelaySocket {
@@ -23,6 +26,7 @@ export class RelaySocket {
   private window = DEFAULT_WINDOW;
   private sentUpTo = 0;
   private readonly inflight = new Map<number, Inflight>();
+  private inflightBytes = 0;
   private waitingForDrain = false;
 
   constructor(
@@ -42,24 +46,35 @@ export class RelaySocket {
   pump(): void {
     if (!this.welcomed || this.waitingForDrain || this.ws.readyState !== WebSocket.OPEN) return;
     corkForTick(this.ws);
-    while (this.inflight.size < this.window) {
-      if (this.ws.bufferedAmount > HIGH_WATER) {
-        this.waitingForDrain = true;
-        // The send callback runs once this frame is flushed to the socket: resume from there.
-        this.ws.ping(undefined, undefined, () => {
-          this.waitingForDrain = false;
-          this.pump();
-        });
-        return;
-      }
+    while (this.inflight.size < this.window && this.inflightBytes < MAX_INFLIGHT_BYTES) {
+      if (this.ws.bufferedAmount > HIGH_WATER) return this.waitForDrain();
       const rows = this.sessions.read(this.sessionId, this.sentUpTo, this.window - this.inflight.size);
       if (!rows.length) return;
       for (const r of rows) {
-        this.inflight.set(r.seq, { deliveryId: r.delivery_id, eventId: r.event_id });
+        const frame = this.frame(r);
+        this.inflight.set(r.seq, { deliveryId: r.delivery_id, eventId: r.event_id, bytes: frame.length });
+        this.inflightBytes += frame.length;
         this.sentUpTo = r.seq;
-        this.ws.send(`{"t":"event","seq":${r.seq},"id":${JSON.stringify(r.event_id)},"type":${JSON.stringify(r.type)},"created":${JSON.stringify(r.created)},"body":${JSON.stringify(r.body)}}`);
+        this.ws.send(frame);
+        // Large ingested bodies: stop at the byte budget or a full buffer, not after the whole batch.
+        if (this.inflightBytes >= MAX_INFLIGHT_BYTES) return;
+        if (this.ws.bufferedAmount > HIGH_WATER) return this.waitForDrain();
       }
     }
+  }
+
+  private frame(r: LogRow): string {
+    if (r.event_id.startsWith(INGEST_ID_PREFIX) && this.sessions.ingestFrame) return this.sessions.ingestFrame(r);
+    return `{"t":"event","seq":${r.seq},"id":${JSON.stringify(r.event_id)},"type":${JSON.stringify(r.type)},"created":${JSON.stringify(r.created)},"body":${JSON.stringify(r.body)}}`;
+  }
+
+  private waitForDrain(): void {
+    this.waitingForDrain = true;
+    // The send callback runs once this frame is flushed to the socket: resume from there.
+    this.ws.ping(undefined, undefined, () => {
+      this.waitingForDrain = false;
+      this.pump();
+    });
   }
 
   close(code: number, reason: string): void {
@@ -95,10 +110,11 @@ export class RelaySocket {
     const f = this.inflight.get(a.seq);
     if (!f) return; // a late or duplicate ack for something this socket did not send
     this.inflight.delete(a.seq);
+    this.inflightBytes -= f.bytes;
     let cursor = this.sentUpTo;
     for (const s of this.inflight.keys()) if (s <= cursor) cursor = s - 1;
     this.sessions.noteAcked(this.sessionId, cursor, typeof a.url === 'string' && a.url ? a.url : null);
-    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, ack: a, receivedAt: Date.now() });
+    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: a, receivedAt: Date.now() });
     this.pump();
   }
 }

@@ -51,6 +51,12 @@ interface Live {
 
 const TAIL_ROWS = 1024;
 
+/** What a session log row points at: an event, or an ingested request (id `req_…`, body kept in its own table). */
+export type LogEntry = Pick<StoredEvent, 'id' | 'type' | 'created' | 'body'>;
+
+/** Log rows of ingested requests carry this id prefix; their frames are built by the ingest part. */
+export const INGEST_ID_PREFIX = 'req_';
+
 export function keyHash(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
 }
@@ -63,6 +69,8 @@ export class SessionStore {
    */
   private staged = new Map<string, Array<[Live, LogRow]>>();
   private readonly st;
+  /** Builds the websocket frame of an ingested request's log row (set by the ingest part). */
+  ingestFrame: ((row: LogRow) => string) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -106,8 +114,11 @@ export class SessionStore {
     return secret;
   }
 
-  /** A new session; with `sinceSec`, recent matching events are put in its log first (catch-up). */
-  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number }): SessionRow {
+  /**
+   * A new session; with `sinceSec`, recent matching events are put in its log first (catch-up).
+   * `within` runs inside the same transaction (the ingest part subscribes the session to its channels there).
+   */
+  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number }, within?: (sessionId: string) => void): SessionRow {
     const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null };
     const before = new Set(this.staged.keys());
     const fresh = () => [...this.staged.keys()].filter((eventId) => !before.has(eventId));
@@ -119,6 +130,7 @@ export class SessionStore {
           const from = isoSeconds(Date.now() - input.sinceSec * 1000);
           for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
         }
+        within?.(row.id);
       })();
     } catch (err) {
       this.live.delete(row.id);
@@ -154,6 +166,12 @@ export class SessionStore {
     const out: Delivery[] = [];
     for (const s of this.live.values()) if (matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
     return out;
+  }
+
+  /** Append one entry to one session's log, inside the caller's transaction (then committed() / rollback() by its id). */
+  appendTo(sessionId: string, entry: LogEntry): Delivery | null {
+    const s = this.live.get(sessionId);
+    return s ? this.append(s, entry) : null;
   }
 
   /**
@@ -259,7 +277,7 @@ export class SessionStore {
     return live;
   }
 
-  private append(s: Live, e: StoredEvent): Delivery {
+  private append(s: Live, e: LogEntry): Delivery {
     const seq = ++s.lastSeq;
     const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url, e.type);
     const now = Date.now();

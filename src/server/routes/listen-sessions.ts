@@ -7,6 +7,7 @@ import { bearerToken } from '../auth.js';
 import type { RoutePlugin } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { relayFor } from '../relay/index.js';
+import { ingestFor } from '../ingest/index.js';
 import { keyHash, type SessionRow } from '../relay/session-store.js';
 import { idParams } from './schemas.js';
 
@@ -14,6 +15,7 @@ interface CreateBody {
   events?: string[];
   label?: string;
   since?: number;
+  ingest_channels?: string[];
 }
 
 /** Max `since`: the log keeps 24 h of events for an absent client; history catch-up may reach back 7 days. */
@@ -43,16 +45,19 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
             events: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 128 } },
             label: { type: 'string', maxLength: 200 },
             since: { type: 'integer', minimum: 0, maximum: MAX_SINCE_SEC },
+            ingest_channels: { type: 'array', maxItems: 16, items: { type: 'string', minLength: 1, maxLength: 128 } },
           },
         },
       },
     },
     async (req, reply) => {
       const b = req.body ?? {};
-      const events = b.events?.length ? b.events : ['*'];
+      // A session for ingest channels receives events only when it names them.
+      const events = b.events?.length || b.ingest_channels?.length ? (b.events ?? []) : ['*'];
       for (const p of events) if (!isValidPattern(p)) throw badRequest(unknownTypeMessage(p), 'events');
-      const row = relay.sessions.create(hashOf(req), { events, label: b.label ?? null, sinceSec: b.since });
-      if (b.since) relay.hub.notify([row.id]);
+      const within = b.ingest_channels?.length ? ingestFor(ctx, app).subscriber(hashOf(req), b.ingest_channels, b.since) : undefined;
+      const row = relay.sessions.create(hashOf(req), { events, label: b.label ?? null, sinceSec: b.since }, within);
+      if (b.since || within) relay.hub.notify([row.id]);
       return reply.code(201).send(show(req, row));
     },
   );
