@@ -2,7 +2,7 @@
 // what was received (list without bodies; one request with its header pairs and body as base64).
 // Channels and requests belong to the key that made them: another key gets 404.
 import type { FastifyRequest } from 'fastify';
-import type { IngestChannelInput } from '../../api/ingest-types.js';
+import type { IngestChannelInput } from '../../contract/ingest.js';
 import { bearerToken } from '../auth.js';
 import type { RoutePlugin } from '../context.js';
 import { ingestFor } from '../ingest/index.js';

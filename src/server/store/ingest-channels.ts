@@ -3,7 +3,7 @@
 // public route resolves one per request without a query); rotated and deleted ones are remembered
 // hashed, so their URL answers 410 Gone instead of 404.
 import { createHash, randomBytes } from 'node:crypto';
-import type { IngestChannel, IngestChannelInput, IngestResponseOptions } from '../../api/ingest-types.js';
+import type { IngestChannel, IngestChannelInput, IngestResponseOptions } from '../../contract/ingest.js';
 import { newId } from '../../util/ids.js';
 import type { Db } from '../db/open.js';
 import { badRequest, notFound } from '../errors.js';

@@ -4,7 +4,7 @@
 // next listener of the channel (bounded like session logs: 24 h, 10,000 per channel). Rows are kept
 // 7 days (as far back as `listen --since` reaches), then deleted.
 import { createHash } from 'node:crypto';
-import type { IngestRequest, IngestRequestStatus, IngestRequestSummary } from '../../api/ingest-types.js';
+import type { IngestRequest, IngestRequestStatus, IngestRequestSummary } from '../../contract/ingest.js';
 import type { Db } from '../db/open.js';
 import { notFound } from '../errors.js';
 import { sortableId } from '../ids.js';
