@@ -22,6 +22,11 @@ export function dataDir(): string {
   return env('PROPITBOX_DATA_DIR') ?? join(xdg('XDG_DATA_HOME', ['.local', 'share']), 'propitbox', 'emulator');
 }
 
+/** `propitbox serve`'s database (a hosted relay keeps its data apart from a laptop's emulator). */
+export function serveDataDir(): string {
+  return env('PROPITBOX_DATA_DIR') ?? join(xdg('XDG_DATA_HOME', ['.local', 'share']), 'propitbox', 'serve');
+}
+
 export function configFile(): string {
   return join(configDir(), 'config.json');
 }

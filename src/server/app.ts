@@ -34,6 +34,7 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
     bodyLimit: BODY_LIMIT,
     return503OnClosing: true,
     forceCloseConnections: true,
+    trustProxy: ctx.trustProxy === true,
     // Unknown fields are an error (400), not silently dropped.
     ajv: { customOptions: { removeAdditional: false, allErrors: false } },
     // Errors fastify raises before routing (a malformed URL) get the API's shape too.
@@ -43,6 +44,7 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
   });
   installErrorHandling(app, ctx.log);
   installJsonParser(app);
+  if (ctx.accessLog) installAccessLog(app, ctx.accessLog);
   // One key per emulator, so one bucket.
   const bucket = new TokenBucket(ctx.rateLimit, Date.now());
   // A callback hook, not an async one: no promise per request on the hottest path.
@@ -75,5 +77,14 @@ function installJsonParser(app: FastifyInstance): void {
     } catch (e) {
       done(badRequest(`Request body is not valid JSON: ${(e as Error).message}`, undefined, 'invalid_json'), undefined);
     }
+  });
+}
+
+/** One entry per finished request; ingest tokens (capabilities) are cut to their first 4 characters. */
+function installAccessLog(app: FastifyInstance, log: NonNullable<ServerContext['accessLog']>): void {
+  app.addHook('onResponse', (req, reply, done) => {
+    const path = (req.raw.url ?? '').split('?')[0].replace(/^\/in\/([^/]{0,4})[^/]*/, '/in/$1…');
+    log({ method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, remote: req.ip });
+    done();
   });
 }

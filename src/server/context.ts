@@ -30,6 +30,19 @@ export interface ServerContext {
   ingestMaxBody?: number;
   /** The base URL clients reach this server at (--public-url), for ingest URLs; default: the request's own. */
   publicUrl?: string;
+  /** Trust X-Forwarded-For/-Proto/-Host (behind a reverse proxy, --trust-proxy). */
+  trustProxy?: boolean;
+  /** Called once per finished HTTP request (`propitbox serve` logs it). */
+  accessLog?: (entry: AccessLogEntry) => void;
+}
+
+export interface AccessLogEntry {
+  method: string;
+  /** The route path with capability tokens shortened and no query string (queries may carry keys). */
+  path: string;
+  status: number;
+  ms: number;
+  remote: string;
 }
 
 /**

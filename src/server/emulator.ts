@@ -42,6 +42,8 @@ export interface EmulatorOptions {
   ingestMaxBody?: number;
   /** The base URL clients reach this server at, e.g. https://relay.example.com (ingest URLs use it). */
   publicUrl?: string;
+  trustProxy?: boolean;
+  accessLog?: ServerContext['accessLog'];
 }
 
 export interface Emulator {
@@ -87,7 +89,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   });
   const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
   let url = '';
-  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl };
+  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog };
 
   let app: FastifyInstance | undefined;
   try {

@@ -19,6 +19,7 @@ export interface DevSettings {
   json: boolean;
   /** Write the `local` profile and make it current (default true). */
   writeProfile: boolean;
+  ingestMaxBody?: number;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -69,6 +70,7 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
       apiKey: s.apiKey,
       retrySchedule: s.retrySchedule,
       deliveryTimeoutMs: s.deliveryTimeoutMs,
+      ingestMaxBody: s.ingestMaxBody,
       log: (line) => err(`propitbox dev: ${line}`),
     });
   } catch (e) {

@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
-import { parseDuration } from '../../util/duration.js';
+import { ingestMaxBodyOption, retryScheduleOption, timeoutOption } from './server-options.js';
 import { listenOptionsFrom, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
 
 export interface DevFlags {
@@ -19,6 +19,7 @@ export interface DevFlags {
   headless?: boolean;
   json?: boolean;
   profile: boolean;
+  ingestMaxBody?: string;
 }
 
 export function registerDev(program: Command): Command {
@@ -33,6 +34,7 @@ export function registerDev(program: Command): Command {
     .option('--headless', 'no interactive UI: print one ready line once the port accepts requests')
     .option('--json', 'print the ready line as JSON')
     .option('--no-profile', "do not save the 'local' profile")
+    .option('--ingest-max-body <size>', 'largest body an ingest URL accepts, e.g. 25MiB (env PROPITBOX_INGEST_MAX_BODY; default 10MiB)')
     .addHelpText(
       'after',
       `
@@ -63,6 +65,7 @@ Examples:
         deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
         json: flags.json === true,
         writeProfile: flags.profile,
+        ingestMaxBody: ingestMaxBodyOption(flags.ingestMaxBody ?? env('PROPITBOX_INGEST_MAX_BODY')),
       };
       let forward;
       if (forwarding) {
@@ -77,19 +80,4 @@ Examples:
     });
   // --forward-to/--route/--events/--headers/--format/--no-tui/--concurrency, as in `webhooks listen`.
   return registerListenOptions(cmd, false);
-}
-
-async function retryScheduleOption(value: string | undefined): Promise<number[] | undefined> {
-  if (value === undefined) return undefined;
-  const { parseRetrySchedule } = await import('../../server/delivery/schedule.js');
-  const schedule = parseRetrySchedule(value);
-  if (!schedule) throw new UsageError(`--retry-schedule must be comma-separated durations like 5s,30s,2m,10m,1h, got '${value}'`);
-  return schedule;
-}
-
-function timeoutOption(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const ms = parseDuration(value);
-  if (ms === null || ms < 1) throw new UsageError(`--timeout must be a duration like 30s or 500ms, got '${value}'`);
-  return ms;
 }

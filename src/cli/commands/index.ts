@@ -11,6 +11,7 @@ const COMMANDS: Array<{ names: string[]; load: Loader }> = [
   { names: ['login', 'logout'], load: async () => [(await import('./login.js')).registerLogin] },
   { names: ['config'], load: async () => [(await import('./config/index.js')).registerConfig] },
   { names: ['dev'], load: async () => [(await import('./dev.js')).registerDev] },
+  { names: ['serve'], load: async () => [(await import('./serve.js')).registerServe] },
   {
     names: ['webhooks'],
     load: async () => [(await import('./webhooks/index.js')).registerWebhooks, (await import('./webhooks/listen.js')).registerWebhooksListen],

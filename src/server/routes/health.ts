@@ -10,6 +10,14 @@ export const SERVER_VERSION: string = (() => {
   }
 })();
 
-export const healthRoutes: RoutePlugin = (app) => {
-  app.get('/v1/health', { config: { public: true } }, async () => ({ ok: true, version: SERVER_VERSION }));
+export const healthRoutes: RoutePlugin = (app, ctx) => {
+  // The store answers a query (a closed or broken database is a 503, so a load balancer stops sending).
+  app.get('/v1/health', { config: { public: true } }, async (_req, reply) => {
+    try {
+      ctx.db.prepare('SELECT 1').get();
+      return { ok: true, version: SERVER_VERSION, store: { ok: true, kind: 'sqlite' } };
+    } catch (err) {
+      return reply.code(503).send({ ok: false, version: SERVER_VERSION, store: { ok: false, kind: 'sqlite', error: (err as Error).message } });
+    }
+  });
 };

@@ -8,6 +8,7 @@ import type { RoutePlugin } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { relayFor } from '../relay/index.js';
 import { ingestFor } from '../ingest/index.js';
+import { publicBase } from '../ingest/public-base.js';
 import { keyHash, type SessionRow } from '../relay/session-store.js';
 import { idParams } from './schemas.js';
 
@@ -26,7 +27,7 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
   app.addHook('onClose', async () => relay.close());
   const hashOf = (req: FastifyRequest) => keyHash(bearerToken(req.headers.authorization) ?? '');
   // ws:// on the host the client used, so a client behind a proxy or port forward reconnects the same way.
-  const wsBase = (req: FastifyRequest) => `${req.protocol === 'https' ? 'wss' : 'ws'}://${req.headers.host ?? new URL(ctx.url()).host}`;
+  const wsBase = (req: FastifyRequest) => publicBase(req, ctx).replace(/^http/, 'ws');
   const owned = (req: FastifyRequest, id: string): SessionRow => {
     const row = relay.sessions.get(id);
     if (!row || row.key_hash !== hashOf(req)) throw notFound('listen session', id);

@@ -1,0 +1,70 @@
+// `propitbox serve`: the propitbox server for hosting (a team relay with ingest URLs, a shared
+// emulator). Flags and help only; src/services/serve.ts does the work.
+import type { Command } from 'commander';
+import { intOption, type GlobalOptions } from '../program.js';
+import { UsageError } from '../../errors.js';
+import { EXIT } from '../exit-codes.js';
+import { serveDataDir } from '../../config/paths.js';
+import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
+import { env } from '../../util/env.js';
+import { ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
+import { examples } from './shared.js';
+
+interface ServeFlags {
+  port: number;
+  host: string;
+  dataDir?: string;
+  publicUrl?: string;
+  trustProxy?: boolean;
+  retrySchedule?: string;
+  timeout?: string;
+  ingestMaxBody?: string;
+}
+
+export function registerServe(program: Command): void {
+  program
+    .command('serve')
+    .description('Run the propitbox server for a team: relay for listen sessions and ingest URLs, the API, the delivery engine (JSON logs)')
+    .option('--port <n>', 'port to listen on', intOption('--port', 0, 65535), DEFAULT_EMULATOR_PORT)
+    .option('--host <host>', 'address to bind (behind a reverse proxy keep 127.0.0.1)', '127.0.0.1')
+    .option('--data-dir <dir>', 'database directory (env PROPITBOX_DATA_DIR; default $XDG_DATA_HOME/propitbox/serve)')
+    .option('--public-url <url>', 'the https:// URL clients reach this server at, used in ingest URLs and ws_url (env PROPITBOX_PUBLIC_URL)')
+    .option('--trust-proxy', 'trust X-Forwarded-For/-Proto/-Host from the reverse proxy in front (env PROPITBOX_TRUST_PROXY=1)')
+    .option('--retry-schedule <list>', 'delays between delivery attempts (env PROPITBOX_RETRY_SCHEDULE; default 5s,30s,2m,10m,1h)')
+    .option('--timeout <duration>', 'per-attempt delivery timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')
+    .option('--ingest-max-body <size>', 'largest body an ingest URL accepts, e.g. 25MiB (env PROPITBOX_INGEST_MAX_BODY; default 10MiB, at most 64MiB)')
+    .addHelpText(
+      'after',
+      `
+The API key is required and never generated: pass --api-key or set PROPITBOX_API_KEY (at least 16
+characters, e.g. \`openssl rand -hex 24\`). Clients use it as their --relay-key (or --api-key).
+Nothing is written outside the data dir (no CLI profile). Logs: one JSON line per HTTP request and per
+delivery attempt on stdout, never a key, a query string or a whole ingest token. GET /v1/health needs
+no key and says whether the store answers. SIGTERM/SIGINT: stops within 5 s; pending deliveries and
+stored ingest requests are in the database and resume on the next start.
+${examples(
+  'PROPITBOX_API_KEY=$(cat /etc/propitbox/key) propitbox serve --public-url https://relay.example.com --trust-proxy --data-dir /var/lib/propitbox',
+  'propitbox serve --api-key "$KEY" --port 0 --data-dir ./relay-data   # tests: the ready line says the port',
+)}`,
+    )
+    .action(async (flags: ServeFlags, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const apiKey = globals.apiKey ?? env('PROPITBOX_API_KEY');
+      if (!apiKey) throw new UsageError('propitbox serve needs an API key: pass --api-key KEY or set PROPITBOX_API_KEY', 'make one with `openssl rand -hex 24`; it is never generated');
+      if (/\s/.test(apiKey) || apiKey.length < 16) throw new UsageError('The API key must be at least 16 characters with no whitespace', 'make one with `openssl rand -hex 24`');
+      const settings = {
+        host: flags.host,
+        port: flags.port,
+        dataDir: flags.dataDir ?? serveDataDir(),
+        apiKey,
+        publicUrl: publicUrlOption(flags.publicUrl ?? env('PROPITBOX_PUBLIC_URL')),
+        trustProxy: flags.trustProxy === true || env('PROPITBOX_TRUST_PROXY') === '1',
+        retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
+        deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
+        ingestMaxBody: ingestMaxBodyOption(flags.ingestMaxBody ?? env('PROPITBOX_INGEST_MAX_BODY')),
+      };
+      const { runServe } = await import('../../services/serve.js');
+      const { signal } = await runServe(settings);
+      if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
+    });
+}

@@ -1,0 +1,41 @@
+// Server options shared by `dev` and `serve`: parsed and checked here, usage errors (exit 2) naming the flag.
+import { UsageError } from '../../errors.js';
+import { parseDuration } from '../../util/duration.js';
+import { parseSize } from '../../util/size.js';
+
+const MAX_INGEST_BODY = 64 * 1024 * 1024;
+
+export async function retryScheduleOption(value: string | undefined): Promise<number[] | undefined> {
+  if (value === undefined) return undefined;
+  const { parseRetrySchedule } = await import('../../server/delivery/schedule.js');
+  const schedule = parseRetrySchedule(value);
+  if (!schedule) throw new UsageError(`--retry-schedule must be comma-separated durations like 5s,30s,2m,10m,1h, got '${value}'`);
+  return schedule;
+}
+
+export function timeoutOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseDuration(value);
+  if (ms === null || ms < 1) throw new UsageError(`--timeout must be a duration like 30s or 500ms, got '${value}'`);
+  return ms;
+}
+
+export function publicUrlOption(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new UsageError(`--public-url '${value}' is not a URL: use e.g. https://relay.example.com`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new UsageError(`--public-url must be an http:// or https:// URL, got '${value}'`);
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) throw new UsageError(`--public-url must be an origin without a path (the server's routes start at /), got '${value}'`);
+  return u.origin;
+}
+
+export function ingestMaxBodyOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = parseSize(value);
+  if (n === null || n < 1 || n > MAX_INGEST_BODY) throw new UsageError(`--ingest-max-body must be a size from 1 byte to 64MiB, like 10MiB or 25MB, got '${value}'`);
+  return n;
+}
