@@ -15,6 +15,7 @@ import { streamRoutes } from './routes/stream.js';
 import { dashboardRoutes } from './routes/dashboard.js';
 import { ingestChannelRoutes } from './routes/ingest-channels.js';
 import { ingestReceiveRoutes } from './routes/ingest-receive.js';
+import { statsRoutes } from './routes/stats.js';
 
 export const ROUTE_PLUGINS: RoutePlugin[] = [
   healthRoutes,
@@ -25,6 +26,7 @@ export const ROUTE_PLUGINS: RoutePlugin[] = [
   streamRoutes,
   ingestChannelRoutes,
   ingestReceiveRoutes,
+  statsRoutes,
   dashboardRoutes,
 ];
 

@@ -65,4 +65,24 @@ export const MIGRATIONS: string[] = [
     PRIMARY KEY (delivery_id, number)
   ) WITHOUT ROWID;
   `,
+  // GET /v1/stats: each attempt carries its outcome as known when it was written (it never changes
+  // later) and copies of its delivery's endpoint, session and event type (which never change either), so
+  // one covering index answers the per-bucket counts, percentiles and filters with a range scan and no
+  // join. Rows written before this migration are classified from what followed them.
+  `
+  ALTER TABLE attempts ADD COLUMN outcome TEXT;
+  ALTER TABLE attempts ADD COLUMN endpoint_id TEXT;
+  ALTER TABLE attempts ADD COLUMN session_id TEXT;
+  ALTER TABLE attempts ADD COLUMN event_type TEXT;
+  UPDATE attempts SET endpoint_id = d.endpoint_id, session_id = d.session_id, event_type = d.event_type
+    FROM deliveries d WHERE d.id = attempts.delivery_id;
+  UPDATE attempts SET outcome = CASE
+    WHEN status_code >= 200 AND status_code < 300 THEN 'delivered'
+    WHEN EXISTS (SELECT 1 FROM attempts n WHERE n.delivery_id = attempts.delivery_id AND n.number = attempts.number + 1 AND n.manual = 0) THEN 'retried'
+    WHEN NOT EXISTS (SELECT 1 FROM attempts n WHERE n.delivery_id = attempts.delivery_id AND n.number = attempts.number + 1)
+      AND EXISTS (SELECT 1 FROM deliveries d WHERE d.id = attempts.delivery_id AND d.status = 'pending' AND d.manual = 0) THEN 'retried'
+    ELSE 'failed'
+  END;
+  CREATE INDEX IF NOT EXISTS attempts_started ON attempts (started_at, outcome, duration_ms, endpoint_id, session_id, event_type);
+  `,
 ];
