@@ -117,6 +117,7 @@ GET    /v1/events/:id                                                           
 POST   /v1/events/:id/resend            {endpoint_id?}                          -> 201 {deliveries: Delivery[]}
 GET    /v1/deliveries                   ?endpoint_id=&session_id=&event_id=&status= -> List<Delivery>
 GET    /v1/deliveries/:id                                                       -> Delivery (with attempts)
+GET    /v1/stats                        ?window=&bucket=&endpoint=|session=&event_type= -> Stats (src/contract/stats.ts)
 POST   /v1/deliveries/:id/retry                                                 -> Delivery (409 while pending)
 POST   /v1/listen-sessions              {events?: string[], label?, since?: seconds} -> 201 ListenSession
 GET    /v1/listen-sessions                                                      -> List<ListenSession>
