@@ -9,7 +9,7 @@ const files = [...graph.keys()];
 const under = (folder: string) => (f: string) => f.startsWith(`${folder}/`);
 const inAny = (folders: string[]) => (f: string) => folders.some((d) => under(d)(f));
 
-const DOMAIN = ['api', 'contract', 'relay', 'server', 'signing', 'fixtures', 'domain', 'config', 'services'];
+const DOMAIN = ['api', 'contract', 'relay', 'server', 'signing', 'outbound', 'fixtures', 'domain', 'config', 'services'];
 const UI_PACKAGES = ['ink', 'react', 'react-dom', 'chalk', 'commander', '@commander-js/extra-typings'];
 
 /** Files that load a UI package at runtime. */

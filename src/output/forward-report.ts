@@ -1,6 +1,6 @@
 // How `trigger --forward-to` and `events replay` show signed POSTs to a local app: a status line and
 // an excerpt per answer, or with --json the results as one document at the end.
-import type { ForwardResult } from '../api/forward.js';
+import type { ForwardResult } from '../services/signed-post.js';
 import { paintStatus } from './color.js';
 import { printJson, printText } from './print.js';
 

@@ -3,9 +3,10 @@
 // not a final outcome, so the event is held and re-tried (backoff capped at 2 s) until the receiver
 // answers; the receiver going down and coming back is reported once each, not once per event.
 // An answer of any status IS final and goes to onFinal (which acks it), and so are errors that waiting
-// cannot fix (TLS, certificate, not HTTP: see forward-errors.ts), said once per URL with a hint.
+// cannot fix (TLS, certificate, not HTTP: see outbound/classify.ts), said once per URL with a hint.
 import type { ListenEvent, ForwardTarget } from './listen-events.js';
-import type { Forwarder, ForwardOutcome } from './forwarder.js';
+import { worthRetrying, type Forwarder, type ForwardOutcome } from './forwarder.js';
+import { noTarget } from '../outbound/classify.js';
 import { pickTarget } from './routes.js';
 import { receiverRetryDelay } from './reconnect-policy.js';
 
@@ -117,8 +118,9 @@ export class ForwardQueue {
   private begin(item: QueueItem): void {
     const url = pickTarget(this.o.targets, item.type);
     if (!url) {
-      const none: ForwardOutcome = { status: null, durationMs: 0, headers: {}, body: '', error: 'no --route matches this event type and there is no --forward-to', retryable: false, requestHeaders: {} };
-      this.o.emit({ kind: 'response', eventId: item.id, attemptId: nextAttemptId(), url: '', status: null, durationMs: 0, headers: {}, body: '', error: none.error, willRetry: false, at: Date.now() });
+      const error = noTarget('no --route matches this event type and there is no --forward-to');
+      const none: ForwardOutcome = { status: null, startedAt: Date.now(), durationMs: 0, headers: {}, body: '', error, requestHeaders: {} };
+      this.o.emit({ kind: 'response', eventId: item.id, attemptId: nextAttemptId(), url: '', status: null, durationMs: 0, headers: {}, body: '', error: error.line, willRetry: false, at: Date.now() });
       return this.final(item, '', none);
     }
     this.attempt(item, url, 1);
@@ -132,20 +134,22 @@ export class ForwardQueue {
   }
 
   private outcome(item: QueueItem, url: string, attempt: number, attemptId: string, out: ForwardOutcome): void {
-    const willRetry = out.retryable && !this.stopping;
-    this.o.emit({ kind: 'response', eventId: item.id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error, willRetry, at: Date.now() });
-    if (!out.retryable) {
+    const retry = worthRetrying(out);
+    const error = out.error?.line ?? null;
+    this.o.emit({ kind: 'response', eventId: item.id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error, willRetry: retry && !this.stopping, at: Date.now() });
+    if (!retry) {
       if (this.down.delete(url)) this.o.emit({ kind: 'receiver', url, up: true, error: null, held: this.waiting.length + this.active.size - 1, at: Date.now() });
-      if (out.hint && !this.hinted.has(url)) {
+      const hint = out.error?.hint;
+      if (hint && !this.hinted.has(url)) {
         this.hinted.add(url);
-        this.o.emit({ kind: 'error', message: `${url}: ${out.error} (not retried): ${out.hint}`, fatal: false, at: Date.now() });
+        this.o.emit({ kind: 'error', message: `${url}: ${error} (not retried): ${hint}`, fatal: false, at: Date.now() });
       }
       return this.final(item, url, out);
     }
     if (this.stopping) return this.finished(item); // not acked: the relay re-sends it next time
     if (!this.down.has(url)) {
-      this.down.set(url, out.error ?? 'no answer');
-      this.o.emit({ kind: 'receiver', url, up: false, error: out.error, held: this.waiting.length + this.active.size, at: Date.now() });
+      this.down.set(url, error ?? 'no answer');
+      this.o.emit({ kind: 'receiver', url, up: false, error, held: this.waiting.length + this.active.size, at: Date.now() });
     }
     this.sleep(receiverRetryDelay(attempt - 1), () => (this.stopping ? this.finished(item) : this.attempt(item, url, attempt + 1)));
   }

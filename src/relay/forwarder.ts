@@ -1,24 +1,14 @@
-// POSTs one event to a local receiver: the exact body bytes, fresh signature headers, the user's extra
-// headers. One keep-alive undici Agent for the whole session; redirects are not followed; 30 s timeout.
-// Never throws: every outcome (an answer or a connection error) comes back as a ForwardOutcome.
-// The hot path (send) is callback-based on undici's dispatch API: no response stream, no promise per
-// event, the target URL parsed once per distinct URL, the signing keys prepared once per secret.
+// POSTs one event to a local receiver through the outbound module: the exact body bytes, fresh
+// signature headers, the user's extra headers, one total deadline (30 s by default). One keep-alive
+// undici Agent for the whole session; redirects are not followed. Never throws: every outcome (an
+// answer or a failure) comes back as a ForwardOutcome. Callback-based on the hot path (send): no
+// promise per event, the signing keys prepared once per secret.
 import { Agent } from 'undici';
-import { classifyForwardError } from './forward-errors.js';
 import { Signer } from '../signing/signer.js';
+import { headerPairs, type OutboundResult } from '../outbound/request.js';
+import { dispatchOutbound } from '../outbound/send-pooled.js';
 
-export const RESPONSE_EXCERPT_BYTES = 20 * 1024;
-
-export interface ForwardOutcome {
-  status: number | null;
-  durationMs: number;
-  headers: Record<string, string>;
-  body: string;
-  error: string | null;
-  /** Connection error or timeout: the receiver did not answer; hold the event and try again. */
-  retryable: boolean;
-  /** For final errors that waiting will not fix (TLS, certificate, not HTTP): what to change. */
-  hint?: string | null;
+export interface ForwardOutcome extends OutboundResult {
   requestHeaders: Record<string, string>;
 }
 
@@ -37,14 +27,16 @@ export interface ForwardInput {
   attempt?: number;
 }
 
-type Target = { origin: string; path: string } | { error: string };
+/** No answer, and waiting may bring one (refused, reset, timeout): hold the event and try again. */
+export function worthRetrying(out: OutboundResult): boolean {
+  return out.status === null && out.error !== null && out.error.retryable;
+}
 
 export class Forwarder {
   private readonly agent: Agent;
   private readonly timeoutMs: number;
   private readonly signer: Signer;
   private readonly now: () => number;
-  private readonly targets = new Map<string, Target>();
 
   constructor(opts: ForwarderOptions) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
@@ -72,67 +64,8 @@ export class Forwarder {
 
   /** POST `body` with `requestHeaders` to `url`; `done` is called exactly once with the outcome. */
   send(url: string, body: string, requestHeaders: Record<string, string>, done: (out: ForwardOutcome) => void): void {
-    const target = this.target(url);
-    if ('error' in target) return done({ status: null, durationMs: 0, headers: {}, body: '', error: target.error, retryable: false, requestHeaders });
-    const started = performance.now();
-    const took = () => Math.round((performance.now() - started) * 10) / 10;
-    const timeoutMs = this.timeoutMs;
-    // Exactly once, even if a callback of ours throws inside undici and it reports that as an error too.
-    let settled = false;
-    const finish = (out: ForwardOutcome) => {
-      if (settled) return;
-      settled = true;
-      done(out);
-    };
-    let status = 0;
-    let headers: Record<string, string> = {};
-    let first: Buffer | null = null;
-    let more: Buffer[] | null = null;
-    let size = 0;
-    this.agent.dispatch(
-      { origin: target.origin, path: target.path, method: 'POST', body, headers: requestHeaders, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
-      {
-        onRequestStart() {},
-        onResponseStart(_c: unknown, statusCode: number, h: Record<string, string | string[] | undefined>) {
-          status = statusCode;
-          headers = flatHeaders(h);
-        },
-        onResponseData(_c: unknown, chunk: Buffer) {
-          if (size < RESPONSE_EXCERPT_BYTES) {
-            if (!first) first = chunk;
-            else (more ??= [first]).push(chunk);
-          }
-          size += chunk.length;
-        },
-        onResponseEnd() {
-          const buf: Buffer | null = more ? Buffer.concat(more) : first;
-          const text = buf ? buf.toString('utf8') : '';
-          const excerpt = text.length > RESPONSE_EXCERPT_BYTES ? text.slice(0, RESPONSE_EXCERPT_BYTES) : text;
-          finish({ status, durationMs: took(), headers, body: excerpt, error: null, retryable: false, requestHeaders });
-        },
-        onResponseError(_c: unknown, err: Error) {
-          const f = classifyForwardError(err, timeoutMs);
-          // An answer that broke off mid-body is still the receiver's answer; no answer at all is retried
-          // unless waiting cannot help (TLS, certificate, not HTTP).
-          if (status) finish({ status, durationMs: took(), headers, body: '', error: f.error, retryable: false, requestHeaders });
-          else finish({ status: null, durationMs: took(), headers: {}, body: '', error: f.error, retryable: f.retryable, hint: f.hint, requestHeaders });
-        },
-      } as unknown as Parameters<Agent['dispatch']>[1],
-    );
-  }
-
-  private target(url: string): Target {
-    let t = this.targets.get(url);
-    if (!t) {
-      try {
-        const u = new URL(url);
-        t = { origin: u.origin, path: u.pathname + u.search };
-      } catch (err) {
-        t = { error: (err as Error).message.split('\n')[0] };
-      }
-      this.targets.set(url, t);
-    }
-    return t;
+    const req = { method: 'POST', url, headers: headerPairs(requestHeaders), body, deadlineMs: this.timeoutMs };
+    dispatchOutbound(this.agent, req, (r) => done({ ...r, requestHeaders }));
   }
 
   async close(): Promise<void> {
@@ -144,13 +77,3 @@ export class Forwarder {
     void this.agent.destroy().catch(() => undefined);
   }
 }
-
-function flatHeaders(h: Record<string, string | string[] | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k in h) {
-    const v = h[k];
-    if (v !== undefined) out[k] = typeof v === 'string' ? v : v.join(', ');
-  }
-  return out;
-}
-

@@ -195,7 +195,7 @@ export class ListenSessionRunner implements ListenController {
 
   private onFinal(item: QueueItem, url: string, out: ForwardOutcome): void {
     if (item.epoch === this.epoch) {
-      const msg: AckMsg = { t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error, response_headers: out.headers, response_body: out.body.slice(0, 2048) };
+      const msg: AckMsg = { t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, response_headers: out.headers, response_body: out.body.slice(0, 2048) };
       const ack = JSON.stringify(msg);
       this.done.set(item.seq, ack);
       if (this.highestDone === null || item.seq > this.highestDone) this.highestDone = item.seq;
@@ -207,7 +207,7 @@ export class ListenSessionRunner implements ListenController {
 
   private record(id: string, type: string, body: string, seq: number | null, url: string, out: ForwardOutcome, replay: boolean): void {
     const created = this.lookup.created(id);
-    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error, replay };
+    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, replay };
     this.history.append(rec);
     this.lookup.outcome(id, out.status);
   }
@@ -251,7 +251,7 @@ export class ListenSessionRunner implements ListenController {
     const requestHeaders = this.forwarder.sign({ id, type, body });
     this.emit({ kind: 'attempt', eventId: id, attemptId, url, requestHeaders, body, replay: true, at: Date.now() });
     const out = await this.forwarder.forward(url, { id, type, body }, requestHeaders);
-    this.emit({ kind: 'response', eventId: id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error, willRetry: false, at: Date.now() });
+    this.emit({ kind: 'response', eventId: id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error?.line ?? null, willRetry: false, at: Date.now() });
     this.record(id, type, body, null, url, out, true);
   }
 

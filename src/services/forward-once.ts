@@ -1,6 +1,6 @@
 // `trigger --forward-to`: sign each built event and POST it straight to the app, no API involved.
 // Succeeds only when every answer is 2xx; the reporter it is handed shows the answers.
-import type { ForwardResult } from '../api/forward.js';
+import type { ForwardResult } from './signed-post.js';
 import type { WebhookEvent } from '../contract/v1.js';
 import { FailedError, UsageError } from '../errors.js';
 import type { ForwardReporter } from '../output/forward-report.js';
@@ -20,9 +20,10 @@ export function pickSecret(o: Pick<ForwardOnceOptions, 'secret' | 'profileSecret
   return s;
 }
 
-/** No answer at all: timeout, TLS (with its hint), or nobody listening. */
+/** No complete answer: timeout (a trickled answer too), TLS (with its hint), or nobody listening. */
 export function noAnswerError(r: ForwardResult, timeoutMs = 30_000): FailedError {
-  if (r.error_code === 'ETIMEDOUT') return new FailedError(`Receiver at ${r.url} did not answer within ${Math.round(timeoutMs / 1000)} s: is your app stuck?`);
+  const within = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
+  if (r.error_kind === 'timeout') return new FailedError(`Receiver at ${r.url} did not answer within ${within}: is your app stuck?`);
   if (r.hint) return new FailedError(`Receiver at ${r.url} failed (${r.error}): ${r.hint}`);
   return new FailedError(`Receiver at ${r.url} is not reachable (${r.error}): is your app running?`);
 }
@@ -30,14 +31,13 @@ export function noAnswerError(r: ForwardResult, timeoutMs = 30_000): FailedError
 export async function forwardOnce(build: () => WebhookEvent, o: ForwardOnceOptions, report: ForwardReporter): Promise<void> {
   const secret = pickSecret(o);
   // Loaded here, not at the top: `trigger` without --forward-to should not pay for them.
-  const { signedHeaders } = await import('../signing/sign.js');
-  const { postSigned } = await import('../api/forward.js');
+  const { Signer } = await import('../signing/signer.js');
+  const { signedPost } = await import('./signed-post.js');
+  const signer = new Signer(secret, 'ProPitbox-Webhooks/1.0 (propitbox trigger)');
   const results: ForwardResult[] = [];
   for (let i = 0; i < o.count; i++) {
     const event = build();
-    const body = JSON.stringify(event);
-    const headers = signedHeaders({ eventId: event.id, eventType: event.type, body, secret, now: Date.now(), userAgent: 'ProPitbox-Webhooks/1.0 (propitbox trigger)' });
-    const r = await postSigned(o.url, body, headers, { eventId: event.id, eventType: event.type, timeoutMs: o.timeoutMs });
+    const r = await signedPost({ url: o.url, event, body: JSON.stringify(event), signer, timeoutMs: o.timeoutMs });
     results.push(r);
     if (r.status_code === null) {
       report.done(results);

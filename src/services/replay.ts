@@ -13,6 +13,8 @@ export interface ReplayOptions {
   /** Default: where `webhooks listen` last sent it. */
   forwardTo?: string;
   secret?: string;
+  /** For the whole answer (default 30 s). */
+  timeoutMs?: number;
   config: Pick<ResolvedConfig, 'profileName' | 'profile' | 'apiUrl' | 'apiKey'>;
 }
 
@@ -30,16 +32,17 @@ export async function replayEvent(o: ReplayOptions, report: ForwardReporter): Pr
     throw e;
   }
   const secret = pickSecret({ secret: o.secret, profileSecret: cfg.profile.listen_secret });
-  const { signedHeaders } = await import('../signing/sign.js');
-  const { postSigned } = await import('../api/forward.js');
-  const headers = signedHeaders({ eventId: found.id, eventType: found.type, body: found.body, secret, now: Date.now(), userAgent: 'ProPitbox-Webhooks/1.0 (propitbox replay)' });
-  const r = await postSigned(url, found.body, headers, { eventId: found.id, eventType: found.type });
+  const { Signer } = await import('../signing/signer.js');
+  const { signedPost } = await import('./signed-post.js');
+  const signer = new Signer(secret, 'ProPitbox-Webhooks/1.0 (propitbox replay)');
+  const timeoutMs = o.timeoutMs ?? 30_000;
+  const r = await signedPost({ url, event: found, body: found.body, signer, timeoutMs });
   const history = new History(file);
   history.append({ ...found, v: 1, at: new Date().toISOString(), url, status: r.status_code, duration_ms: r.duration_ms, error: r.error, replay: true });
   history.close();
   report.result(r, `${found.type} ${found.id} (replay)`);
   report.done([r]);
-  if (r.status_code === null) throw noAnswerError(r);
+  if (r.status_code === null) throw noAnswerError(r, timeoutMs);
   if (r.status_code < 200 || r.status_code >= 300) throw new FailedError(`Receiver at ${url} answered ${r.status_code} (not 2xx)`);
 }
 

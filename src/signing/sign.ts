@@ -1,4 +1,4 @@
-// Webhook signing, pure. Two schemes on every request:
+// Webhook signature primitives, pure (the headers of a request come from signer.ts). Two schemes:
 //  - X-ProPitbox-Signature: lowercase hex HMAC-SHA256 of the raw body, keyed with the whole secret string
 //    (what the seed's verifyWebhookSignature computes);
 //  - Standard Webhooks: webhook-signature "v1,<base64 HMAC-SHA256 of `${id}.${timestamp}.${body}`>",
@@ -27,33 +27,6 @@ export function standardSignature(id: string, timestampSec: number, body: string
   mac.update(`${id}.${timestampSec}.`);
   mac.update(body);
   return 'v1,' + mac.digest('base64');
-}
-
-export interface SignInput {
-  eventId: string;
-  eventType: string;
-  body: string | Buffer;
-  secret: string;
-  /** Milliseconds since epoch; injected so tests are deterministic. */
-  now: number;
-  attempt?: number;
-  userAgent?: string;
-}
-
-/** All headers for one signed POST. The body given here is the body that must be sent, byte for byte. */
-export function signedHeaders(i: SignInput): Record<string, string> {
-  const ts = Math.floor(i.now / 1000);
-  return {
-    'content-type': 'application/json',
-    'user-agent': i.userAgent ?? 'ProPitbox-Webhooks/1.0',
-    'x-propitbox-signature': proPitboxSignature(i.body, i.secret),
-    'x-propitbox-event-id': i.eventId,
-    'x-propitbox-event-type': i.eventType,
-    'x-propitbox-attempt': String(i.attempt ?? 1),
-    'webhook-id': i.eventId,
-    'webhook-timestamp': String(ts),
-    'webhook-signature': standardSignature(i.eventId, ts, i.body, i.secret),
-  };
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -1,6 +1,7 @@
-// Signs forwarded events on the hot path: the same headers as signing/sign.ts signedHeaders (a test
-// holds them equal), with the two HMAC keys prepared once per secret instead of once per event and the
-// static headers built once per session. One createHmac per scheme, no intermediate Buffers.
+// The one signer: every signed request (the delivery engine, the listen forwarder, `trigger --forward-to`,
+// `events replay`) gets its headers here. The signatures are those of sign.ts's primitives (a test holds
+// them equal), with the two HMAC keys prepared once per secret instead of once per event. One createHmac
+// per scheme, no intermediate Buffers.
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { standardKey } from './sign.js';
 

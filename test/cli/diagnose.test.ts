@@ -1,7 +1,8 @@
 // `propitbox verify`'s doctor: each failure names its cause and the expected value.
 import { describe, expect, it } from 'vitest';
 import { diagnose, parseHeadersDump } from '../../src/signing/diagnose.js';
-import { proPitboxSignature, signedHeaders, standardSignature } from '../../src/signing/sign.js';
+import { proPitboxSignature, standardSignature } from '../../src/signing/sign.js';
+import { Signer } from '../../src/signing/signer.js';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const BODY = JSON.stringify({ id: 'evt_1', type: 'vehicle.created', created: '2024-12-25T10:30:00Z', data: { vehicle: { name: 'X' } } });
@@ -47,7 +48,7 @@ describe('Standard Webhooks v1', () => {
 
 describe('headers dump', () => {
   it('reads headers and the body after the blank line', () => {
-    const h = signedHeaders({ eventId: 'evt_1', eventType: 'vehicle.created', body: BODY, secret: SECRET, now: NOW });
+    const h = new Signer(SECRET).headers('evt_1', 'vehicle.created', BODY, 1, NOW);
     const dump = `POST /webhooks HTTP/1.1\r\n${Object.entries(h).map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n${BODY}`;
     const parsed = parseHeadersDump(dump);
     expect(parsed.body).toBe(BODY);

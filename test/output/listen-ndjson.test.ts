@@ -11,3 +11,11 @@ describe('listen NDJSON lines', () => {
     expect(toNdjson({ kind: 'connection', connection: { state: 'reconnecting', attempt: 2, inMs: 500, reason: 'x' }, at: 0 }, new Set())).toMatchObject({ kind: 'reconnecting', in_ms: 500 });
   });
 });
+
+describe('receiver-down hint', () => {
+  it('suggests https:// when a plain http:// receiver resets (an HTTPS port closes plain requests)', async () => {
+    const { receiverDownHint } = await import('../../src/output/listen/renderer.js');
+    expect(receiverDownHint('http://127.0.0.1:3000/hook', 'connection reset')).toMatch(/held and retried when it is back \(if it serves HTTPS, use https:\/\/\)$/);
+    expect(receiverDownHint('http://127.0.0.1:3000/hook', 'connection refused')).toMatch(/retried when it is back$/);
+  });
+});

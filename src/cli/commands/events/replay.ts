@@ -2,10 +2,12 @@
 import type { Command } from 'commander';
 import { examples, globals } from '../shared.js';
 import { eventsGroup } from './index.js';
+import { parseTimeout } from '../trigger/report.js';
 
 interface ReplayFlags {
   forwardTo?: string;
   secret?: string;
+  timeout?: number;
   json?: boolean;
 }
 
@@ -16,6 +18,7 @@ export function registerEventsReplay(program: Command): void {
     .description('re-sign an event with a fresh timestamp and send it to your local app again')
     .option('--forward-to <url>', 'where to POST it (default: where `webhooks listen` last sent it)')
     .option('--secret <secret>', 'signing secret (default: env PROPITBOX_WEBHOOK_SECRET, then the profile\'s listen secret)')
+    .option('--timeout <duration>', 'give up when the whole answer is not in after this long (default 30s)', parseTimeout)
     .option('--json', 'print the outcome as JSON')
     .addHelpText(
       'after',
@@ -28,6 +31,6 @@ export function registerEventsReplay(program: Command): void {
       const { createForwardReporter } = await import('../../../output/forward-report.js');
       const g = globals(c);
       const config = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
-      await replayEvent({ id, forwardTo: flags.forwardTo, secret: flags.secret, config }, createForwardReporter({ json: flags.json, single: true }));
+      await replayEvent({ id, forwardTo: flags.forwardTo, secret: flags.secret, timeoutMs: flags.timeout, config }, createForwardReporter({ json: flags.json, single: true }));
     });
 }

@@ -30,7 +30,7 @@ export function registerTrigger(program: Command): void {
     .option('--fixture <file>', 'use your own fixture file ({"type","data"} or just the data object)')
     .option('--count <n>', 'send N events, each with fresh ids', intOption('--count', 1, 1000), 1)
     .option('--wait', 'wait until every delivery is final and print the outcomes (exit 1 if any failed)')
-    .option('--timeout <duration>', 'with --wait: give up after this long (default 30s); with --forward-to: per request', parseTimeout)
+    .option('--timeout <duration>', 'with --wait: give up after this long (default 30s); with --forward-to: for the whole answer of each request', parseTimeout)
     .option('--forward-to <url>', 'skip the API: sign the event and POST it to this URL (CI without a server)')
     .option('--secret <secret>', 'signing secret for --forward-to (default: env PROPITBOX_WEBHOOK_SECRET, then the profile\'s listen secret)')
     .option('--json', 'print the result as JSON on stdout')
