@@ -11,6 +11,11 @@ export interface Profile {
   api_url?: string;
   /** The listen-session signing secret last seen for this profile (stable per API key). */
   listen_secret?: string;
+  /** The propitbox server hosting listen sessions and ingest channels, when it is not the API (a team relay). */
+  relay_url?: string;
+  relay_key?: string;
+  /** `listen --ingest` with no id: this channel (created on first use), so the ingest URL stays the same. */
+  ingest_channel?: string;
   [key: string]: string | undefined;
 }
 

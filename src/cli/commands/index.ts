@@ -20,6 +20,7 @@ const COMMANDS: Array<{ names: string[]; load: Loader }> = [
     names: ['events'],
     load: async () => [(await import('./events/index.js')).registerEvents, (await import('./events/replay.js')).registerEventsReplay],
   },
+  { names: ['ingest'], load: async () => [(await import('./ingest/index.js')).registerIngest] },
   { names: ['deliveries'], load: async () => [(await import('./deliveries/index.js')).registerDeliveries] },
   { names: ['trigger'], load: async () => [(await import('./trigger/index.js')).registerTrigger] },
   { names: ['fixtures'], load: async () => [(await import('./fixtures/index.js')).registerFixtures] },

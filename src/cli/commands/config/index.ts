@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { examples, globals, group } from '../shared.js';
 import { FailedError, UsageError } from '../../../errors.js';
 
-export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret'] as const;
-const SECRET_KEYS = new Set(['api_key', 'listen_secret']);
+export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret', 'relay_url', 'relay_key', 'ingest_channel'] as const;
+const SECRET_KEYS = new Set(['api_key', 'listen_secret', 'relay_key']);
 
 function checkKey(key: string): void {
   if (key === 'current_profile' || (PROFILE_KEYS as readonly string[]).includes(key)) return;
@@ -68,9 +68,9 @@ export function registerConfig(program: Command): void {
         store.writeConfig({ ...file, current_profile: value, profiles: { ...file.profiles, [value]: file.profiles[value] ?? {} } });
         return void process.stderr.write(`Now using profile '${value}'\n`);
       }
-      if (key === 'api_url') {
+      if (key === 'api_url' || key === 'relay_url') {
         const { assertHttpUrl } = await import('../../../api/url.js');
-        assertHttpUrl(value, 'api_url');
+        assertHttpUrl(value, key);
         value = value.replace(/\/+$/, '');
       }
       const name = checkProfileName(resolveConfig({ profile: globals(cmd).profile }).profileName);

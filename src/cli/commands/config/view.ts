@@ -15,7 +15,7 @@ export interface ConfigView {
 export function configView(flags: ResolveFlags, showSecret: boolean): ConfigView {
   const cfg = readConfig();
   const r = resolveConfig(flags);
-  const hide = (k: string, v: string) => (!showSecret && (k === 'api_key' || k.includes('secret')) ? mask(v) : v);
+  const hide = (k: string, v: string) => (!showSecret && (k === 'api_key' || k === 'relay_key' || k.includes('secret')) ? mask(v) : v);
   const profiles: ConfigView['profiles'] = {};
   for (const [name, p] of Object.entries(cfg.profiles)) {
     profiles[name] = Object.fromEntries(Object.entries(p).filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, hide(k, v)]));
