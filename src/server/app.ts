@@ -1,11 +1,11 @@
-// Builds the emulator's fastify app from a list of route plugins. The API lives under /v1 (Bearer
-// auth on every route not marked public); `/` is left for the dashboard. Other parts add their
-// plugin with one line in ROUTE_PLUGINS.
+// Builds the emulator's fastify app from a list of route plugins. The API lives under /v1; `/` is left
+// for the dashboard. Every route needs the Bearer key unless it is declared public (src/server/access.ts).
+// Other parts add their plugin with one line in ROUTE_PLUGINS.
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { RoutePlugin, ServerContext } from './context.js';
 import { BODY_LIMIT, installErrorHandling } from './error-handler.js';
-import { ApiHttpError, badRequest } from './errors.js';
-import { TokenBucket } from './rate-limit.js';
+import { collectRoutes, installAccessControl } from './access.js';
+import { badRequest } from './errors.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -47,23 +47,8 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
   installErrorHandling(app, ctx.log);
   installJsonParser(app);
   if (ctx.accessLog) installAccessLog(app, ctx.accessLog);
-  // One key per emulator, so one bucket.
-  const bucket = new TokenBucket(ctx.rateLimit, Date.now());
-  // A callback hook, not an async one: no promise per request on the hottest path.
-  app.addHook('onRequest', (req, reply, done) => {
-    try {
-      if (!(req.url === '/v1' || req.url.startsWith('/v1/') || req.url.startsWith('/v1?'))) return done();
-      if (req.routeOptions.config?.public) return done();
-      ctx.auth.authenticate(req);
-      if (!bucket.take(Date.now())) {
-        void reply.header('retry-after', String(bucket.retryAfter()));
-        throw new ApiHttpError(429, 'rate_limit_error', 'rate_limited', `Too many requests (more than ${ctx.rateLimit.perSecond} per second): slow down and retry after ${bucket.retryAfter()} s`);
-      }
-      done();
-    } catch (err) {
-      done(err as Error);
-    }
-  });
+  collectRoutes(app);
+  installAccessControl(app, ctx);
   for (const plugin of plugins) await app.register(async (instance) => plugin(instance, ctx));
   return app;
 }

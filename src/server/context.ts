@@ -2,6 +2,7 @@
 // parts (listen sessions, dashboard, SSE stream) receive the same object.
 import type { FastifyInstance } from 'fastify';
 import type { Auth } from './auth.js';
+import type { HostPolicy } from './host-allow.js';
 import type { RateLimit } from './rate-limit.js';
 import type { EmulatorBus } from './bus.js';
 import type { Db } from './db/open.js';
@@ -34,6 +35,8 @@ export interface ServerContext {
   trustProxy?: boolean;
   /** Called once per finished HTTP request (`propitbox serve` logs it). */
   accessLog?: (entry: AccessLogEntry) => void;
+  /** The Host allow-list (and `publicUrl`, where clients reach the server). */
+  hosts: HostPolicy;
 }
 
 export interface AccessLogEntry {
@@ -47,13 +50,13 @@ export interface AccessLogEntry {
 
 /**
  * A route plugin: registers routes (and hooks) on its own encapsulated fastify instance.
- * Routes under /v1 need the API key unless declared with `config: { public: true }`.
+ * Every route needs the API key unless declared with `config: { public: true }` (src/server/access.ts).
  */
 export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => void | Promise<void>;
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Skip Bearer auth for this /v1 route (health; SSE checks its own `?key=`). */
+    /** Answer without the API key (health, the dashboard's static files). Routes are protected by default. */
     public?: boolean;
   }
 }

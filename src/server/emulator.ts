@@ -10,6 +10,7 @@ import { DeliveryEngine } from './delivery/engine.js';
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_TIMEOUT_MS } from './delivery/schedule.js';
 import { EventDispatcher } from './dispatcher.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
+import { HostPolicy } from './host-allow.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { EndpointStore } from './store/endpoints.js';
 import { EventStore } from './store/events.js';
@@ -44,6 +45,8 @@ export interface EmulatorOptions {
   publicUrl?: string;
   trustProxy?: boolean;
   accessLog?: ServerContext['accessLog'];
+  /** More Host names to answer to besides the bound address and loopback (DNS-rebinding defence). */
+  allowedHosts?: string[];
 }
 
 export interface Emulator {
@@ -74,6 +77,7 @@ export class PortInUseError extends Error {
 export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? DEFAULT_HOST;
+  const hosts = new HostPolicy({ bindHost: host, publicUrl: opts.publicUrl, allowedHosts: opts.allowedHosts });
   const db = openDatabase(opts.dataDir);
   const auth = createAuth(opts.apiKey ?? storedApiKey(db));
   const bus = new EmulatorBus();
@@ -89,7 +93,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   });
   const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
   let url = '';
-  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog };
+  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog, hosts };
 
   let app: FastifyInstance | undefined;
   try {

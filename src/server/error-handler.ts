@@ -12,10 +12,14 @@ export function installErrorHandling(app: FastifyInstance, log: (line: string) =
     void reply.code(e.statusCode).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
-    const e = new ApiHttpError(404, 'invalid_request_error', 'route_not_found', `Unrecognized request URL (${req.method}: ${path}); see the routes in the README`);
-    void reply.code(404).send(e.toBody());
+    void reply.code(404).send(routeNotFound(req.method, req.url).toBody());
   });
+}
+
+export function routeNotFound(method: string, url: string): ApiHttpError {
+  const path = url.split('?')[0];
+  const shown = path.length > 200 ? `${path.slice(0, 200)}…` : path;
+  return new ApiHttpError(404, 'invalid_request_error', 'route_not_found', `Unrecognized request URL (${method}: ${shown}); see the routes in the README`);
 }
 
 export function toApiError(err: FastifyError): ApiHttpError {

@@ -16,6 +16,9 @@ export interface DevSettings {
   apiKey?: string;
   retrySchedule?: number[];
   deliveryTimeoutMs?: number;
+  /** --public-url / --allowed-hosts (the Host allow-list). */
+  publicUrl?: string;
+  allowedHosts?: string[];
   json: boolean;
   /** Write the `local` profile and make it current (default true). */
   writeProfile: boolean;
@@ -71,6 +74,8 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
       retrySchedule: s.retrySchedule,
       deliveryTimeoutMs: s.deliveryTimeoutMs,
       ingestMaxBody: s.ingestMaxBody,
+      publicUrl: s.publicUrl,
+      allowedHosts: s.allowedHosts,
       log: (line) => err(`propitbox dev: ${line}`),
     });
   } catch (e) {

@@ -13,6 +13,8 @@ export interface ServeSettings {
   dataDir: string;
   apiKey: string;
   publicUrl?: string;
+  /** More Host names to answer to (--allowed-hosts). */
+  allowedHosts?: string[];
   trustProxy: boolean;
   retrySchedule?: number[];
   deliveryTimeoutMs?: number;
@@ -33,6 +35,7 @@ export async function runServe(s: ServeSettings): Promise<{ signal: NodeJS.Signa
       dataDir: s.dataDir,
       apiKey: s.apiKey,
       publicUrl: s.publicUrl,
+      allowedHosts: s.allowedHosts,
       trustProxy: s.trustProxy,
       retrySchedule: s.retrySchedule,
       deliveryTimeoutMs: s.deliveryTimeoutMs,

@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
-import { ingestMaxBodyOption, retryScheduleOption, timeoutOption } from './server-options.js';
+import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
 import { listenOptionsFrom, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
 
 export interface DevFlags {
@@ -16,6 +16,8 @@ export interface DevFlags {
   dataDir?: string;
   retrySchedule?: string;
   timeout?: string;
+  publicUrl?: string;
+  allowedHosts?: string;
   headless?: boolean;
   json?: boolean;
   profile: boolean;
@@ -31,6 +33,8 @@ export function registerDev(program: Command): Command {
     .option('--data-dir <dir>', 'where the database and API key live (env PROPITBOX_DATA_DIR)')
     .option('--retry-schedule <list>', 'delays between attempts, comma-separated (env PROPITBOX_RETRY_SCHEDULE; default 5s,30s,2m,10m,1h)')
     .option('--timeout <duration>', 'per-attempt timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')
+    .option('--public-url <url>', 'the URL clients use to reach the emulator (a proxy or tunnel): its host is allowed and ws_url uses it (env PROPITBOX_PUBLIC_URL)')
+    .option('--allowed-hosts <list>', 'more Host names to answer to, comma-separated (.example.com = it and its subdomains); others get 421')
     .option('--headless', 'no interactive UI: print one ready line once the port accepts requests')
     .option('--json', 'print the ready line as JSON')
     .option('--no-profile', "do not save the 'local' profile")
@@ -42,6 +46,8 @@ The first start creates an API key (ppk_test_…) in the data dir; --api-key KEY
 makes the emulator accept that key instead. It saves a 'local' profile (API URL + key) and makes it
 current, so every other command works with no flags. Pending deliveries are stored in the database:
 stopping (Ctrl-C, SIGTERM) or killing the emulator loses nothing; the next start resumes them.
+Requests whose Host is not the bound address, localhost, 127.0.0.1 or [::1] are refused (421, a
+DNS-rebinding defence): behind a proxy or tunnel pass --public-url, for other names --allowed-hosts.
 
 Examples:
   $ propitbox dev

@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { serveDataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
-import { ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
+import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
 import { examples } from './shared.js';
 
 interface ServeFlags {
@@ -15,6 +15,7 @@ interface ServeFlags {
   host: string;
   dataDir?: string;
   publicUrl?: string;
+  allowedHosts?: string;
   trustProxy?: boolean;
   retrySchedule?: string;
   timeout?: string;
@@ -29,6 +30,7 @@ export function registerServe(program: Command): void {
     .option('--host <host>', 'address to bind (behind a reverse proxy keep 127.0.0.1)', '127.0.0.1')
     .option('--data-dir <dir>', 'database directory (env PROPITBOX_DATA_DIR; default $XDG_DATA_HOME/propitbox/serve)')
     .option('--public-url <url>', 'the https:// URL clients reach this server at, used in ingest URLs and ws_url (env PROPITBOX_PUBLIC_URL)')
+    .option('--allowed-hosts <list>', 'more Host names to answer to besides localhost and --public-url\'s, comma-separated (.example.com = it and its subdomains); others get 421')
     .option('--trust-proxy', 'trust X-Forwarded-For/-Proto/-Host from the reverse proxy in front (env PROPITBOX_TRUST_PROXY=1)')
     .option('--retry-schedule <list>', 'delays between delivery attempts (env PROPITBOX_RETRY_SCHEDULE; default 5s,30s,2m,10m,1h)')
     .option('--timeout <duration>', 'per-attempt delivery timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')
@@ -58,6 +60,7 @@ ${examples(
         dataDir: flags.dataDir ?? serveDataDir(),
         apiKey,
         publicUrl: publicUrlOption(flags.publicUrl ?? env('PROPITBOX_PUBLIC_URL')),
+        allowedHosts: allowedHostsOption(flags.allowedHosts),
         trustProxy: flags.trustProxy === true || env('PROPITBOX_TRUST_PROXY') === '1',
         retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
         deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),

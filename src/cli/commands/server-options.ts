@@ -2,6 +2,7 @@
 import { UsageError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
 import { parseSize } from '../../util/size.js';
+import { parseAllowedHosts } from '../../server/host-allow.js';
 
 const MAX_INGEST_BODY = 64 * 1024 * 1024;
 
@@ -38,4 +39,12 @@ export function ingestMaxBodyOption(value: string | undefined): number | undefin
   const n = parseSize(value);
   if (n === null || n < 1 || n > MAX_INGEST_BODY) throw new UsageError(`--ingest-max-body must be a size from 1 byte to 64MiB, like 10MiB or 25MB, got '${value}'`);
   return n;
+}
+
+/** --allowed-hosts a.test,.corp.example: more Host names the server answers to (DNS-rebinding defence). */
+export function allowedHostsOption(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const hosts = parseAllowedHosts(value);
+  if (typeof hosts === 'string') throw new UsageError(hosts);
+  return hosts;
 }

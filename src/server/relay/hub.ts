@@ -2,11 +2,12 @@
 // unknown session -> 404), keeps one socket per session (a new one replaces the old), wakes sockets
 // after events commit, and runs the heartbeat (ping every interval; no pong by the next one =
 // terminated). maxPayload caps a client frame at 1 MiB: an oversized frame closes that socket only.
-import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE } from '../../relay/protocol.js';
 import { bearerToken } from '../auth.js';
+import { ApiHttpError, notFound, unauthorized } from '../errors.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { RelaySocket } from './relay-socket.js';
 import { keyHash, type SessionStore } from './session-store.js';
@@ -16,6 +17,8 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 
 export interface HubOptions {
   isValidApiKey: (key: string) => boolean;
+  /** Throws the API's 421 for a Host outside the allow-list (the HTTP hooks do not run on upgrades). */
+  checkHost?: (hostHeader: string | undefined, rawUrl: string) => void;
   heartbeatMs?: number;
 }
 
@@ -37,13 +40,19 @@ export class RelayHub {
 
   /** server.on('upgrade') handler; returns false when the path is not ours (someone else may take it). */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    // Only the exact path is ours; an encoded or absolute-form variant is someone else's (or a 404).
     const m = WS_PATH.exec(req.url ?? '');
     if (!m) return false;
+    try {
+      this.o.checkHost?.(req.headers.host, req.url ?? '/');
+    } catch (err) {
+      return rejectUpgrade(socket, err as ApiHttpError);
+    }
     const key = bearerToken(req.headers.authorization);
-    if (!key || !this.o.isValidApiKey(key)) return reject(socket, 401, 'authentication_error', 'Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`');
+    if (!key || !this.o.isValidApiKey(key)) return rejectUpgrade(socket, unauthorized('Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`'));
     const sessionId = m[1];
     const row = this.sessions.get(sessionId);
-    if (!row || row.key_hash !== keyHash(key)) return reject(socket, 404, 'invalid_request_error', `No such listen session: '${sessionId}'`);
+    if (!row || row.key_hash !== keyHash(key)) return rejectUpgrade(socket, notFound('listen session', sessionId));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, sessionId, key));
     return true;
   }
@@ -106,9 +115,9 @@ export class RelayHub {
   }
 }
 
-function reject(socket: Duplex, status: number, type: string, message: string): true {
-  const body = JSON.stringify({ error: { type, code: status === 401 ? 'invalid_api_key' : 'resource_missing', message } });
-  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+/** Answer an upgrade request with a plain HTTP error in the API's shape, then close. */
+export function rejectUpgrade(socket: Duplex, e: ApiHttpError): true {
+  const body = JSON.stringify(e.toBody());
+  socket.end(`HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   return true;
 }

@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { env } from '../../util/env.js';
 import { AckBatcher } from './ack-batcher.js';
-import { RelayHub } from './hub.js';
+import { RelayHub, rejectUpgrade } from './hub.js';
+import { routeNotFound } from '../error-handler.js';
 import { SessionStore } from './session-store.js';
 
 export interface Relay {
@@ -28,7 +29,7 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   if (existing) return existing;
   const sessions = new SessionStore(ctx.db, ctx.deliveries);
   const acks = new AckBatcher(ctx.db, ctx.deliveries, sessions, (err) => ctx.log(`relay: could not record acks: ${err.message}`));
-  const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), heartbeatMs: relayHeartbeatMs() });
+  const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs() });
   const unregister = ctx.dispatcher.registerSink({
     fanOut: (event) => sessions.fanOut(event),
     afterCommit: (event) => hub.notify(sessions.committed(event.id)),
@@ -38,7 +39,8 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   expiry.unref();
   const server = app.server;
   const onUpgrade = (req: Parameters<RelayHub['handleUpgrade']>[0], socket: Parameters<RelayHub['handleUpgrade']>[1], head: Buffer) => {
-    if (!hub.handleUpgrade(req, socket, head) && server.listenerCount('upgrade') === 1) socket.destroy();
+    // Nobody else takes upgrades: answer in the API's shape rather than dropping the connection.
+    if (!hub.handleUpgrade(req, socket, head) && server.listenerCount('upgrade') === 1) rejectUpgrade(socket, routeNotFound(req.method ?? 'GET', req.url ?? '/'));
   };
   server.on('upgrade', onUpgrade);
   const relay: Relay = {

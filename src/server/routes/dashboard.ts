@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { RoutePlugin } from '../context.js';
 
 /** dist/dashboard, from both src/server/routes (tests) and dist/server/routes (the package). */
@@ -30,14 +30,17 @@ export const dashboardRoutes: RoutePlugin = async (app) => {
     return reply.headers(HTML_HEADERS).sendFile('index.html', { cacheControl: false });
   };
 
-  app.get('/', (_req, reply) => sendApp(reply));
-  app.get('/index.html', (_req, reply) => sendApp(reply));
-  app.get<{ Params: { '*': string } }>('/assets/*', (req, reply) =>
+  // The files hold no data, so they need no key (the app asks for it, then calls /v1 with it).
+  const open = { config: { public: true } };
+  app.get('/', open, (_req, reply) => sendApp(reply));
+  app.get('/index.html', open, (_req, reply) => sendApp(reply));
+  app.get<{ Params: { '*': string } }>('/assets/*', open, (req, reply) =>
     // Asset names carry a content hash, so they can be cached for good.
     reply.header('x-content-type-options', 'nosniff').sendFile(`assets/${req.params['*']}`, { immutable: true, maxAge: '365d' }),
   );
-  app.get('/*', (req: FastifyRequest, reply) => {
-    const path = req.url.split('?')[0];
+  app.get<{ Params: { '*': string } }>('/*', open, (req, reply) => {
+    // The decoded path the router matched (not the raw URL, where /%761/ is also /v1/).
+    const path = `/${req.params['*']}`;
     const wantsHtml = (req.headers.accept ?? '').includes('text/html');
     if (path === '/v1' || path.startsWith('/v1/') || !wantsHtml) return reply.callNotFound();
     return sendApp(reply);
