@@ -69,9 +69,9 @@ describe('auth by matched route, deny by default', () => {
     expect(urls).toContain('GET /v1/stream');
     expect(urls).toContain('HEAD /v1/webhooks/:id/secret');
     expect(urls.length).toBeGreaterThanOrEqual(24);
-    // Public only by declaration: health and the dashboard's files.
+    // Public only by declaration: health, the dashboard's files and ingest URLs.
     const open = routesOf(emu.emulator.app).filter((r) => r.public).map((r) => r.url);
-    expect(new Set(open)).toEqual(new Set(['/v1/health', '/', '/index.html', '/assets/*', '/*']));
+    expect(new Set(open)).toEqual(new Set(['/v1/health', '/', '/index.html', '/assets/*', '/*', '/in/:token', '/in/:token/*']));
   });
 
   it('every protected route answers 401 in the error shape without a key, and with a wrong one', async () => {
