@@ -14,6 +14,9 @@ export function installAccessControl(app: FastifyInstance, ctx: ServerContext): 
   app.addHook('onRequest', (req, reply, done) => {
     try {
       ctx.hosts.check(req.headers.host, req.url);
+      // Behind a trusted proxy the name the client used may come as X-Forwarded-Host: vet it too.
+      const forwarded = ctx.trustProxy ? req.headers['x-forwarded-host'] : undefined;
+      if (forwarded) for (const h of [forwarded].flat().join(',').split(',')) ctx.hosts.check(h.trim());
       // Not found is answered without data whatever the key; every matched route is protected unless public.
       if (req.is404 || isPublic(req)) return done();
       ctx.auth.authenticate(req);
