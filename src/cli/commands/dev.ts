@@ -69,6 +69,8 @@ Examples:
         apiKey,
         retrySchedule: await retryScheduleOption(flags.retrySchedule ?? env('PROPITBOX_RETRY_SCHEDULE')),
         deliveryTimeoutMs: timeoutOption(flags.timeout ?? env('PROPITBOX_DELIVERY_TIMEOUT')),
+        publicUrl: publicUrlOption(flags.publicUrl ?? env('PROPITBOX_PUBLIC_URL')),
+        allowedHosts: allowedHostsOption(flags.allowedHosts),
         json: flags.json === true,
         writeProfile: flags.profile,
         ingestMaxBody: ingestMaxBodyOption(flags.ingestMaxBody ?? env('PROPITBOX_INGEST_MAX_BODY')),
