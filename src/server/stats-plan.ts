@@ -3,19 +3,13 @@
 // time moves on. Pure (`now` is passed in); the route turns the errors into 400s.
 import { parseDuration } from '../util/duration.js';
 import { STATS_MAX_BUCKETS } from '../contract/stats.js';
+import { niceBucket } from '../domain/stats-buckets.js';
 
 export const DEFAULT_WINDOW = '1h';
 export const MAX_WINDOW_MS = 30 * 24 * 3_600_000;
 const MIN_BUCKET_MS = 1000;
 /** A default bucket gives about this many bars: enough detail, and cheap to draw. */
 const DEFAULT_BARS = 60;
-
-/** Bucket sizes a default is chosen from: round numbers on a clock. */
-const NICE: Array<[string, number]> = [
-  ['1s', 1e3], ['2s', 2e3], ['5s', 5e3], ['10s', 1e4], ['15s', 15e3], ['30s', 3e4],
-  ['1m', 6e4], ['2m', 12e4], ['5m', 3e5], ['10m', 6e5], ['15m', 9e5], ['30m', 18e5],
-  ['1h', 36e5], ['2h', 72e5], ['3h', 108e5], ['6h', 216e5], ['12h', 432e5], ['1d', 864e5],
-];
 
 export interface StatsPlan {
   window: string;
@@ -44,18 +38,13 @@ function duration(param: 'window' | 'bucket', text: string): number {
   return v;
 }
 
-/** The smallest round bucket that gives at most DEFAULT_BARS bars. */
-export function defaultBucket(windowMs: number): [string, number] {
-  return NICE.find(([, size]) => windowMs / size <= DEFAULT_BARS) ?? NICE[NICE.length - 1];
-}
-
 export function planStats(q: { window?: string; bucket?: string }, now: number): StatsPlan {
   const window = (q.window ?? DEFAULT_WINDOW).trim();
   const windowMs = duration('window', window);
   if (windowMs < MIN_BUCKET_MS || windowMs > MAX_WINDOW_MS) throw new PlanError('window', `Invalid 'window': '${window}' must be from 1s to 30d`);
   let bucket: string;
   let bucketMs: number;
-  if (q.bucket === undefined) [bucket, bucketMs] = defaultBucket(windowMs);
+  if (q.bucket === undefined) [bucket, bucketMs] = niceBucket(windowMs, DEFAULT_BARS);
   else {
     bucket = q.bucket.trim();
     bucketMs = duration('bucket', bucket);
@@ -64,7 +53,7 @@ export function planStats(q: { window?: string; bucket?: string }, now: number):
   }
   const buckets = Math.ceil(windowMs / bucketMs);
   if (buckets > STATS_MAX_BUCKETS) {
-    const least = NICE.find(([, size]) => windowMs / size <= STATS_MAX_BUCKETS)?.[0] ?? '1d';
+    const least = niceBucket(windowMs, STATS_MAX_BUCKETS)[0];
     throw new PlanError('bucket', `Invalid 'bucket': ${window} in buckets of ${bucket} is ${buckets} buckets, more than ${STATS_MAX_BUCKETS}; use a bucket of ${least} or more`);
   }
   const to = (Math.floor(now / bucketMs) + 1) * bucketMs;

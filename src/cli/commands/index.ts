@@ -25,6 +25,7 @@ const COMMANDS: Array<{ names: string[]; load: Loader }> = [
   { names: ['trigger'], load: async () => [(await import('./trigger/index.js')).registerTrigger] },
   { names: ['fixtures'], load: async () => [(await import('./fixtures/index.js')).registerFixtures] },
   { names: ['verify'], load: async () => [(await import('./verify.js')).registerVerify] },
+  { names: ['stats'], load: async () => [(await import('./stats.js')).registerStats] },
   // last: it describes the tree the others built
   { names: ['completion'], load: async () => [(await import('./completion/index.js')).registerCompletion] },
 ];
