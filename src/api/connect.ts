@@ -2,7 +2,7 @@
 import { resolveConfig, type ResolveFlags, type ResolvedConfig } from '../config/resolve.js';
 import { assertHttpUrl } from './url.js';
 import { ApiClient } from './client.js';
-import { deliveries, events, webhooks } from './resources.js';
+import { deliveries, events, listenSessions, webhooks } from './resources.js';
 import { noApiKeyError } from './errors.js';
 
 export { assertHttpUrl };
@@ -13,6 +13,7 @@ export interface Api {
   webhooks: ReturnType<typeof webhooks>;
   events: ReturnType<typeof events>;
   deliveries: ReturnType<typeof deliveries>;
+  sessions: ReturnType<typeof listenSessions>;
   close(): Promise<void>;
 }
 
@@ -27,6 +28,7 @@ export function connect(flags: ResolveFlags, opts: { requireKey?: boolean } = {}
     webhooks: webhooks(client),
     events: events(client),
     deliveries: deliveries(client),
+    sessions: listenSessions(client),
     close: () => client.close(),
   };
 }

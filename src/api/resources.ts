@@ -60,11 +60,14 @@ export interface ListenSessionInput {
   events?: string[];
   label?: string;
   since?: number; // seconds of history to replay first
+  durable?: boolean; // keep it when the CLI exits (catch-up across restarts)
+  targets?: string[]; // the local URLs this client forwards to (shown in `webhooks sessions list`)
 }
 
 export function listenSessions(c: ApiClient) {
   return {
     create: (input: ListenSessionInput) => c.post<ListenSession>('/v1/listen-sessions', input),
+    list: () => c.get<List<ListenSession>>('/v1/listen-sessions'),
     get: (id: string) => c.get<ListenSession>(`/v1/listen-sessions/${enc(id)}`),
     delete: (id: string) => c.delete<{ id: string; deleted: boolean }>(`/v1/listen-sessions/${enc(id)}`),
     secret: () => c.get<{ secret: string }>('/v1/listen-secret'),

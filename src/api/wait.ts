@@ -15,7 +15,8 @@ export function isFinal(d: Delivery): boolean {
 export async function waitForFinal(
   api: ReturnType<typeof deliveriesResource>,
   eventIds: string[],
-  opts: { timeoutMs: number; intervalMs?: number; expected?: number; now?: () => number },
+  /** `counts`: deliveries that must be final (default all; `trigger --wait` leaves out sessions with no client). */
+  opts: { timeoutMs: number; intervalMs?: number; expected?: number; now?: () => number; counts?: (d: Delivery) => boolean },
 ): Promise<WaitResult> {
   const now = opts.now ?? Date.now;
   const deadline = now() + opts.timeoutMs;
@@ -24,7 +25,7 @@ export async function waitForFinal(
     const lists = await Promise.all(eventIds.map((id) => api.list({ event_id: id, limit: 100 })));
     const all = lists.flatMap((l) => l.data);
     const enough = opts.expected === undefined || all.length >= opts.expected;
-    if (enough && all.every(isFinal)) return { deliveries: all, timedOut: false };
+    if (enough && all.filter(opts.counts ?? (() => true)).every(isFinal)) return { deliveries: all, timedOut: false };
     if (now() >= deadline) return { deliveries: all, timedOut: true };
     await new Promise((r) => setTimeout(r, Math.min(interval, Math.max(0, deadline - now()))));
     interval = Math.min(interval * 1.5, 1_000);

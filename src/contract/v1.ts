@@ -67,6 +67,9 @@ export interface ListenSession {
   last_seq: number; // newest sequence number appended to this session's log
   acked_seq: number; // newest sequence number acknowledged by a client
   connected: boolean;
+  durable: boolean; // kept when its client exits (`listen --keep-session`); else deleted on exit or after the idle grace
+  targets: string[]; // the local URLs its client forwards to (as the client declared them)
+  expires_at: string | null; // when an idle, non-durable session will be deleted; null while connected or durable
 }
 
 export interface List<T> {
@@ -119,7 +122,7 @@ GET    /v1/deliveries                   ?endpoint_id=&session_id=&event_id=&stat
 GET    /v1/deliveries/:id                                                       -> Delivery (with attempts)
 GET    /v1/stats                        ?window=&bucket=&endpoint=|session=&event_type= -> Stats (src/contract/stats.ts)
 POST   /v1/deliveries/:id/retry                                                 -> Delivery (409 while pending)
-POST   /v1/listen-sessions              {events?: string[], label?, since?: seconds} -> 201 ListenSession
+POST   /v1/listen-sessions              {events?, label?, since?: seconds, durable?, targets?} -> 201 ListenSession
 GET    /v1/listen-sessions                                                      -> List<ListenSession>
 GET    /v1/listen-sessions/:id                                                  -> ListenSession
 DELETE /v1/listen-sessions/:id                                                  -> {id, object, deleted: true}

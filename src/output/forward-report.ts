@@ -11,9 +11,9 @@ export interface ForwardReporter {
   done(results: ForwardResult[]): void;
 }
 
-/** `single`: one event was asked for, so --json prints an object instead of an array. */
-export function createForwardReporter(o: { json?: boolean; single: boolean }): ForwardReporter {
-  if (o.json) return { result: () => undefined, done: (results) => printJson(o.single ? results[0] : results) };
+/** `document`: what --json prints for the results (each command has one shape whatever its flags). */
+export function createForwardReporter(o: { json?: boolean; document: (results: ForwardResult[]) => unknown }): ForwardReporter {
+  if (o.json) return { result: () => undefined, done: (results) => printJson(o.document(results)) };
   return { result: printForward, done: () => undefined };
 }
 

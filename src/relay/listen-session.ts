@@ -24,6 +24,8 @@ export interface ListenOptions {
   events: string[]; // the session filter ('*' = everything)
   label?: string;
   sinceSec?: number;
+  /** Keep the session on the server when this process exits (catch-up across restarts); else it is closed. */
+  keepSession?: boolean;
   headers?: Record<string, string>;
   concurrency?: number;
   window?: number;
@@ -148,16 +150,25 @@ export class ListenSessionRunner implements ListenController {
     const known = this.o.sinceSec ? undefined : loadSessionId(key, this.o.stateDir);
     if (known) {
       const s = await this.o.api.getSession(known);
-      if (s && !s.connected) return s; // catch up on what arrived while we were away
+      // Catch up on what arrived while we were away (a durable session, or one whose client died).
+      if (s && !s.connected && s.durable === this.keep) return s;
     }
-    const s = await this.o.api.createSession({ events: this.o.events, label: this.o.label, since: this.o.sinceSec });
+    const s = await this.o.api.createSession(this.sessionInput(this.o.sinceSec));
     saveSessionId(key, s.id, this.o.stateDir);
     return s;
   }
 
+  private get keep(): boolean {
+    return this.o.keepSession === true;
+  }
+
+  private sessionInput(since?: number) {
+    return { events: this.o.events, label: this.o.label, since, durable: this.keep, targets: this.o.targets.map((t) => t.url) };
+  }
+
   private async recreate(reason: string): Promise<void> {
     const old = this.session.secret;
-    const s = await this.o.api.createSession({ events: this.o.events, label: this.o.label });
+    const s = await this.o.api.createSession(this.sessionInput());
     saveSessionId(cursorKey(this.o.api.apiUrl, this.o.profile, this.o.events, this.o.label), s.id, this.o.stateDir);
     this.session = s;
     this.epoch++;
@@ -289,8 +300,18 @@ export class ListenSessionRunner implements ListenController {
     this.stopped = true;
     await this.queue?.drain();
     await this.conn?.close();
+    // Closed, not abandoned: its unacknowledged events fail with the reason instead of waiting for a
+    // client that is not coming back (and holding up every `trigger --wait`).
+    if (this.session && !this.keep) await bounded(this.o.api.deleteSession(this.session.id), 3_000);
     this.history.close();
     await this.forwarder?.close();
     await this.o.api.close();
   }
+}
+
+/** Best effort within `ms`: quitting must not hang on an API that stopped answering. */
+async function bounded(p: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([p.catch(() => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+  clearTimeout(timer);
 }

@@ -18,6 +18,7 @@ export interface ListenServiceOptions {
   events: string[];
   label?: string;
   sinceSec?: number;
+  keepSession?: boolean;
   headers?: Record<string, string>;
   concurrency?: number;
   exit: ExitRules;
@@ -41,6 +42,7 @@ function makeRunner(o: ListenServiceOptions): ListenSessionRunner {
     events: o.events,
     label: o.label,
     sinceSec: o.sinceSec,
+    keepSession: o.keepSession,
     headers: o.headers,
     concurrency: o.concurrency,
     client: 'propitbox/0.1.0',
@@ -67,7 +69,7 @@ export async function runListen(o: ListenServiceOptions, renderer: SessionRender
   const onSignal = (s: NodeJS.Signals) => {
     // The first signal lets in-flight forwards finish; a second one cuts them off (they stay unacknowledged).
     if (signal) {
-      process.stderr.write('Stopping now: unfinished forwards will be re-sent next time\n');
+      process.stderr.write(o.keepSession ? 'Stopping now: unfinished forwards will be re-sent next time\n' : 'Stopping now: unfinished forwards are dropped (failed in the Event Logs; --keep-session re-sends them next time)\n');
       runner.abort();
       return;
     }

@@ -43,12 +43,14 @@ describe('trigger --forward-to', () => {
 
   it('--json, --count, and the secret from PROPITBOX_WEBHOOK_SECRET or the profile', async () => {
     const many = await okJson(['trigger', 'vehicle.created', '--forward-to', rx.url, '--count', '3'], { ...env, PROPITBOX_WEBHOOK_SECRET: SECRET });
-    expect(many).toHaveLength(3);
-    expect(new Set(many.map((m: any) => m.event_id)).size).toBe(3);
-    expect(many[0]).toMatchObject({ status_code: 200, response_body: 'OK', error: null, duration_ms: expect.any(Number) });
+    expect(Object.keys(many)).toEqual(['events', 'deliveries']);
+    expect(many.deliveries).toHaveLength(3);
+    expect(many.deliveries.map((m: any) => m.event_id)).toEqual(many.events.map((e: any) => e.id));
+    expect(new Set(many.deliveries.map((m: any) => m.event_id)).size).toBe(3);
+    expect(many.deliveries[0]).toMatchObject({ status_code: 200, response_body: 'OK', error: null, duration_ms: expect.any(Number) });
     const pEnv = isolatedEnv();
     await ok(['config', 'set', 'listen_secret', SECRET], pEnv);
-    expect((await okJson(['trigger', 'session.ended', '--forward-to', rx.url], pEnv)).status_code).toBe(200);
+    expect((await okJson(['trigger', 'session.ended', '--forward-to', rx.url], pEnv)).deliveries[0].status_code).toBe(200);
   });
 
   it('not 2xx is exit 1 after printing the answer; a wrong secret says so', async () => {

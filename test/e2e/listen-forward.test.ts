@@ -258,21 +258,25 @@ describe('webhooks listen', () => {
     noStack(l.stderr());
   });
 
-  it('a second SIGTERM cuts a stuck forward short; the event stays unacknowledged for next time', async () => {
-    const r = await receiver(() => new Promise(() => undefined)); // never answers
-    const l = listen(['--forward-to', r.url]);
-    await l.waitForStdout('Ready!');
-    const id = await trigger('session.ended');
-    await r.waitForCount(1);
-    l.child.kill('SIGTERM');
-    await l.waitForStderr('Stopping: finishing 1 in-flight forward (signal again to stop now)');
-    expect(l.child.exitCode).toBeNull(); // the first signal waits for the in-flight forward
-    l.child.kill('SIGTERM');
-    await l.waitForStderr('Stopping now');
-    expect(await l.exited).toBe(0);
-    const d = (await emu.api('GET', `/v1/deliveries?event_id=${id}`)).body.data.find((x: { session_id: string | null }) => x.session_id);
-    expect(d.status).toBe('pending');
-  });
+  for (const keep of [true, false]) {
+    it(`a second SIGTERM cuts a stuck forward short; the event ${keep ? 'stays unacknowledged for next time (--keep-session)' : 'fails, saying the session was closed'}`, async () => {
+      const r = await receiver(() => new Promise(() => undefined)); // never answers
+      const l = listen(['--forward-to', r.url, ...(keep ? ['--keep-session'] : [])]);
+      await l.waitForStdout('Ready!');
+      const id = await trigger('session.ended');
+      await r.waitForCount(1);
+      l.child.kill('SIGTERM');
+      await l.waitForStderr('Stopping: finishing 1 in-flight forward (signal again to stop now)');
+      expect(l.child.exitCode).toBeNull(); // the first signal waits for the in-flight forward
+      l.child.kill('SIGTERM');
+      await l.waitForStderr(keep ? 'Stopping now: unfinished forwards will be re-sent next time' : 'Stopping now: unfinished forwards are dropped');
+      expect(await l.exited).toBe(0);
+      const d = (await emu.api('GET', `/v1/deliveries?event_id=${id}`)).body.data.find((x: { session_id: string | null }) => x.session_id);
+      if (keep) expect(d.status).toBe('pending');
+      else expect(d).toMatchObject({ status: 'failed', last_error: 'dropped: the listen session was closed before a client acknowledged it' });
+      if (keep) await emu.api('DELETE', `/v1/listen-sessions/${d.session_id}`);
+    });
+  }
 });
 
 // A TLS or protocol error is a final outcome (shown, acknowledged with the error, not retried, one

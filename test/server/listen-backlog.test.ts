@@ -43,12 +43,12 @@ it('fails the session deliveries of events dropped by the backlog limits, visibl
   expect(pending.body.data).toEqual([]);
 });
 
-it('fails the undelivered events of a deleted listen session', async () => {
+it('fails the undelivered events of a closed (deleted) listen session', async () => {
   const s = (await emu.api('POST', '/v1/listen-sessions', { events: ['session.*'] })).body as { id: string };
   const ev = (await emu.api('POST', '/v1/events', { type: 'session.ended' })).body as { deliveries: Delivery[] };
   const mine = ev.deliveries.find((d) => d.session_id === s.id)!;
   expect(mine.status).toBe('pending');
   expect((await emu.api('DELETE', `/v1/listen-sessions/${s.id}`)).status).toBe(200);
   const after = (await emu.api('GET', `/v1/deliveries/${mine.id}`)).body as Delivery;
-  expect(after).toMatchObject({ status: 'failed', last_error: 'dropped: the listen session was deleted before a client acknowledged it' });
+  expect(after).toMatchObject({ status: 'failed', last_error: 'dropped: the listen session was closed before a client acknowledged it' });
 });

@@ -14,7 +14,7 @@ const COMMANDS: Array<{ names: string[]; load: Loader }> = [
   { names: ['serve'], load: async () => [(await import('./serve.js')).registerServe] },
   {
     names: ['webhooks'],
-    load: async () => [(await import('./webhooks/index.js')).registerWebhooks, (await import('./webhooks/listen.js')).registerWebhooksListen],
+    load: async () => [(await import('./webhooks/index.js')).registerWebhooks, (await import('./webhooks/listen.js')).registerWebhooksListen, (await import('./webhooks/sessions.js')).registerWebhooksSessions],
   },
   {
     names: ['events'],

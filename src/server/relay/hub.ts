@@ -90,10 +90,13 @@ export class RelayHub {
     if (prev) prev.close(CLOSE.REPLACED, 'another client connected to this listen session');
     const sock = new RelaySocket(ws, sessionId, apiKey, this.sessions, this.acks, this.heartbeatMs);
     this.sockets.set(sessionId, sock);
+    this.sessions.setConnected(sessionId, true);
     // An oversized or malformed frame surfaces here; it must close this socket, never crash the server.
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
-      if (this.sockets.get(sessionId) === sock) this.sockets.delete(sessionId);
+      if (this.sockets.get(sessionId) !== sock) return;
+      this.sockets.delete(sessionId);
+      this.sessions.setConnected(sessionId, false);
     });
   }
 

@@ -13,6 +13,8 @@ export interface Relay {
   sessions: SessionStore;
   hub: RelayHub;
   acks: AckBatcher;
+  /** How long a non-durable session may have no client before it is deleted. */
+  graceMs: number;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,15 @@ const relays = new WeakMap<ServerContext, Relay>();
 export function relayHeartbeatMs(): number {
   const v = Number(env('PROPITBOX_RELAY_HEARTBEAT_MS'));
   return Number.isFinite(v) && v >= 50 ? v : 15_000;
+}
+
+/**
+ * Idle grace of listen sessions that are not durable: PROPITBOX_SESSION_GRACE_MS (tests shorten it),
+ * default 5 min, long enough for a laptop that slept or a listen restarted by hand to catch up.
+ */
+export function sessionGraceMs(): number {
+  const v = Number(env('PROPITBOX_SESSION_GRACE_MS'));
+  return Number.isFinite(v) && v >= 100 ? v : 5 * 60_000;
 }
 
 export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
@@ -35,7 +46,12 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
     afterCommit: (event) => hub.notify(sessions.committed(event.id)),
     rollback: (event) => sessions.rollback(event.id),
   });
-  const expiry = setInterval(() => sessions.expire(), 60_000);
+  const graceMs = sessionGraceMs();
+  const sweep = () => {
+    sessions.expire();
+    sessions.expireIdle(graceMs);
+  };
+  const expiry = setInterval(sweep, Math.min(60_000, Math.max(50, Math.round(graceMs / 4))));
   expiry.unref();
   const server = app.server;
   const onUpgrade = (req: Parameters<RelayHub['handleUpgrade']>[0], socket: Parameters<RelayHub['handleUpgrade']>[1], head: Buffer) => {
@@ -47,6 +63,7 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
     sessions,
     hub,
     acks,
+    graceMs,
     async close() {
       clearInterval(expiry);
       unregister();

@@ -18,7 +18,9 @@ export function createRelaySchema(db: Db): void {
       created TEXT NOT NULL,
       last_seq INTEGER NOT NULL DEFAULT 0,
       acked_seq INTEGER NOT NULL DEFAULT 0,
-      target_url TEXT
+      target_url TEXT,
+      durable INTEGER NOT NULL DEFAULT 0,
+      targets TEXT
     );
     CREATE INDEX IF NOT EXISTS listen_sessions_key ON listen_sessions (key_hash, created);
     CREATE TABLE IF NOT EXISTS listen_log (
@@ -34,4 +36,8 @@ export function createRelaySchema(db: Db): void {
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS listen_log_age ON listen_log (appended_at);
   `);
+  // Databases made before sessions could be durable or declare their targets.
+  const cols = new Set((db.prepare('PRAGMA table_info(listen_sessions)').all() as Array<{ name: string }>).map((c) => c.name));
+  if (!cols.has('durable')) db.exec('ALTER TABLE listen_sessions ADD COLUMN durable INTEGER NOT NULL DEFAULT 0');
+  if (!cols.has('targets')) db.exec('ALTER TABLE listen_sessions ADD COLUMN targets TEXT');
 }

@@ -2,7 +2,9 @@
 // event logs. fanOut runs inside the dispatcher's event transaction, so an event the API acknowledged
 // is in every matching session's log. Limits: unacknowledged events are kept at most 24 h and at most
 // 10,000 per session (the oldest go first; their session deliveries are marked failed so the Event
-// Logs say why); acknowledged ones are deleted.
+// Logs say why); acknowledged ones are deleted. A session that is not durable (the CLI deletes it when
+// it exits) and has had no client for the idle grace is deleted too: a listen that was killed must not
+// collect events, and hold `trigger --wait`, for a day.
 import { createHash } from 'node:crypto';
 import type { Delivery, ListenSession } from '../../contract/v1.js';
 import { matchesAny } from '../../domain/event-types.js';
@@ -25,6 +27,8 @@ export interface SessionRow {
   last_seq: number;
   acked_seq: number;
   target_url: string | null;
+  durable: number; // 1 = kept across CLI restarts (`listen --keep-session`), 0 = closed when its client is gone
+  targets: string | null; // JSON array: the local URLs the client said it forwards to
 }
 
 export interface LogRow {
@@ -45,6 +49,9 @@ interface Live {
   lastSeq: number;
   ackedSeq: number;
   url: string;
+  durable: boolean;
+  /** When its last client went away (or the emulator started); null while a client is connected. */
+  idleSince: number | null;
   /** The newest committed log rows, so streaming a live event needs no SELECT. */
   tail: LogRow[];
 }
@@ -81,7 +88,7 @@ export class SessionStore {
     this.st = {
       secret: db.prepare('SELECT secret FROM listen_secrets WHERE key_hash = ?'),
       setSecret: db.prepare('INSERT INTO listen_secrets (key_hash, secret, updated) VALUES (?, ?, ?) ON CONFLICT (key_hash) DO UPDATE SET secret = excluded.secret, updated = excluded.updated'),
-      insertSession: db.prepare('INSERT INTO listen_sessions (id, key_hash, label, events, created) VALUES (@id, @key_hash, @label, @events, @created)'),
+      insertSession: db.prepare('INSERT INTO listen_sessions (id, key_hash, label, events, created, durable, targets) VALUES (@id, @key_hash, @label, @events, @created, @durable, @targets)'),
       get: db.prepare('SELECT * FROM listen_sessions WHERE id = ?'),
       list: db.prepare('SELECT * FROM listen_sessions WHERE key_hash = ? ORDER BY created DESC, id DESC'),
       all: db.prepare('SELECT * FROM listen_sessions'),
@@ -118,8 +125,9 @@ export class SessionStore {
    * A new session; with `sinceSec`, recent matching events are put in its log first (catch-up).
    * `within` runs inside the same transaction (the ingest part subscribes the session to its channels there).
    */
-  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number }, within?: (sessionId: string) => void): SessionRow {
-    const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null };
+  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number; durable?: boolean; targets?: string[] }, within?: (sessionId: string) => void): SessionRow {
+    const targets = input.targets?.length ? JSON.stringify(input.targets) : null;
+    const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null, durable: input.durable ? 1 : 0, targets };
     const before = new Set(this.staged.keys());
     const fresh = () => [...this.staged.keys()].filter((eventId) => !before.has(eventId));
     try {
@@ -151,10 +159,10 @@ export class SessionStore {
     return (this.st.list.all(hash) as SessionRow[]).map((r) => this.get(r.id) ?? r);
   }
 
-  delete(id: string): boolean {
+  delete(id: string, reason = 'dropped: the listen session was closed before a client acknowledged it'): boolean {
     const had = this.live.delete(id);
     this.db.transaction(() => {
-      this.deliveries.failDropped(this.st.droppedBySeq.all(id, Number.MAX_SAFE_INTEGER) as string[], 'dropped: the listen session was deleted before a client acknowledged it');
+      this.deliveries.failDropped(this.st.droppedBySeq.all(id, Number.MAX_SAFE_INTEGER) as string[], reason);
       this.st.del.run(id);
       this.st.delLog.run(id);
     })();
@@ -256,7 +264,28 @@ export class SessionStore {
     return this.live.has(id);
   }
 
-  toApi(row: SessionRow, wsBase: string, connected: boolean): ListenSession {
+  /** The hub's view of a session's client: connected now, or gone since `now`. */
+  setConnected(id: string, connected: boolean, now = Date.now()): void {
+    const s = this.live.get(id);
+    if (s) s.idleSince = connected ? null : now;
+  }
+
+  /** When an idle session that is not durable will be deleted (null: connected or durable). */
+  expiresAt(id: string, graceMs: number): number | null {
+    const s = this.live.get(id);
+    return s && !s.durable && s.idleSince !== null ? s.idleSince + graceMs : null;
+  }
+
+  /** Delete the sessions that are not durable and have had no client for `graceMs`; returns their ids. */
+  expireIdle(graceMs: number, now = Date.now()): string[] {
+    const ids = [...this.live.keys()].filter((id) => (this.expiresAt(id, graceMs) ?? Infinity) <= now);
+    const minutes = Math.max(1, Math.round(graceMs / 60_000));
+    for (const id of ids) this.delete(id, `dropped: the listen session expired (no client connected for ${minutes} min)`);
+    return ids;
+  }
+
+  toApi(row: SessionRow, wsBase: string, connected: boolean, graceMs: number): ListenSession {
+    const expiresAt = connected ? null : this.expiresAt(row.id, graceMs);
     return {
       object: 'listen_session',
       id: row.id,
@@ -268,11 +297,14 @@ export class SessionStore {
       last_seq: row.last_seq,
       acked_seq: row.acked_seq,
       connected,
+      durable: row.durable === 1,
+      targets: row.targets ? (JSON.parse(row.targets) as string[]) : [],
+      expires_at: expiresAt === null ? null : isoSeconds(expiresAt),
     };
   }
 
   private remember(r: SessionRow): Live {
-    const live: Live = { id: r.id, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, tail: [] };
+    const live: Live = { id: r.id, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, durable: r.durable === 1, idleSince: Date.now(), tail: [] };
     this.live.set(r.id, live);
     return live;
   }

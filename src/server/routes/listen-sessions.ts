@@ -17,6 +17,8 @@ interface CreateBody {
   label?: string;
   since?: number;
   ingest_channels?: string[];
+  durable?: boolean;
+  targets?: string[];
 }
 
 /** Max `since`: the log keeps 24 h of events for an absent client; history catch-up may reach back 7 days. */
@@ -33,7 +35,7 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
     if (!row || row.key_hash !== hashOf(req)) throw notFound('listen session', id);
     return row;
   };
-  const show = (req: FastifyRequest, row: SessionRow) => relay.sessions.toApi(row, wsBase(req), relay.hub.isConnected(row.id));
+  const show = (req: FastifyRequest, row: SessionRow) => relay.sessions.toApi(row, wsBase(req), relay.hub.isConnected(row.id), relay.graceMs);
 
   app.post<{ Body: CreateBody | undefined }>(
     '/v1/listen-sessions',
@@ -47,6 +49,8 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
             label: { type: 'string', maxLength: 200 },
             since: { type: 'integer', minimum: 0, maximum: MAX_SINCE_SEC },
             ingest_channels: { type: 'array', maxItems: 16, items: { type: 'string', minLength: 1, maxLength: 128 } },
+            durable: { type: 'boolean' },
+            targets: { type: 'array', maxItems: 64, items: { type: 'string', minLength: 1, maxLength: 2048 } },
           },
         },
       },
@@ -57,7 +61,7 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
       const events = b.events?.length || b.ingest_channels?.length ? (b.events ?? []) : ['*'];
       for (const p of events) if (!isValidPattern(p)) throw badRequest(unknownTypeMessage(p), 'events');
       const within = b.ingest_channels?.length ? ingestFor(ctx, app).subscriber(hashOf(req), b.ingest_channels, b.since) : undefined;
-      const row = relay.sessions.create(hashOf(req), { events, label: b.label ?? null, sinceSec: b.since }, within);
+      const row = relay.sessions.create(hashOf(req), { events, label: b.label ?? null, sinceSec: b.since, durable: b.durable, targets: b.targets }, within);
       if (b.since || within) relay.hub.notify([row.id]);
       return reply.code(201).send(show(req, row));
     },
@@ -69,6 +73,7 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
 
   app.delete<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => {
     const row = owned(req, req.params.id);
+    relay.acks.flush(); // acks that arrived just before the close are outcomes, not drops
     relay.sessions.delete(row.id);
     relay.hub.closeSession(row.id, CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
     return { id: row.id, object: 'listen_session', deleted: true };

@@ -31,6 +31,6 @@ export function registerEventsReplay(program: Command): void {
       const { createForwardReporter } = await import('../../../output/forward-report.js');
       const g = globals(c);
       const config = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
-      await replayEvent({ id, forwardTo: flags.forwardTo, secret: flags.secret, timeoutMs: flags.timeout, config }, createForwardReporter({ json: flags.json, single: true }));
+      await replayEvent({ id, forwardTo: flags.forwardTo, secret: flags.secret, timeoutMs: flags.timeout, config }, createForwardReporter({ json: flags.json, document: (results) => results[0] }));
     });
 }

@@ -13,6 +13,7 @@ interface TriggerOptions {
   fixture?: string;
   count: number;
   wait?: boolean;
+  waitAll?: boolean;
   timeout?: number;
   forwardTo?: string;
   secret?: string;
@@ -29,11 +30,12 @@ export function registerTrigger(program: Command): void {
     .option('--remove <path>', 'remove a field (repeatable)', collect, [])
     .option('--fixture <file>', 'use your own fixture file ({"type","data"} or just the data object)')
     .option('--count <n>', 'send N events, each with fresh ids', intOption('--count', 1, 1000), 1)
-    .option('--wait', 'wait until every delivery is final and print the outcomes (exit 1 if any failed)')
+    .option('--wait', 'wait until every delivery is final and print the outcomes (exit 1 if any failed); listen sessions with no client connected are skipped')
+    .option('--wait-all', 'like --wait, but also wait for listen sessions that have no client connected')
     .option('--timeout <duration>', 'with --wait: give up after this long (default 30s); with --forward-to: for the whole answer of each request', parseTimeout)
     .option('--forward-to <url>', 'skip the API: sign the event and POST it to this URL (CI without a server)')
     .option('--secret <secret>', 'signing secret for --forward-to (default: env PROPITBOX_WEBHOOK_SECRET, then the profile\'s listen secret)')
-    .option('--json', 'print the result as JSON on stdout')
+    .option('--json', 'print {"events":[…],"deliveries":[…]} on stdout (plus "timed_out" with --wait)')
     .addHelpText(
       'after',
       examples(
@@ -49,6 +51,7 @@ export function registerTrigger(program: Command): void {
       if (opts.secret && !opts.forwardTo) throw new UsageError('--secret only applies with --forward-to (deliveries through the API are signed by the API)');
       const { eventBuilder } = await import('../../../fixtures/build.js');
       const builder = eventBuilder({ type, fixtureFile: opts.fixture, overrides: opts.override, adds: opts.add, removes: opts.remove });
+      if (opts.waitAll) opts.wait = true;
       if (opts.forwardTo) {
         if (opts.wait) throw new UsageError('--wait applies to deliveries through the API; --forward-to already waits for your app\'s answer');
         const { assertHttpUrl } = await import('../../../api/url.js');
@@ -58,8 +61,15 @@ export function registerTrigger(program: Command): void {
         const { forwardOnce } = await import('../../../services/forward-once.js');
         const { createForwardReporter } = await import('../../../output/forward-report.js');
         const profileSecret = opts.secret ? undefined : resolveConfig({ profile: g.profile }).profile.listen_secret;
-        const report = createForwardReporter({ json: opts.json, single: opts.count === 1 });
-        return forwardOnce(builder.build, { url: opts.forwardTo, secret: opts.secret, profileSecret, count: opts.count, timeoutMs: opts.timeout ?? 30_000 }, report);
+        // --json: the same {"events","deliveries"} shape as through the API; a delivery is the POST's outcome.
+        const events: ReturnType<typeof builder.build>[] = [];
+        const build = () => {
+          const e = builder.build();
+          events.push(e);
+          return e;
+        };
+        const report = createForwardReporter({ json: opts.json, document: (deliveries) => ({ events, deliveries }) });
+        return forwardOnce(build, { url: opts.forwardTo, secret: opts.secret, profileSecret, count: opts.count, timeoutMs: opts.timeout ?? 30_000 }, report);
       }
       await withApi(cmd, async (a) => {
         const sent = [];
@@ -68,7 +78,7 @@ export function registerTrigger(program: Command): void {
           sent.push(await a.events.create({ type: e.type, data: e.data, id: e.id, created: e.created }));
         }
         const { reportSent } = await import('./report.js');
-        await reportSent(a, sent, { wait: opts.wait, timeoutMs: opts.timeout ?? 30_000, json: opts.json });
+        await reportSent(a, sent, { wait: opts.wait, waitAll: opts.waitAll, timeoutMs: opts.timeout ?? 30_000, json: opts.json });
       });
     });
 }

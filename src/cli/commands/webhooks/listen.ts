@@ -25,21 +25,25 @@ export interface ListenFlags {
   timeout?: string;
   concurrency: number;
   label?: string;
+  keepSession?: boolean;
 }
 
 export const LISTEN_HELP = `
 Each event is POSTed with the exact bytes the API sent and fresh signature headers
 (X-ProPitbox-Signature and Standard Webhooks webhook-*), signed with the session secret. The secret is
 stable per API key and saved in your profile: put it in your app's .env once (--write-env .env).
-Delivery is at-least-once: a reconnect resumes after the last acknowledged event. Events that arrive
-while no client is connected wait on the server for up to 24 h, at most 10,000 per session (oldest
-dropped first); a restarted listen with the same --events/--label picks them up.
+Delivery is at-least-once: a reconnect resumes after the last acknowledged event. When listen exits
+its session is closed (events it did not acknowledge are marked failed with the reason); a session
+whose process died without closing is deleted after 5 min with no client. --keep-session keeps it
+instead: events that arrive while no client is connected wait on the server for up to 24 h, at most
+10,000 per session (oldest dropped first), and a restarted listen with the same --events/--label and
+--keep-session picks them up. See and close sessions with \`propitbox webhooks sessions\`.
 Receiver down: said once; events are held and retried (backoff up to 2 s) until it answers.
 A 4xx/5xx answer is final (shown and acknowledged, not retried), and so is a TLS, certificate or
 not-HTTP error (e.g. https:// to a plain http port): shown with a hint once, acknowledged with the error.
 Output: a TUI on a terminal (if it cannot load: why, then plain lines; with --tui: an error);
 otherwise plain lines, or --format json (NDJSON, {"v":1,"kind":...}).
-Exit: 0 on Ctrl-C (130) / SIGTERM (0) after in-flight forwards finish; --max-events / --expect exit 0
+Exit: Ctrl-C exits 130 and SIGTERM 0, once in-flight forwards finish; --max-events / --expect exit 0
 when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
 History: every forward is logged to <state dir>/history/<profile>.ndjson (20 MB x 2) for
 \`propitbox events replay\`.`;
@@ -53,7 +57,8 @@ export function registerListenOptions(cmd: Command, withExitRules = true): Comma
     .option('--format <format>', 'plain or json (NDJSON) when not using the TUI', 'plain')
     .option('--tui', 'the TUI, and an error if it cannot run (default: the TUI on a terminal)')
     .option('--no-tui', 'plain/JSON lines even on a terminal')
-    .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1);
+    .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1)
+    .option('--keep-session', 'keep the session when this process exits, to catch up on missed events next time (default: closed on exit)');
   if (!withExitRules) return cmd;
   return cmd
     .option('--max-events <n>', 'exit after N events were forwarded (0 if all answered 2xx, else 1)', intOption('--max-events', 1))
@@ -130,6 +135,7 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
       headers: parseHeaders(flags.headers ?? []),
       sinceSec: since === undefined ? undefined : Math.max(1, Math.round(since / 1000)),
       concurrency: flags.concurrency,
+      keepSession: flags.keepSession === true,
       // The TUI is for people; CI primitives and JSON want lines (unless --tui asks for it anyway).
       output: flags.tui === true || (flags.tui !== false && flags.format !== 'json' && !ci && process.stdout.isTTY === true) ? ('tui' as const) : (flags.format as 'plain' | 'json'),
       tuiRequired: flags.tui === true,
