@@ -89,9 +89,11 @@ describe('left-behind listen sessions', () => {
       cleanup.push(() => l.stop('SIGKILL'));
       return l;
     };
+    // One after the other: each remembers its session id in the same state file.
     const kept = listen(['--keep-session', '--label', 'kept']);
+    await kept.waitForStdout('Ready!');
     const died = listen(['--label', 'died']);
-    await Promise.all([kept.waitForStdout('Ready!'), died.waitForStdout('Ready!')]);
+    await died.waitForStdout('Ready!');
     await Promise.all([kept.stop('SIGKILL'), died.stop('SIGKILL')]);
     const labels = async () => ((await emu.api<{ data: ListenSession[] }>('GET', '/v1/listen-sessions')).body.data).map((s) => s.label);
     await waitFor(async () => (await labels()).join() === 'kept', { what: 'the dead session to expire' });
