@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { UsageError } from '../errors.js';
 import { EVENT_TYPE_NAMES } from '../domain/event-types.js';
+import { commandPath, tuneForCommand } from './process-tuning.js';
 
 export const VERSION = '0.1.0';
 
@@ -48,6 +49,7 @@ Examples:
   program.hook('preAction', (_this, action) => {
     const opts = action.optsWithGlobals<GlobalOptions>();
     if (opts.color === false) process.env.NO_COLOR = '1';
+    tuneForCommand(commandPath(action));
   });
   await registerCommands(program, argv);
   // Every subcommand inherits exitOverride and error suggestions.

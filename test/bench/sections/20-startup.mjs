@@ -1,5 +1,7 @@
 // Start-up cost of the CLI: median wall time of short commands, as a ratio to `node -e 0` measured in
 // the same run (machines are noisy; the ratio is what we compare). Target: --version <= 1.5x.
+// Then the exit tail of an API command: from the moment the API's answer is sent to the moment the
+// process is gone, against the same figure for a bare node:http GET (what "exits when done" means).
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
@@ -25,6 +27,48 @@ function once(args, env) {
   });
 }
 
+/** `propitbox dev` as users run it, on port 0; resolves with its URL once it says ready. */
+function startEmulator(env, key) {
+  const child = spawn(process.execPath, [BIN, 'dev', '--headless', '--json', '--port', '0', '--data-dir', join(env.HOME, 'emu'), '--api-key', key, '--no-profile'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const line = out.split('\n').find((l) => l.includes('"ready":true'));
+      if (line) resolve({ url: JSON.parse(line).url, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
+    });
+    child.on('exit', (code) => reject(new Error(`propitbox dev exited ${code}`)));
+  });
+}
+
+/** A stub of GET /v1/webhooks that notes when each answer has been handed to the socket. */
+async function stubApi() {
+  let finishedAt = 0n;
+  const server = createServer((req, res) => {
+    req.resume();
+    res.on('finish', () => (finishedAt = process.hrtime.bigint()));
+    res.setHeader('content-type', 'application/json');
+    res.end('{"object":"list","data":[],"has_more":false}');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, lastFinish: () => finishedAt, close: () => new Promise((r) => server.close(r)) };
+}
+
+/** Milliseconds from the stub's last answer to the child's exit. */
+function tailOf(args, env, stub) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = Number(process.hrtime.bigint() - stub.lastFinish()) / 1e6;
+      if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
+      else resolve(ms);
+    });
+  });
+}
+
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -39,24 +83,29 @@ export async function run() {
   });
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/webhooks/pro-pitbox`;
+  const KEY = 'ppk_test_bench_startup_0123456789';
+  const emulator = await startEmulator(env, KEY);
+  const apiEnv = { ...env, PROPITBOX_API_URL: emulator.url, PROPITBOX_API_KEY: KEY };
   const cases = [
     ['node -e 0', ['-e', '0']],
     ['propitbox --version', [BIN, '--version']],
     ['propitbox --help', [BIN, '--help']],
     ['propitbox fixtures list', [BIN, 'fixtures', 'list']],
     ['propitbox trigger --forward-to', [BIN, 'trigger', 'maintenance.task.created', '--forward-to', url, '--secret', 'whsec_bench']],
+    ['propitbox webhooks list (emulator)', [BIN, 'webhooks', 'list'], apiEnv],
   ];
   const times = new Map(cases.map(([name]) => [name, []]));
   try {
     // Interleave the cases so a noisy neighbour slows all of them alike; one warm-up round first.
     for (let i = 0; i <= RUNS; i++) {
-      for (const [name, args] of cases) {
-        const ms = await once(args, env);
+      for (const [name, args, caseEnv] of cases) {
+        const ms = await once(args, caseEnv ?? env);
         if (i > 0) times.get(name).push(ms);
       }
     }
   } finally {
     server.close();
+    await emulator.stop();
   }
   const base = median(times.get('node -e 0'));
   console.log(`  ${RUNS} runs each, median wall time (ratio to node -e 0)`);
@@ -66,4 +115,30 @@ export async function run() {
   }
   const version = median(times.get('propitbox --version')) / base;
   console.log(`  target --version <= 1.5x: ${version <= 1.5 ? 'met' : 'NOT met'} (${version.toFixed(2)}x)`);
+  await exitTail(env);
+}
+
+async function exitTail(env) {
+  const stub = await stubApi();
+  const get = `require('node:http').get(${JSON.stringify(stub.url + '/v1/webhooks')}, (r) => r.resume())`;
+  const cases = [
+    ['node:http GET (baseline)', ['-e', get], env],
+    ['propitbox webhooks list', [BIN, 'webhooks', 'list'], { ...env, PROPITBOX_API_URL: stub.url, PROPITBOX_API_KEY: 'ppk_stub' }],
+  ];
+  const tails = new Map(cases.map(([name]) => [name, []]));
+  try {
+    for (let i = 0; i <= RUNS; i++) {
+      for (const [name, args, caseEnv] of cases) {
+        const ms = await tailOf(args, caseEnv, stub);
+        if (i > 0) tails.get(name).push(ms);
+      }
+    }
+  } finally {
+    await stub.close();
+  }
+  console.log(`  exit tail: last API answer sent -> process gone, ${RUNS} runs, median (max)`);
+  for (const [name] of cases) {
+    const xs = tails.get(name);
+    console.log(`  ${name.padEnd(34)} ${median(xs).toFixed(1).padStart(7)} ms  (${Math.max(...xs).toFixed(1)} ms)`);
+  }
 }
