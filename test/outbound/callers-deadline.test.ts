@@ -79,10 +79,12 @@ describe('a trickling receiver with a 1 s deadline', () => {
       run(['trigger', 'vehicle.created', '--forward-to', `${trickler.url}/trigger`]),
       run(['events', 'replay', event.id, '--forward-to', `${trickler.url}/replay`]),
     ]);
-    for (const r of [trigger, replay]) {
+    // trigger --json prints {events, deliveries}; replay prints its one result.
+    const results = [JSON.parse(trigger.stdout).deliveries[0], JSON.parse(replay.stdout)];
+    for (const [i, r] of [trigger, replay].entries()) {
       expect(r.code, r.stderr).toBe(1);
       expect(r.stderr).toMatch(/^error: Receiver at http:\/\/127\.0\.0\.1:\d+\/\w+ did not answer within 1 s: is your app stuck\?\n$/);
-      const out = JSON.parse(r.stdout);
+      const out = results[i];
       expect(out).toMatchObject({ status_code: null, error: 'timeout after 1000 ms', error_kind: 'timeout' });
       nearOneSecond(out.duration_ms);
       // Start-up plus one second, on a loaded machine; the trickle alone would take 3.6 s.
