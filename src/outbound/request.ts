@@ -52,15 +52,20 @@ export function flattenHeaders(h: Record<string, string | string[] | undefined>)
 
 // Message framing is the transport's job (it sends exactly `body`): a caller's Content-Length or
 // Transfer-Encoding (e.g. copied from an ingested request) is dropped, never sent twice or wrong.
-const FRAMING = /^(content-length|transfer-encoding)$/i;
+// Checked by length first: this runs on every header of every request.
+function isFraming(name: string): boolean {
+  if (name.length !== 14 && name.length !== 17) return false;
+  const n = name.toLowerCase();
+  return n === 'content-length' || n === 'transfer-encoding';
+}
 
 /** The pairs without framing headers; the same array when there are none (the usual case). */
 export function withoutFraming(pairs: HeaderPairs): HeaderPairs {
   let found = false;
-  for (let i = 0; i < pairs.length; i += 2) if (FRAMING.test(pairs[i])) found = true;
+  for (let i = 0; i < pairs.length; i += 2) if (isFraming(pairs[i])) found = true;
   if (!found) return pairs;
   const out: string[] = [];
-  for (let i = 0; i < pairs.length; i += 2) if (!FRAMING.test(pairs[i])) out.push(pairs[i], pairs[i + 1]);
+  for (let i = 0; i < pairs.length; i += 2) if (!isFraming(pairs[i])) out.push(pairs[i], pairs[i + 1]);
   return out;
 }
 

@@ -65,7 +65,11 @@ export class Forwarder {
   /** POST `body` with `requestHeaders` to `url`; `done` is called exactly once with the outcome. */
   send(url: string, body: string, requestHeaders: Record<string, string>, done: (out: ForwardOutcome) => void): void {
     const req = { method: 'POST', url, headers: headerPairs(requestHeaders), body, deadlineMs: this.timeoutMs };
-    dispatchOutbound(this.agent, req, (r) => done({ ...r, requestHeaders }));
+    dispatchOutbound(this.agent, req, (r) => {
+      // The result is ours alone: add the request headers to it rather than copy it per event.
+      (r as ForwardOutcome).requestHeaders = requestHeaders;
+      done(r as ForwardOutcome);
+    });
   }
 
   async close(): Promise<void> {
