@@ -31,7 +31,7 @@ describe('architecture rules', () => {
     const edge = (from: string, to: string) => graph.get(from)?.find((e) => e.to === to);
     expect(edge('cli/commands/dev.ts', 'services/dev.ts')).toMatchObject({ dynamic: true, typeOnly: false });
     expect(edge('services/listen.ts', 'output/listen/renderer.ts')).toMatchObject({ typeOnly: true });
-    expect(edge('cli/main.ts', 'commander')).toMatchObject({ external: true, typeOnly: false });
+    expect(edge('cli/main.ts', '@commander-js/extra-typings')).toMatchObject({ external: true, typeOnly: false });
     expect(files.length).toBeGreaterThan(100);
   });
 
@@ -49,6 +49,10 @@ describe('architecture rules', () => {
     const forbidden = inAny(['cli', 'tui', 'output', 'dashboard']);
     expect(directViolations(under('server'), (e) => !e.external && forbidden(e.to))).toEqual([]);
     expect(reachViolations(under('server'), forbidden)).toEqual([]);
+  });
+
+  it('commands get typed options: commander is imported only through @commander-js/extra-typings', () => {
+    expect(directViolations(() => true, (e) => e.external && e.to === 'commander')).toEqual([]);
   });
 
   it('the dashboard imports only the contract and the domain from the rest of src/', () => {

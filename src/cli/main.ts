@@ -1,5 +1,5 @@
 // The only place that maps errors to exit codes and prints them. Everything below throws.
-import { CommanderError } from 'commander';
+import { CommanderError } from '@commander-js/extra-typings';
 import { buildProgram } from './program.js';
 import { PropitboxError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';

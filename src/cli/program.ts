@@ -1,6 +1,6 @@
 // Builds the commander tree; a fresh one per call (tests build their own). Command modules only
 // declare flags and help; their actions import the heavy modules (undici, fastify, ink) lazily.
-import { Command } from 'commander';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { registerCommands } from './commands/index.js';
 import { UsageError } from '../errors.js';
 import { EVENT_TYPE_NAMES } from '../domain/event-types.js';
@@ -47,13 +47,12 @@ Examples:
   $ propitbox trigger maintenance.task.created`,
     );
   program.hook('preAction', (_this, action) => {
-    const opts = action.optsWithGlobals<GlobalOptions>();
-    if (opts.color === false) process.env.NO_COLOR = '1';
+    if (action.optsWithGlobals().color === false) process.env.NO_COLOR = '1';
     tuneForCommand(commandPath(action));
   });
   await registerCommands(program, argv);
   // Every subcommand inherits exitOverride and error suggestions.
-  const walk = (c: Command) => {
+  const walk = (c: CommandUnknownOpts) => {
     c.exitOverride().showSuggestionAfterError(true).configureOutput(ONE_LINE_ERRORS);
     c.commands.forEach(walk);
   };

@@ -1,6 +1,6 @@
 // Which commands count as long-running (they keep V8's optimising tier for undici's parser; every other
 // command stays on baseline code so it exits right after its last response: see process-tuning.ts).
-import type { Command } from 'commander';
+import type { CommandUnknownOpts as Command } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/program.js';
 import { commandPath, LONG_RUNNING } from '../../src/cli/process-tuning.js';

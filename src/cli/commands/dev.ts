@@ -1,30 +1,17 @@
 // `propitbox dev`: the offline emulator of the RCManager webhooks API. Flags and help only; the
 // service (src/services/dev.ts) does the work and is loaded lazily.
-import type { Command } from 'commander';
-import { intOption, type GlobalOptions } from '../program.js';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { intOption } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
-import { listenOptionsFrom, registerListenOptions, type ListenFlags } from './webhooks/listen.js';
+import { globals } from './shared.js';
+import { listenOptionsFrom, withListenOptions } from './webhooks/listen.js';
 
-export interface DevFlags {
-  port: number;
-  host: string;
-  dataDir?: string;
-  retrySchedule?: string;
-  timeout?: string;
-  publicUrl?: string;
-  allowedHosts?: string;
-  headless?: boolean;
-  json?: boolean;
-  profile: boolean;
-  ingestMaxBody?: string;
-}
-
-export function registerDev(program: Command): Command {
+export function registerDev(program: CommandUnknownOpts): void {
   const cmd = program
     .command('dev')
     .description('Run the emulator of the RCManager webhooks API locally: HTTP API, delivery engine with retries, event log')
@@ -38,7 +25,9 @@ export function registerDev(program: Command): Command {
     .option('--headless', 'no interactive UI: print one ready line once the port accepts requests')
     .option('--json', 'print the ready line as JSON')
     .option('--no-profile', "do not save the 'local' profile")
-    .option('--ingest-max-body <size>', 'largest body an ingest URL accepts, e.g. 25MiB (env PROPITBOX_INGEST_MAX_BODY; default 10MiB)')
+    .option('--ingest-max-body <size>', 'largest body an ingest URL accepts, e.g. 25MiB (env PROPITBOX_INGEST_MAX_BODY; default 10MiB)');
+  // --forward-to/--route/--events/--headers/--format/--tui/--concurrency, as in `webhooks listen`.
+  withListenOptions(cmd)
     .addHelpText(
       'after',
       `
@@ -55,11 +44,10 @@ Examples:
   $ propitbox dev --api-key ppk_test_ci --retry-schedule 100ms,100ms,100ms,100ms,100ms
   $ propitbox dev --forward-to http://localhost:3000/webhooks/pro-pitbox   # emulator + listen in one process`,
     )
-    .action(async (flags: DevFlags & ListenFlags, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<GlobalOptions>();
+    .action(async (flags, c) => {
       // Bad listen flags exit 2 before anything starts. dev's --timeout is the delivery timeout, not listen's.
       const forwarding = flags.forwardTo || flags.route?.length ? await listenOptionsFrom({ ...flags, timeout: undefined }, true) : null;
-      const apiKey = globals.apiKey ?? env('PROPITBOX_API_KEY');
+      const apiKey = globals(c).apiKey ?? env('PROPITBOX_API_KEY');
       // Same rule as `login`: a key with whitespace can never be sent as a Bearer token.
       if (apiKey !== undefined && /\s/.test(apiKey)) throw new UsageError('The API key contains whitespace: pass a key like ppk_test_ci (letters, digits, _ and -)');
       const settings = {
@@ -86,6 +74,4 @@ Examples:
       const { signal } = await runDev(settings, forward);
       if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
     });
-  // --forward-to/--route/--events/--headers/--format/--no-tui/--concurrency, as in `webhooks listen`.
-  return registerListenOptions(cmd, false);
 }

@@ -2,9 +2,9 @@
 // are loaded (about a third of start-up time for `propitbox fixtures list`); `--help`, `help`,
 // `completion` and unknown words load them all, so the root help, completion scripts and
 // "did you mean" see the whole tree. Each register() declares flags/help only; heavy code loads in the action.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 
-type Register = (program: Command) => void;
+type Register = (program: CommandUnknownOpts) => void;
 type Loader = () => Promise<Register[]>;
 
 const COMMANDS: Array<{ names: string[]; load: Loader }> = [
@@ -43,7 +43,7 @@ export function commandWord(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
-export async function registerCommands(program: Command, argv?: readonly string[]): Promise<void> {
+export async function registerCommands(program: CommandUnknownOpts, argv?: readonly string[]): Promise<void> {
   const word = argv ? commandWord(argv) : undefined;
   const only = word && word !== 'completion' ? COMMANDS.find((c) => c.names.includes(word)) : undefined;
   const chosen = only ? [only] : COMMANDS;

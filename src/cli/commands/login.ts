@@ -1,5 +1,5 @@
 // `propitbox login` / `logout`: store an API key (and URL) in a profile, verifying it when the API answers.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals } from './shared.js';
 import { UsageError } from '../../errors.js';
 import { checkProfileName } from './config/index.js';
@@ -11,7 +11,7 @@ async function readStdin(): Promise<string> {
   return text.trim();
 }
 
-export function registerLogin(program: Command): void {
+export function registerLogin(program: CommandUnknownOpts): void {
   program
     .command('login')
     .description('save an API key (and API URL) in a profile; verifies it against the API when reachable')
@@ -27,7 +27,7 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
           'propitbox login --api-key ppk_test_… --api-url http://127.0.0.1:4480 --profile local',
         ),
     )
-    .action(async (opts: { withKey?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const g = globals(cmd);
       if (opts.withKey && g.apiKey) throw new UsageError('Pass the key either with --api-key or on stdin with --with-key, not both');
       const key = opts.withKey ? await readStdin() : g.apiKey;
@@ -52,7 +52,7 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
     .description('remove the API key from a profile (the selected one, or --all)')
     .option('--all', 'remove the API keys of every profile')
     .addHelpText('after', examples('propitbox logout', 'propitbox --profile staging logout', 'propitbox logout --all'))
-    .action(async (opts: { all?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { readConfig, writeConfig } = await import('../../config/store.js');
       const { resolveConfig } = await import('../../config/resolve.js');
       const cfg = readConfig();

@@ -1,28 +1,16 @@
 // `propitbox serve`: the propitbox server for hosting (a team relay with ingest URLs, a shared
 // emulator). Flags and help only; src/services/serve.ts does the work.
-import type { Command } from 'commander';
-import { intOption, type GlobalOptions } from '../program.js';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { intOption } from '../program.js';
 import { UsageError } from '../../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { serveDataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
-import { examples } from './shared.js';
+import { examples, globals } from './shared.js';
 
-interface ServeFlags {
-  port: number;
-  host: string;
-  dataDir?: string;
-  publicUrl?: string;
-  allowedHosts?: string;
-  trustProxy?: boolean;
-  retrySchedule?: string;
-  timeout?: string;
-  ingestMaxBody?: string;
-}
-
-export function registerServe(program: Command): void {
+export function registerServe(program: CommandUnknownOpts): void {
   program
     .command('serve')
     .description('Run the propitbox server for a team: relay for listen sessions and ingest URLs, the API, the delivery engine (JSON logs)')
@@ -49,9 +37,8 @@ ${examples(
   'propitbox serve --api-key "$KEY" --port 0 --data-dir ./relay-data   # tests: the ready line says the port',
 )}`,
     )
-    .action(async (flags: ServeFlags, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<GlobalOptions>();
-      const apiKey = globals.apiKey ?? env('PROPITBOX_API_KEY');
+    .action(async (flags, cmd) => {
+      const apiKey = globals(cmd).apiKey ?? env('PROPITBOX_API_KEY');
       if (!apiKey) throw new UsageError('propitbox serve needs an API key: pass --api-key KEY or set PROPITBOX_API_KEY', 'make one with `openssl rand -hex 24`; it is never generated');
       if (/\s/.test(apiKey) || apiKey.length < 16) throw new UsageError('The API key must be at least 16 characters with no whitespace', 'make one with `openssl rand -hex 24`');
       const settings = {

@@ -1,6 +1,6 @@
 // Small helpers every command file uses: help examples, global options, the lazily-loaded API,
 // repeatable flags, shared validation. Nothing heavy is imported at module load.
-import type { Command } from 'commander';
+import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import type { GlobalOptions } from '../program.js';
 import type { Api } from '../../api/connect.js';
 import { UsageError } from '../../errors.js';
@@ -11,19 +11,27 @@ export function examples(...lines: string[]): string {
   return '\nExamples:\n' + lines.map((l) => (l.startsWith('#') ? `  ${l}` : `  $ ${l}`)).join('\n');
 }
 
-export function globals(cmd: Command): GlobalOptions {
-  return cmd.optsWithGlobals<GlobalOptions>();
+/** A string option set on this command or above it (options of a parent are untyped down here). */
+export function inheritedText(cmd: CommandUnknownOpts, name: string): string | undefined {
+  const v = cmd.optsWithGlobals()[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The root's options, as seen from any command. */
+export function globals(cmd: CommandUnknownOpts): GlobalOptions {
+  const color = cmd.optsWithGlobals().color;
+  return { profile: inheritedText(cmd, 'profile'), apiKey: inheritedText(cmd, 'apiKey'), apiUrl: inheritedText(cmd, 'apiUrl'), color: typeof color === 'boolean' ? color : undefined };
 }
 
 /** The API client for this invocation (flag > env > profile). undici loads here, not at start-up. */
-export async function api(cmd: Command): Promise<Api> {
+export async function api(cmd: CommandUnknownOpts): Promise<Api> {
   const { connect } = await import('../../api/connect.js');
   const g = globals(cmd);
   return connect({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
 }
 
 /** Run `fn` with an API client and always close its sockets (so the process can exit promptly). */
-export async function withApi<T>(cmd: Command, fn: (a: Api) => Promise<T>): Promise<T> {
+export async function withApi<T>(cmd: CommandUnknownOpts, fn: (a: Api) => Promise<T>): Promise<T> {
   const a = await api(cmd);
   try {
     return await fn(a);
@@ -33,7 +41,7 @@ export async function withApi<T>(cmd: Command, fn: (a: Api) => Promise<T>): Prom
 }
 
 /** Find or create a command group (`webhooks`, `events`): other files add their verbs to the same one. */
-export function group(program: Command, name: string, description: string): Command {
+export function group(program: CommandUnknownOpts, name: string, description: string): CommandUnknownOpts {
   return program.commands.find((c) => c.name() === name) ?? program.command(name).description(description);
 }
 
@@ -57,7 +65,7 @@ export function parseLimit(value: string): number {
 }
 
 /** Adds --limit / --starting-after / --json to a list command. */
-export function listOptions(cmd: Command): Command {
+export function listOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('--limit <n>', 'how many to show (1-100)', parseLimit, 20)
     .option('--starting-after <id>', 'page after this id (lists are newest first)')

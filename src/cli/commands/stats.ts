@@ -1,19 +1,10 @@
 // `propitbox stats`: delivery health over a time window, from GET /v1/stats: a table of time slices
 // (delivered / retried / failed attempts and latency) and unicode sparklines; --json is the API object.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, show, withApi } from './shared.js';
 import { UsageError } from '../../errors.js';
 import { isEventType, unknownTypeMessage } from '../../domain/event-types.js';
 import { parseDuration } from '../../util/duration.js';
-
-interface StatsOpts {
-  endpoint?: string;
-  session?: string;
-  eventType?: string;
-  window: string;
-  bucket?: string;
-  json?: boolean;
-}
 
 /** The table stays short: at most this many rows unless --bucket asks for more. */
 const TABLE_ROWS = 15;
@@ -39,7 +30,7 @@ function eventTypeFlag(value: string): string {
   return value;
 }
 
-export function registerStats(program: Command): void {
+export function registerStats(program: CommandUnknownOpts): void {
   program
     .command('stats')
     .description('delivery health over time: delivered, retried and failed attempts and their latency')
@@ -58,7 +49,7 @@ export function registerStats(program: Command): void {
         '# delivered = 2xx; retried = failed and retried by the emulator; failed = failed for good',
       ),
     )
-    .action(async (opts: StatsOpts, cmd: Command) => {
+    .action(async (opts, cmd) => {
       if (opts.endpoint && opts.session) throw new UsageError('Give --endpoint or --session, not both (a delivery goes to one of them)');
       const filters = { endpoint: opts.endpoint, session: opts.session, event_type: opts.eventType, window: opts.window };
       const { stats } = await import('../../api/stats.js');

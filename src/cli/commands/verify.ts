@@ -1,20 +1,9 @@
 // `propitbox verify`: a signature doctor. Says why a signature fails and prints the expected value.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples } from './shared.js';
 import { FailedError, UsageError } from '../../errors.js';
 
-interface VerifyOptions {
-  secret?: string;
-  signature?: string;
-  payloadFile?: string;
-  headersFile?: string;
-  timestamp?: string;
-  id?: string;
-  tolerance: string;
-  json?: boolean;
-}
-
-export function registerVerify(program: Command): void {
+export function registerVerify(program: CommandUnknownOpts): void {
   program
     .command('verify')
     .description('check a webhook signature and explain why it fails (body changed, wrong secret, stale timestamp)')
@@ -35,7 +24,7 @@ export function registerVerify(program: Command): void {
         '# exit 0 when every signature verifies, 1 when one does not, 2 for bad input',
       ),
     )
-    .action(async (opts: VerifyOptions) => {
+    .action(async (opts) => {
       const { readFileSync } = await import('node:fs');
       const { env } = await import('../../util/env.js');
       const { parseDuration } = await import('../../util/duration.js');

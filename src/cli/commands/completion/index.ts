@@ -1,11 +1,11 @@
 // `propitbox completion bash|zsh|fish`: generated from the live commander tree.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples } from '../shared.js';
 import { UsageError } from '../../../errors.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
-export function registerCompletion(program: Command): void {
+export function registerCompletion(program: CommandUnknownOpts): void {
   program
     .command('completion')
     .argument('<shell>', SHELLS.join(' | '))
@@ -18,9 +18,9 @@ export function registerCompletion(program: Command): void {
         'propitbox completion fish > ~/.config/fish/completions/propitbox.fish',
       ),
     )
-    .action(async (shell: string, _opts: unknown, cmd: Command) => {
+    .action(async (shell, _opts, cmd) => {
       if (!(SHELLS as readonly string[]).includes(shell)) throw new UsageError(`Unknown shell '${shell}': use ${SHELLS.join(', ')}`);
-      let root = cmd;
+      let root: CommandUnknownOpts = cmd;
       while (root.parent) root = root.parent;
       const { describe } = await import('./tree.js');
       const scripts = await import('./scripts.js');

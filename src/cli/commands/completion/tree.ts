@@ -1,6 +1,6 @@
 // A plain description of the commander tree, so completion scripts are generated from the real
 // commands and never go stale.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { EVENT_TYPE_NAMES } from '../../../domain/event-types.js';
 
 export interface CmdSpec {
@@ -15,7 +15,7 @@ export interface CmdSpec {
 /** Commands whose first argument is an event type. */
 const TYPE_ARG = new Set(['trigger', 'fixtures show', 'webhooks test']);
 
-export function describe(cmd: Command, path: string[] = []): CmdSpec {
+export function describe(cmd: CommandUnknownOpts, path: string[] = []): CmdSpec {
   const here = [...path, cmd.name()];
   const key = here.slice(1).join(' ');
   return {

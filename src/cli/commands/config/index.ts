@@ -1,5 +1,5 @@
 // `propitbox config list|get|set|unset|use`: profiles in the config file (0600, written atomically).
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals, group } from '../shared.js';
 import { FailedError, UsageError } from '../../../errors.js';
 
@@ -16,7 +16,7 @@ export function checkProfileName(name: string): string {
   return name;
 }
 
-export function registerConfig(program: Command): void {
+export function registerConfig(program: CommandUnknownOpts): void {
   const cfg = group(program, 'config', 'profiles and settings (API key, API URL) in the config file');
   cfg.addHelpText('after', examples('propitbox config list', 'propitbox --profile staging config set api_url https://staging.api.pro-pitbox.com', 'propitbox config set current_profile local'));
   cfg
@@ -26,7 +26,7 @@ export function registerConfig(program: Command): void {
     .option('--show-secret', 'print keys and secrets in full')
     .option('--json', 'print as JSON')
     .addHelpText('after', examples('propitbox config list', 'PROPITBOX_PROFILE=staging propitbox config list --json'))
-    .action(async (opts: { showSecret?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { configView, configText } = await import('./view.js');
       const view = configView(globals(cmd), !!opts.showSecret);
       const { printJson, printText } = await import('../../../output/print.js');
@@ -40,7 +40,7 @@ export function registerConfig(program: Command): void {
     .description('print one value of the selected profile')
     .option('--show-secret', 'print api_key / listen_secret in full')
     .addHelpText('after', examples('propitbox config get api_url', 'propitbox --profile local config get api_key --show-secret'))
-    .action(async (key: string, opts: { showSecret?: boolean }, cmd: Command) => {
+    .action(async (key, opts, cmd) => {
       checkKey(key);
       const { readConfig } = await import('../../../config/store.js');
       const { resolveConfig } = await import('../../../config/resolve.js');
@@ -58,7 +58,7 @@ export function registerConfig(program: Command): void {
     .argument('<value>', 'the new value')
     .description('set one value in the selected profile (current_profile switches profiles)')
     .addHelpText('after', examples('propitbox config set api_url http://127.0.0.1:4480', 'propitbox --profile staging config set api_url https://staging.api.pro-pitbox.com', 'propitbox config set current_profile local'))
-    .action(async (key: string, value: string, _opts: unknown, cmd: Command) => {
+    .action(async (key, value, _opts, cmd) => {
       checkKey(key);
       const store = await import('../../../config/store.js');
       const { resolveConfig } = await import('../../../config/resolve.js');
@@ -83,7 +83,7 @@ export function registerConfig(program: Command): void {
     .argument('<key>', PROFILE_KEYS.join(' | '))
     .description('remove one value from the selected profile')
     .addHelpText('after', examples('propitbox config unset listen_secret'))
-    .action(async (key: string, _opts: unknown, cmd: Command) => {
+    .action(async (key, _opts, cmd) => {
       checkKey(key);
       if (key === 'current_profile') throw new UsageError('current_profile cannot be unset: switch with `propitbox config set current_profile NAME`');
       const store = await import('../../../config/store.js');

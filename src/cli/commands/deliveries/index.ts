@@ -1,6 +1,6 @@
 // `propitbox deliveries …`: the docs' "Event Logs": recent deliveries, response codes, payloads,
 // failures, and manual retry.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
 import { isEventType } from '../../../domain/event-types.js';
 import { UsageError } from '../../../errors.js';
@@ -13,17 +13,7 @@ function parseStatus(value: string): string {
   return value;
 }
 
-interface ListOpts {
-  limit: number;
-  startingAfter?: string;
-  endpoint?: string;
-  session?: string;
-  status?: string;
-  event?: string;
-  json?: boolean;
-}
-
-export function registerDeliveries(program: Command): void {
+export function registerDeliveries(program: CommandUnknownOpts): void {
   const dl = group(program, 'deliveries', 'the event log: every delivery attempt, its response, and retry');
   dl.addHelpText('after', examples('propitbox deliveries list --status failed', 'propitbox deliveries get dlv_123', 'propitbox deliveries retry dlv_123'));
   listOptions(
@@ -40,7 +30,7 @@ export function registerDeliveries(program: Command): void {
       'after',
       examples('propitbox deliveries list --status failed', 'propitbox deliveries list --event evt_1a2b3c4d5e --json', 'propitbox deliveries list --endpoint we_123 --event parts.inventory.low'),
     )
-    .action(async (opts: ListOpts, cmd: Command) => {
+    .action(async (opts, cmd) => {
       // The API filters by event id; an event *type* is filtered here, on the page we got.
       const byType = opts.event && isEventType(opts.event) ? opts.event : undefined;
       if (opts.event && !byType && !opts.event.startsWith('evt_')) throw new UsageError(`--event expects an event id (evt_…) or an event type, got '${opts.event}'`);
@@ -56,7 +46,7 @@ export function registerDeliveries(program: Command): void {
     .description('show one delivery with every attempt: request headers, response code, headers and body')
     .option('--json', 'print the delivery (with attempts) as JSON')
     .addHelpText('after', examples('propitbox deliveries get dlv_123', 'propitbox deliveries get dlv_123 --json | jq ".attempts[-1].response_body"'))
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const d = await withApi(cmd, (a) => a.deliveries.get(id));
       await show(opts.json, d, async (v) => (await import('../../../output/format-deliveries.js')).deliveryDetail(v));
     });
@@ -66,7 +56,7 @@ export function registerDeliveries(program: Command): void {
     .description('retry a delivery by hand (one more attempt; refused while it is still pending)')
     .option('--json', 'print the delivery as JSON')
     .addHelpText('after', examples('propitbox deliveries retry dlv_123', 'propitbox deliveries list --status failed --json | jq -r ".data[].id" | xargs -n1 propitbox deliveries retry'))
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const d = await withApi(cmd, (a) => a.deliveries.retry(id));
       await show(opts.json, d, () => `Retrying ${d.id} (${d.event_type} ${d.event_id} -> ${d.url}): now ${d.status}; check with \`propitbox deliveries get ${d.id}\``);
     });

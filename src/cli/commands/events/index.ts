@@ -1,10 +1,10 @@
 // `propitbox events …`: the event log (list, get, resend). `events replay` is registered by its own module.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
 import { isEventType, unknownTypeMessage } from '../../../domain/event-types.js';
 import { UsageError } from '../../../errors.js';
 
-export function eventsGroup(program: Command): Command {
+export function eventsGroup(program: CommandUnknownOpts): CommandUnknownOpts {
   return group(program, 'events', 'inspect sent events and resend them');
 }
 
@@ -13,12 +13,12 @@ function parseType(value: string): string {
   return value;
 }
 
-export function registerEvents(program: Command): void {
+export function registerEvents(program: CommandUnknownOpts): void {
   const ev = eventsGroup(program);
   ev.addHelpText('after', examples('propitbox events list --type maintenance.task.created', 'propitbox events get evt_1a2b3c4d5e --json', 'propitbox events resend evt_1a2b3c4d5e'));
   listOptions(ev.command('list').alias('ls').description('list recent events, newest first').option('--type <type>', 'only this event type', parseType))
     .addHelpText('after', examples('propitbox events list', 'propitbox events list --type maintenance.task.created --json'))
-    .action(async (opts: { limit: number; startingAfter?: string; type?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const page = await withApi(cmd, (a) => a.events.list({ limit: opts.limit, starting_after: opts.startingAfter, type: opts.type }));
       await showPage(opts.json, page, async (rows) => (await import('../../../output/format-events.js')).eventsTable(rows));
     });
@@ -28,7 +28,7 @@ export function registerEvents(program: Command): void {
     .description('show one event and its payload')
     .option('--json', 'print the event exactly as receivers get it')
     .addHelpText('after', examples('propitbox events get evt_1a2b3c4d5e', 'propitbox events get evt_1a2b3c4d5e --json | jq .data'))
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const e = await withApi(cmd, (a) => a.events.get(id));
       await show(opts.json, e, async (v) => (await import('../../../output/format-events.js')).eventDetail(v));
     });
@@ -39,7 +39,7 @@ export function registerEvents(program: Command): void {
     .option('--endpoint <id>', 'only to this endpoint (we_…)')
     .option('--json', 'print the new deliveries as JSON')
     .addHelpText('after', examples('propitbox events resend evt_1a2b3c4d5e', 'propitbox events resend evt_1a2b3c4d5e --endpoint we_123'))
-    .action(async (id: string, opts: { endpoint?: string; json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const res = await withApi(cmd, (a) => a.events.resend(id, opts.endpoint));
       const { printJson, printText, note } = await import('../../../output/print.js');
       if (opts.json) return printJson(res);

@@ -1,17 +1,10 @@
 // `propitbox events replay EVT_ID`: flags and help; the replay service (src/services/replay.ts) does it.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals } from '../shared.js';
 import { eventsGroup } from './index.js';
 import { parseTimeout } from '../trigger/report.js';
 
-interface ReplayFlags {
-  forwardTo?: string;
-  secret?: string;
-  timeout?: number;
-  json?: boolean;
-}
-
-export function registerEventsReplay(program: Command): void {
+export function registerEventsReplay(program: CommandUnknownOpts): void {
   eventsGroup(program)
     .command('replay')
     .argument('<id>', 'event id (evt_…)')
@@ -25,7 +18,7 @@ export function registerEventsReplay(program: Command): void {
       '\nThe body is found in the local listen history first (<state dir>/history/<profile>.ndjson), so this\nworks after a restart and without the API; otherwise it is fetched with GET /v1/events/:id.\nExit 0 only when the receiver answers 2xx.' +
         examples('propitbox events replay evt_1a2b3c4d5e', 'propitbox events replay evt_1a2b3c4d5e --forward-to http://localhost:3000/webhooks/pro-pitbox --json'),
     )
-    .action(async (id: string, flags: ReplayFlags, c: Command) => {
+    .action(async (id, flags, c) => {
       const { resolveConfig } = await import('../../../config/resolve.js');
       const { replayEvent } = await import('../../../services/replay.js');
       const { createForwardReporter } = await import('../../../output/forward-report.js');

@@ -1,21 +1,11 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { intOption } from '../../program.js';
 import { UsageError } from '../../../errors.js';
 import { parseDuration } from '../../../util/duration.js';
 import { examples, show } from '../shared.js';
 import { withRelay } from './index.js';
 
-interface CreateFlags {
-  description?: string;
-  status?: number;
-  responseBody?: string;
-  waitForResponse?: boolean;
-  waitTimeout?: string;
-  rateLimit?: number;
-  json?: boolean;
-}
-
-export function registerIngestCreate(parent: Command): void {
+export function registerIngestCreate(parent: CommandUnknownOpts): void {
   parent
     .command('create')
     .description('make an ingest channel: a public URL that stores whatever is sent to it')
@@ -27,7 +17,7 @@ export function registerIngestCreate(parent: Command): void {
     .option('--rate-limit <n>', 'requests per second before 429 (default 100, bursts of 1000)', intOption('--rate-limit', 1, 100_000))
     .option('--json', 'print the channel as JSON')
     .addHelpText('after', examples('propitbox ingest create --description "RCManager -> laptop"', 'propitbox ingest create --status 200 --response-body OK', 'propitbox ingest create --json | jq -r .url'))
-    .action(async (opts: CreateFlags, cmd: Command) => {
+    .action(async (opts, cmd) => {
       let waitMs: number | undefined;
       if (opts.waitTimeout !== undefined) {
         const ms = parseDuration(opts.waitTimeout);

@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, show } from '../shared.js';
 import { withRelay } from './index.js';
 
-export function registerIngestDelete(parent: Command): void {
+export function registerIngestDelete(parent: CommandUnknownOpts): void {
   parent
     .command('delete')
     .alias('rm')
@@ -10,7 +10,7 @@ export function registerIngestDelete(parent: Command): void {
     .description('delete an ingest channel; its URL answers 410 Gone from now on')
     .option('--json', 'print the result as JSON')
     .addHelpText('after', examples('propitbox ingest delete ich_123'))
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const r = await withRelay(cmd, (api) => api.delete(id));
       await show(opts.json, r, () => `Deleted ${id}\n`);
     });

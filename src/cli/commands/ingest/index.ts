@@ -1,9 +1,7 @@
 // `propitbox ingest …`: ingest channels (public URLs any sender POSTs to) and what they received, on
 // the relay (--relay / PROPITBOX_RELAY_URL / profile relay_url; default: the API).
-import type { Command } from 'commander';
-import type { GlobalOptions } from '../../program.js';
-import type { RelayFlags } from '../../../config/relay.js';
-import { examples, group } from '../shared.js';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { examples, globals, group, inheritedText } from '../shared.js';
 import { registerIngestCreate } from './create.js';
 import { registerIngestList } from './list.js';
 import { registerIngestGet } from './get.js';
@@ -15,10 +13,9 @@ import { registerIngestShow } from './show.js';
 export type IngestApi = ReturnType<typeof import('../../../api/ingest.js').ingestChannels>;
 
 /** Run `fn` against the relay's ingest API with the right key; always closes the client. */
-export async function withRelay<T>(cmd: Command, fn: (api: IngestApi) => Promise<T>): Promise<T> {
+export async function withRelay<T>(cmd: CommandUnknownOpts, fn: (api: IngestApi) => Promise<T>): Promise<T> {
   const { connectRelay } = await import('../../../api/connect-relay.js');
-  const g = cmd.optsWithGlobals<GlobalOptions & RelayFlags>();
-  const { client, channels } = connectRelay(g);
+  const { client, channels } = connectRelay({ ...globals(cmd), relay: inheritedText(cmd, 'relay'), relayKey: inheritedText(cmd, 'relayKey') });
   try {
     return await fn(channels);
   } finally {
@@ -26,7 +23,7 @@ export async function withRelay<T>(cmd: Command, fn: (api: IngestApi) => Promise
   }
 }
 
-export function registerIngest(program: Command): void {
+export function registerIngest(program: CommandUnknownOpts): void {
   const g = group(program, 'ingest', 'ingest URLs: public URLs any sender (RCManager, GitHub, …) can POST to, relayed to `webhooks listen`')
     .option('--relay <url>', 'the propitbox server hosting channels (env PROPITBOX_RELAY_URL; default: the API URL)')
     .option('--relay-key <key>', "the relay's API key (env PROPITBOX_RELAY_KEY)");

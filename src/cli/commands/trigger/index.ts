@@ -1,26 +1,12 @@
 // `propitbox trigger TYPE`: build an event from its fixture and send it through the API (to every
 // matching endpoint and listen session) or, with --forward-to, straight to a local app.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { collect, examples, globals, withApi } from '../shared.js';
 import { intOption } from '../../program.js';
 import { parseTimeout } from './report.js';
 import { UsageError } from '../../../errors.js';
 
-interface TriggerOptions {
-  override: string[];
-  add: string[];
-  remove: string[];
-  fixture?: string;
-  count: number;
-  wait?: boolean;
-  waitAll?: boolean;
-  timeout?: number;
-  forwardTo?: string;
-  secret?: string;
-  json?: boolean;
-}
-
-export function registerTrigger(program: Command): void {
+export function registerTrigger(program: CommandUnknownOpts): void {
   program
     .command('trigger')
     .argument('[type]', 'event type (see `propitbox fixtures list`); optional with a --fixture that names its type')
@@ -47,7 +33,7 @@ export function registerTrigger(program: Command): void {
         '# --forward-to exits 0 only when your app answers 2xx; a receiver that is down is exit 1',
       ),
     )
-    .action(async (type: string | undefined, opts: TriggerOptions, cmd: Command) => {
+    .action(async (type, opts, cmd) => {
       if (opts.secret && !opts.forwardTo) throw new UsageError('--secret only applies with --forward-to (deliveries through the API are signed by the API)');
       const { eventBuilder } = await import('../../../fixtures/build.js');
       const builder = eventBuilder({ type, fixtureFile: opts.fixture, overrides: opts.override, adds: opts.add, removes: opts.remove });

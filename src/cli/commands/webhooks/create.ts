@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, parseEventPatterns, withApi } from '../shared.js';
 import { UsageError } from '../../../errors.js';
 
-export function registerWebhooksCreate(parent: Command): void {
+export function registerWebhooksCreate(parent: CommandUnknownOpts): void {
   parent
     .command('create')
     .description('add a webhook endpoint; prints its signing secret once')
@@ -19,7 +19,7 @@ export function registerWebhooksCreate(parent: Command): void {
         '# the secret is shown only here (and by rotate-secret); store it as your app\'s WEBHOOK_SECRET',
       ),
     )
-    .action(async (opts: { url: string; events: string[]; description?: string; disabled?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const { assertHttpUrl } = await import('../../../api/url.js');
       assertHttpUrl(opts.url, '--url');
       if (opts.description !== undefined && opts.description.length > 1000) throw new UsageError('--description is limited to 1000 characters');

@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, show, withApi } from '../shared.js';
 
-export function registerWebhooksDelete(parent: Command): void {
+export function registerWebhooksDelete(parent: CommandUnknownOpts): void {
   parent
     .command('delete')
     .alias('rm')
@@ -9,7 +9,7 @@ export function registerWebhooksDelete(parent: Command): void {
     .description('delete an endpoint (its pending deliveries stop)')
     .option('--json', 'print the API answer as JSON')
     .addHelpText('after', examples('propitbox webhooks delete we_123'))
-    .action(async (id: string, opts: { json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const res = await withApi(cmd, (a) => a.webhooks.delete(id));
       await show(opts.json, res, (r) => `Deleted ${r?.id ?? id}`);
     });

@@ -1,7 +1,7 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, show, withApi } from '../shared.js';
 
-export function registerWebhooksGet(parent: Command): void {
+export function registerWebhooksGet(parent: CommandUnknownOpts): void {
   parent
     .command('get')
     .argument('<id>', 'endpoint id (we_…)')
@@ -9,7 +9,7 @@ export function registerWebhooksGet(parent: Command): void {
     .option('--show-secret', 'also fetch and print its signing secret')
     .option('--json', 'print the endpoint as JSON')
     .addHelpText('after', examples('propitbox webhooks get we_123', 'propitbox webhooks get we_123 --show-secret --json | jq -r .secret'))
-    .action(async (id: string, opts: { showSecret?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const endpoint = await withApi(cmd, async (a) => {
         const e = await a.webhooks.get(id);
         return opts.showSecret ? { ...e, secret: (await a.webhooks.secret(id)).secret } : e;

@@ -1,5 +1,5 @@
 // `propitbox webhooks …`: endpoint management. `webhooks listen` is registered by its own module.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, group } from '../shared.js';
 import { registerWebhooksList } from './list.js';
 import { registerWebhooksCreate } from './create.js';
@@ -10,11 +10,11 @@ import { registerWebhooksToggle } from './toggle.js';
 import { registerWebhooksRotate } from './rotate-secret.js';
 import { registerWebhooksTest } from './test.js';
 
-export function webhooksGroup(program: Command): Command {
+export function webhooksGroup(program: CommandUnknownOpts): CommandUnknownOpts {
   return group(program, 'webhooks', 'manage webhook endpoints (Settings -> Webhooks) and forward live events');
 }
 
-export function registerWebhooks(program: Command): void {
+export function registerWebhooks(program: CommandUnknownOpts): void {
   const w = webhooksGroup(program);
   w.addHelpText('after', examples(
     "propitbox webhooks create --url https://yourapp.com/webhooks/pro-pitbox --events 'vehicle.*,maintenance.task.*'",

@@ -1,6 +1,6 @@
 // `propitbox webhooks listen`: forward live events from a relay session to local URLs. Flags and help
 // only; the session, renderers and TUI load inside the action.
-import type { Command } from 'commander';
+import type { Command, CommandUnknownOpts, OptionValues } from '@commander-js/extra-typings';
 import { UsageError } from '../../../errors.js';
 import { intOption } from '../../program.js';
 import { EXIT } from '../../exit-codes.js';
@@ -8,6 +8,7 @@ import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
 import { collect, examples, globals } from '../shared.js';
 import { webhooksGroup } from './index.js';
+import type { ListenOutput } from '../../../output/listen/create-renderer.js';
 
 export interface ListenFlags {
   forwardTo?: string;
@@ -48,8 +49,9 @@ when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
 History: every forward is logged to <state dir>/history/<profile>.ndjson (20 MB x 2) for
 \`propitbox events replay\`.`;
 
-export function registerListenOptions(cmd: Command, withExitRules = true): Command {
-  cmd
+/** The flags `webhooks listen` and `dev --forward-to` share. */
+export function withListenOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
+  return cmd
     .option('--forward-to <url>', 'local URL to POST every event to (the fallback after --route)')
     .option('--route <pattern=url>', "send matching types to URL, e.g. 'maintenance.task.*=http://localhost:3000/tasks' (repeatable, first match wins)", collect, [])
     .option('--events <types>', 'only these event types (comma list; wildcards like vehicle.* allowed)')
@@ -59,18 +61,21 @@ export function registerListenOptions(cmd: Command, withExitRules = true): Comma
     .option('--no-tui', 'plain/JSON lines even on a terminal')
     .option('--concurrency <n>', 'forward up to N events at once (1 keeps order)', intOption('--concurrency', 1, 256), 1)
     .option('--keep-session', 'keep the session when this process exits, to catch up on missed events next time (default: closed on exit)');
-  if (!withExitRules) return cmd;
+}
+
+/** --max-events / --expect / --timeout: `webhooks listen` only (dev runs until stopped). */
+function withExitRules<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
   return cmd
     .option('--max-events <n>', 'exit after N events were forwarded (0 if all answered 2xx, else 1)', intOption('--max-events', 1))
     .option('--expect <type>', 'exit 0 as soon as an event of this type was answered 2xx')
     .option('--timeout <duration>', 'give up after this long, e.g. 30s (exit 1 if --expect/--max-events are not met)');
 }
 
-export function registerWebhooksListen(program: Command): void {
+export function registerWebhooksListen(program: CommandUnknownOpts): void {
   const cmd = webhooksGroup(program)
     .command('listen')
     .description('receive live events over a websocket and forward them, signed, to your local app');
-  registerListenOptions(cmd)
+  withExitRules(withListenOptions(cmd))
     .option('--print-secret', 'print the session signing secret and exit')
     .option('--write-env <file>', 'write PROPITBOX_WEBHOOK_SECRET=<secret> into this dotenv file (other lines kept)')
     .option('--since <duration>', 'first replay events from this far back, e.g. 2h')
@@ -86,7 +91,7 @@ export function registerWebhooksListen(program: Command): void {
           'propitbox webhooks listen --forward-to http://localhost:3000/hooks --format json --expect maintenance.task.created --timeout 30s',
         ),
     )
-    .action(async (flags: ListenFlags, c: Command) => {
+    .action(async (flags, c) => {
       const { resolveConfig } = await import('../../../config/resolve.js');
       const { noApiKeyError } = await import('../../../api/errors.js');
       const g = globals(c);
@@ -116,8 +121,9 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     const targets = buildTargets(flags.route ?? [], flags.forwardTo);
     if (needTarget && !targets.length) throw new UsageError('--forward-to URL is required (or --route PATTERN=URL, or --print-secret)', 'e.g. --forward-to http://localhost:3000/webhooks/pro-pitbox');
     if (flags.writeEnv) (await import('../../../relay/env-file.js')).checkEnvFile(flags.writeEnv);
-    if (flags.format !== 'plain' && flags.format !== 'json') throw new UsageError(`--format must be plain or json, got '${flags.format}'`);
-    if (flags.tui === true && flags.format === 'json') throw new UsageError('--tui and --format json do not mix: pick one');
+    const format = flags.format;
+    if (format !== 'plain' && format !== 'json') throw new UsageError(`--format must be plain or json, got '${format}'`);
+    if (flags.tui === true && format === 'json') throw new UsageError('--tui and --format json do not mix: pick one');
     if (flags.tui === true && process.stdout.isTTY !== true) throw new UsageError('--tui needs a terminal, and stdout is not one: drop --tui for plain lines');
     if (flags.expect && !isValidPattern(flags.expect)) throw new UsageError(`--expect: ${unknownTypeMessage(flags.expect)}`);
     const duration = (flag: string, v: string | undefined) => {
@@ -129,6 +135,8 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     const since = duration('--since', flags.since);
     const exit = { maxEvents: flags.maxEvents, expect: flags.expect, timeoutMs: duration('--timeout', flags.timeout) };
     const ci = exit.maxEvents !== undefined || exit.expect !== undefined || exit.timeoutMs !== undefined;
+    // The TUI is for people; CI primitives and JSON want lines (unless --tui asks for it anyway).
+    const output: ListenOutput = flags.tui === true || (flags.tui !== false && format !== 'json' && !ci && process.stdout.isTTY === true) ? 'tui' : format;
     return {
       targets,
       events: effectiveFilter(parseEventFilter(flags.events), targets),
@@ -136,8 +144,7 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
       sinceSec: since === undefined ? undefined : Math.max(1, Math.round(since / 1000)),
       concurrency: flags.concurrency,
       keepSession: flags.keepSession === true,
-      // The TUI is for people; CI primitives and JSON want lines (unless --tui asks for it anyway).
-      output: flags.tui === true || (flags.tui !== false && flags.format !== 'json' && !ci && process.stdout.isTTY === true) ? ('tui' as const) : (flags.format as 'plain' | 'json'),
+      output,
       tuiRequired: flags.tui === true,
       exit,
     };

@@ -1,12 +1,12 @@
 // `propitbox webhooks sessions list|close`: see which listen sessions are subscribed (and whether a
 // client is connected), and close the ones left behind. Closing fails their undelivered events with
 // the reason, so nothing waits for a client that is not coming back.
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { UsageError } from '../../../errors.js';
 import { examples, show, withApi } from '../shared.js';
 import { webhooksGroup } from './index.js';
 
-export function registerWebhooksSessions(program: Command): void {
+export function registerWebhooksSessions(program: CommandUnknownOpts): void {
   const sessions = webhooksGroup(program)
     .command('sessions')
     .description('list and close listen sessions (what `webhooks listen` and `dev --forward-to` subscribe)')
@@ -23,7 +23,7 @@ client; one opened with --keep-session stays (up to 24 h / 10,000 waiting events
     .description('every listen session of this API key: client connected or not, where it forwards, events waiting')
     .option('--json', 'print the API list as JSON on stdout')
     .addHelpText('after', examples('propitbox webhooks sessions list', "propitbox webhooks sessions list --json | jq -r '.data[] | select(.connected | not) | .id'"))
-    .action(async (opts: { json?: boolean }, cmd: Command) => {
+    .action(async (opts, cmd) => {
       const page = await withApi(cmd, (a) => a.sessions.list());
       const { sessionsTable } = await import('../../../output/format-sessions.js');
       await show(opts.json, page, (p) => sessionsTable(p.data));
@@ -35,7 +35,7 @@ client; one opened with --keep-session stays (up to 24 h / 10,000 waiting events
     .option('--all', 'close every session of this API key (a running listen is disconnected)')
     .option('--json', 'print {"closed":[ids]} as JSON on stdout')
     .addHelpText('after', examples('propitbox webhooks sessions close ls_123 ls_456', 'propitbox webhooks sessions close --all'))
-    .action(async (ids: string[], opts: { all?: boolean; json?: boolean }, cmd: Command) => {
+    .action(async (ids, opts, cmd) => {
       if (opts.all && ids.length) throw new UsageError('Pass session ids or --all, not both');
       if (!opts.all && !ids.length) throw new UsageError('Which session? Pass its id (see `propitbox webhooks sessions list`) or --all');
       const closed = await withApi(cmd, async (a) => {

@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, withApi } from '../shared.js';
 import { parseTimeout, reportSent } from '../trigger/report.js';
 
-export function registerWebhooksTest(parent: Command): void {
+export function registerWebhooksTest(parent: CommandUnknownOpts): void {
   parent
     .command('test')
     .argument('<id>', 'endpoint id (we_…)')
@@ -13,7 +13,7 @@ export function registerWebhooksTest(parent: Command): void {
     .option('--timeout <duration>', 'with --wait: give up after this long', parseTimeout, 30_000)
     .option('--json', 'print the API answer as JSON')
     .addHelpText('after', examples('propitbox webhooks test we_123', 'propitbox webhooks test we_123 parts.inventory.low --wait'))
-    .action(async (id: string, typeArg: string | undefined, opts: { type?: string; wait?: boolean; timeout: number; json?: boolean }, cmd: Command) => {
+    .action(async (id, typeArg, opts, cmd) => {
       const { eventBuilder } = await import('../../../fixtures/build.js');
       const builder = eventBuilder({ type: opts.type ?? typeArg ?? 'maintenance.task.created' });
       const event = builder.build();

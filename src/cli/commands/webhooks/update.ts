@@ -1,9 +1,9 @@
-import type { Command } from 'commander';
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, parseEventPatterns, show, withApi } from '../shared.js';
 import { UsageError } from '../../../errors.js';
 import type { EndpointInput } from '../../../api/resources.js';
 
-export function registerWebhooksUpdate(parent: Command): void {
+export function registerWebhooksUpdate(parent: CommandUnknownOpts): void {
   parent
     .command('update')
     .argument('<id>', 'endpoint id (we_…)')
@@ -13,7 +13,7 @@ export function registerWebhooksUpdate(parent: Command): void {
     .option('--description <text>', 'new description ("" clears it)')
     .option('--json', 'print the updated endpoint as JSON')
     .addHelpText('after', examples("propitbox webhooks update we_123 --events 'maintenance.task.*'", 'propitbox webhooks update we_123 --url https://staging.yourapp.com/webhooks/pro-pitbox'))
-    .action(async (id: string, opts: { url?: string; events?: string[]; description?: string; json?: boolean }, cmd: Command) => {
+    .action(async (id, opts, cmd) => {
       const patch: EndpointInput = {};
       if (opts.url !== undefined) {
         const { assertHttpUrl } = await import('../../../api/url.js');
