@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface Trickler {
   url: string;
-  /** One entry per request: when it arrived, and when its connection closed (null while open). */
-  requests: Array<{ at: number; closedAt: number | null }>;
+  /** One entry per request: its path, when it arrived, and when its connection closed (null while open). */
+  requests: Array<{ path: string; at: number; closedAt: number | null }>;
   close(): Promise<void>;
 }
 
@@ -16,7 +16,7 @@ export async function startTrickler(bytes = 18, everyMs = 200): Promise<Trickler
   const server: Server = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
-      const rec = { at: Date.now(), closedAt: null as number | null };
+      const rec = { path: req.url ?? '', at: Date.now(), closedAt: null as number | null };
       requests.push(rec);
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.flushHeaders();

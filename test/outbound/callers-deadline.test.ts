@@ -26,10 +26,11 @@ afterAll(async () => {
   await emu?.close();
 });
 
-/** About the deadline: not cut early, and far from the 3.6 s the whole trickle takes. */
+/** At the deadline: not cut early, and far from the 3.6 s the whole trickle takes (with room for a busy machine). */
+const LATE = 2_500;
 const nearOneSecond = (ms: number) => {
   expect(ms).toBeGreaterThanOrEqual(990);
-  expect(ms).toBeLessThan(1_700);
+  expect(ms).toBeLessThan(LATE);
 };
 
 describe('a trickling receiver with a 1 s deadline', () => {
@@ -70,11 +71,7 @@ describe('a trickling receiver with a 1 s deadline', () => {
   it('trigger --forward-to and events replay exit 1 with a timeout line at ~1 s, not 0 after 3.6 s', async () => {
     const env = isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: emu.apiKey });
     const event = (await emu.api('POST', '/v1/events', { type: 'session.ended' })).body.event;
-    const run = async (args: string[]) => {
-      const started = Date.now();
-      const r = await runCli([...args, '--secret', SECRET, '--timeout', '1s', '--json'], { env });
-      return { ...r, wall: Date.now() - started };
-    };
+    const run = (args: string[]) => runCli([...args, '--secret', SECRET, '--timeout', '1s', '--json'], { env });
     const [trigger, replay] = await Promise.all([
       run(['trigger', 'vehicle.created', '--forward-to', `${trickler.url}/trigger`]),
       run(['events', 'replay', event.id, '--forward-to', `${trickler.url}/replay`]),
@@ -87,8 +84,12 @@ describe('a trickling receiver with a 1 s deadline', () => {
       const out = results[i];
       expect(out).toMatchObject({ status_code: null, error: 'timeout after 1000 ms', error_kind: 'timeout' });
       nearOneSecond(out.duration_ms);
-      // Start-up plus one second, on a loaded machine; the trickle alone would take 3.6 s.
-      expect(r.wall).toBeLessThan(3_400);
+    }
+    // Each command dropped its connection at the deadline (timed by the receiver, so a slow start-up
+    // on a busy machine does not count): the trickle alone would have taken 3.6 s.
+    for (const path of ['/trigger', '/replay']) {
+      const seen = await waitFor(() => trickler.requests.find((q) => q.path === path && q.closedAt !== null), { what: `${path} closed` });
+      expect(seen.closedAt! - seen.at).toBeLessThan(LATE);
     }
   });
 });

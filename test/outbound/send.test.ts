@@ -68,10 +68,10 @@ describe.each(transports)('outbound send, %s', (_name, send) => {
     expect(r.headers['content-type']).toBe('text/plain'); // the head did arrive
     expect(r.body).toMatch(/^x{3,5}$/);
     expect(took).toBeGreaterThanOrEqual(990);
-    expect(took).toBeLessThan(1_600);
+    expect(took).toBeLessThan(2_500); // the whole trickle takes 3.6 s; room for a busy machine
     // The connection is dropped at the deadline, not left trickling.
     await waitFor(() => trickler.requests.at(-1)!.closedAt, { what: 'the trickling connection closed' });
-    expect(trickler.requests.at(-1)!.closedAt! - started).toBeLessThan(1_800);
+    expect(trickler.requests.at(-1)!.closedAt! - started).toBeLessThan(2_700);
   });
 
   it('keeps at most the excerpt of a large answer and still reports it as answered', async () => {
