@@ -11,5 +11,6 @@ export default defineConfig({
     // 2-core machines: a little parallelism, not a stampede of emulators.
     maxWorkers: 3,
     globalSetup: ['test/helpers/global-setup.ts'],
+    reporters: ['default', './test/helpers/slowest-files-reporter.ts'],
   },
 });
