@@ -13,7 +13,7 @@ export function sparkline(values: readonly number[], max = Math.max(0, ...values
   return out;
 }
 
-/** Sums consecutive values so that at most `width` remain (the newest group may be partial). */
+/** Sums consecutive values so that at most `width` remain (the oldest group may be partial). */
 export function squeeze(values: readonly number[], width: number): number[] {
   if (width <= 0) return [];
   if (values.length <= width) return [...values];

@@ -76,6 +76,10 @@ describe.skipIf(!HAS_TMUX)('listen TUI in tmux (100x30)', () => {
     expect(s).toMatch(/parts\.inventory\.low\s+evt_\w+\s+\S+\s+500\s+\d+ ms/);
     expect(s).toMatch(/^> .*maintenance\.task\.created/m);
     expect(receiver.requests).toHaveLength(3);
+    // The activity line: the three arrivals in the newest seconds of the minute, and a p95 latency.
+    const activity = s.split('\n')[3];
+    expect(activity).toMatch(/^last 60s {2}events [▁-█]{30} \d+\.\d\/s {2}p95 [▁-█]{12} \d+ ms$/);
+    expect(activity.slice(17, 47)).toMatch(/[▂-█]/);
   });
 
   it('filters, opens the details and replays the selected event with a fresh signature', async () => {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup } from 'ink-testing-library';
 import { DetailsPane } from '../../src/tui/components/details-pane.js';
+import { detailsHeight } from '../../src/tui/state/layout.js';
 import { renderTui } from './helpers/render-tui.js';
 import { attempt, delivered, evtId, response } from './helpers/events.js';
 import { viewOf } from './helpers/view.js';
@@ -40,7 +41,7 @@ describe('DetailsPane', () => {
     const base = viewOf(delivered(1, 200), { cols: 100, rows: 12 }, { type: 'open-details' });
     const top = renderTui(<DetailsPane view={base} />).lastFrame()!;
     expect(top).toContain('Body');
-    expect(top).toMatch(/lines 1-5 of \d+/);
+    expect(top).toMatch(new RegExp(`lines 1-${detailsHeight(12)} of \\d+`));
     const scrolled = viewOf(delivered(1, 200), { cols: 100, rows: 12 }, { type: 'open-details' }, { type: 'end' });
     const f = renderTui(<DetailsPane view={scrolled} />).lastFrame()!;
     expect(f).toContain('reply 200');

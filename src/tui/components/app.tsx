@@ -10,6 +10,7 @@ import { EventList } from './event-list.js';
 import { DetailsPane } from './details-pane.js';
 import { Footer } from './footer.js';
 import { HelpOverlay } from './help-overlay.js';
+import { activityTicking } from '../state/activity.js';
 
 export interface AppProps {
   store: Store;
@@ -39,13 +40,15 @@ export function App({ store, onEffect, now = Date.now }: AppProps) {
       if (intent.effect) onEffect(intent.effect);
     }
   });
-  // Tick only while a countdown is on screen.
+  // Tick only while a countdown is on screen, or (once a second) while the activity line still has
+  // something from the last minute to move along; an idle TUI draws nothing.
   const counting = view.connection?.state === 'reconnecting';
+  const active = activityTicking(view);
   useEffect(() => {
-    if (!counting) return;
-    const t = setInterval(() => store.dispatch({ type: 'tick', now: now() }), 250);
+    if (!counting && !active) return;
+    const t = setInterval(() => store.dispatch({ type: 'tick', now: now() }), counting ? 250 : 1000);
     return () => clearInterval(t);
-  }, [counting, store, now]);
+  }, [counting, active, store, now]);
   return (
     <Box flexDirection="column" width={view.size.cols} height={Math.max(1, view.size.rows - 1)}>
       <Header view={view} />

@@ -1,9 +1,11 @@
 // Header: where events come from and go to, connection state (with the retry countdown), the session
-// secret (masked until `s`), and the counters. Three lines, each cut to the terminal width.
+// secret (masked until `s`), the counters, and the last minute's activity. Four lines, each cut to the
+// terminal width.
 import { Box, Text } from 'ink';
 import type { ViewState } from '../state/types.js';
 import { mask } from '../../util/mask.js';
 import { shortUrl, type Tone } from '../format.js';
+import { ActivityLine } from './activity-line.js';
 
 export function connectionLabel(view: Pick<ViewState, 'connection' | 'now'>): { text: string; tone: Tone } {
   const c = view.connection;
@@ -69,6 +71,7 @@ export function Header({ view }: { view: ViewState }) {
           </Text>
         ))}
       </Text>
+      <ActivityLine view={view} />
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 // Screen budget, shared by the reducer (to keep the cursor in view) and the components (to size panes).
 // One line is left free at the bottom: Ink clears the whole terminal on every frame whose output is as
 // tall as the screen, which flickers and costs CPU under a flood.
-export const HEADER_LINES = 3;
+export const HEADER_LINES = 4;
 export const FOOTER_LINES = 2;
 export const LIST_HEADER_LINES = 1;
 
