@@ -1,0 +1,83 @@
+// The PostgreSQL store: several `propitbox serve` nodes share one database. Opening it runs the
+// migrations (under an advisory lock) and starts the LISTEN connection.
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AcceptItem, Accepted, RetentionResult, SessionLimits, Store } from '../store.js';
+import { pgAccept } from './accept.js';
+import { createPool, lockName, transaction, validSchema, type Pool, type PoolOptions } from './db.js';
+import { PgDeliveries } from './deliveries.js';
+import { PgEndpoints, PgEvents } from './endpoints.js';
+import { PgKeys } from './keys.js';
+import { migrate } from './migrations.js';
+import { PgNotifier } from './notifier.js';
+import { expireLog, PgSessions } from './sessions.js';
+
+export interface PgStoreOptions extends PoolOptions {
+  limits: SessionLimits;
+  log?: (line: string) => void;
+}
+
+export class PgStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly node = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  readonly endpoints: PgEndpoints;
+  readonly events: PgEvents;
+  readonly deliveries: PgDeliveries;
+  readonly sessions: PgSessions;
+  readonly keys: PgKeys;
+  readonly notifier: PgNotifier;
+  private readonly schema: string;
+
+  private constructor(
+    private readonly pool: Pool,
+    private readonly o: PgStoreOptions,
+  ) {
+    this.schema = validSchema(o.schema ?? 'public');
+    this.endpoints = new PgEndpoints(pool);
+    this.events = new PgEvents(pool);
+    this.deliveries = new PgDeliveries(pool, this.node);
+    this.sessions = new PgSessions(pool, o.limits);
+    this.keys = new PgKeys(pool);
+    this.notifier = new PgNotifier(pool, o, this.node, o.log);
+  }
+
+  static async open(o: PgStoreOptions): Promise<PgStore> {
+    const pool = createPool(o);
+    try {
+      await migrate(pool, validSchema(o.schema ?? 'public'));
+      const store = new PgStore(pool, o);
+      await store.notifier.start();
+      return store;
+    } catch (err) {
+      await pool.end().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]> {
+    return pgAccept({ pool: this.pool, node: this.node, limits: this.o.limits }, items, leaseMs);
+  }
+
+  /** One node at a time (a transaction-level advisory lock); the others skip this round. */
+  async retention(now: number): Promise<RetentionResult | null> {
+    return transaction(this.pool, async (c) => {
+      const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [lockName('retention', this.schema)]);
+      if (!rows[0].ok) return null;
+      return { expiredLogRows: await expireLog(c, now, this.o.limits) };
+    });
+  }
+
+  async health(): Promise<{ ok: boolean; store: 'postgres'; detail?: string }> {
+    try {
+      await this.pool.query('SELECT 1');
+      return { ok: true, store: 'postgres' };
+    } catch (err) {
+      return { ok: false, store: 'postgres', detail: `PostgreSQL unreachable: ${(err as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.close();
+    await this.pool.end();
+  }
+}
