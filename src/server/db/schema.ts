@@ -85,4 +85,22 @@ export const MIGRATIONS: string[] = [
   END;
   CREATE INDEX IF NOT EXISTS attempts_started ON attempts (started_at, outcome, duration_ms, endpoint_id, session_id, event_type);
   `,
+  // Keys per developer: every resource belongs to an owner (an API key's id; 'default' for the single
+  // --api-key server and for everything from before keys existed). API keys are stored hashed.
+  `
+  ALTER TABLE endpoints ADD COLUMN owner TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE events ADD COLUMN owner TEXT NOT NULL DEFAULT 'default';
+  ALTER TABLE deliveries ADD COLUMN owner TEXT NOT NULL DEFAULT 'default';
+  CREATE INDEX IF NOT EXISTS endpoints_owner ON endpoints (owner, seq);
+  CREATE INDEX IF NOT EXISTS events_owner ON events (owner, seq);
+  CREATE INDEX IF NOT EXISTS deliveries_owner ON deliveries (owner, seq);
+  CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    created TEXT NOT NULL,
+    revoked TEXT
+  );
+  `,
 ];

@@ -45,6 +45,10 @@ export interface LogRow {
 /** In-memory mirror of what fanOut needs per session, so the hot path does no lookups. */
 interface Live {
   id: string;
+  /** The key_hash column: the session's owner. */
+  owner: string;
+  /** Ownership epoch: bumped each time a client connects (the previous socket is replaced). */
+  epoch: number;
   patterns: string[];
   lastSeq: number;
   ackedSeq: number;
@@ -102,7 +106,7 @@ export class SessionStore {
       expire: db.prepare('DELETE FROM listen_log WHERE appended_at < ?'),
       droppedBySeq: db.prepare('SELECT delivery_id FROM listen_log WHERE session_id = ? AND seq <= ?').pluck(),
       droppedByAge: db.prepare('SELECT delivery_id FROM listen_log WHERE appended_at < ?').pluck(),
-      since: db.prepare('SELECT id, type, created, body FROM events WHERE created >= ? ORDER BY seq'),
+      since: db.prepare('SELECT id, type, created, body FROM events WHERE created >= ? AND (? IS NULL OR owner = ?) ORDER BY seq'),
     };
     for (const r of this.st.all.all() as SessionRow[]) this.remember(r);
   }
@@ -125,7 +129,7 @@ export class SessionStore {
    * A new session; with `sinceSec`, recent matching events are put in its log first (catch-up).
    * `within` runs inside the same transaction (the ingest part subscribes the session to its channels there).
    */
-  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number; durable?: boolean; targets?: string[] }, within?: (sessionId: string) => void): SessionRow {
+  create(hash: string, input: { events: string[]; label: string | null; sinceSec?: number; durable?: boolean; targets?: string[]; eventsOwner?: string }, within?: (sessionId: string) => void): SessionRow {
     const targets = input.targets?.length ? JSON.stringify(input.targets) : null;
     const row: SessionRow = { id: newId('ls'), key_hash: hash, label: input.label, events: JSON.stringify(input.events), created: isoSeconds(), last_seq: 0, acked_seq: 0, target_url: null, durable: input.durable ? 1 : 0, targets };
     const before = new Set(this.staged.keys());
@@ -136,7 +140,8 @@ export class SessionStore {
         const live = this.remember(row);
         if (input.sinceSec) {
           const from = isoSeconds(Date.now() - input.sinceSec * 1000);
-          for (const e of this.st.since.all(from) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
+          const owner = input.eventsOwner ?? null;
+          for (const e of this.st.since.all(from, owner, owner) as StoredEvent[]) if (matchesAny(live.patterns, e.type)) this.append(live, e);
         }
         within?.(row.id);
       })();
@@ -169,11 +174,21 @@ export class SessionStore {
     return had;
   }
 
-  /** EventSink.fanOut: append to every matching session's log (inside the event's transaction). */
-  fanOut(event: StoredEvent): Delivery[] {
+  /** EventSink.fanOut: append to every matching session's log (inside the event's transaction); with `owner`, only that owner's sessions. */
+  fanOut(event: StoredEvent, owner?: string): Delivery[] {
     const out: Delivery[] = [];
-    for (const s of this.live.values()) if (matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
+    for (const s of this.live.values()) if ((owner === undefined || s.owner === owner) && matchesAny(s.patterns, event.type)) out.push(this.append(s, event));
     return out;
+  }
+
+  /** A client connected: the new ownership epoch (acks carrying an older one are ignored). */
+  claim(id: string): number {
+    const s = this.live.get(id);
+    return s ? ++s.epoch : 0;
+  }
+
+  epoch(id: string): number {
+    return this.live.get(id)?.epoch ?? 0;
   }
 
   /** Append one entry to one session's log, inside the caller's transaction (then committed() / rollback() by its id). */
@@ -245,6 +260,10 @@ export class SessionStore {
     if (!s) return;
     this.st.setAcked.run(s.ackedSeq, s.url.startsWith('listen:') ? null : s.url, sessionId);
     this.st.trim.run(sessionId, s.ackedSeq);
+    // The tail serves only what the table still has.
+    let i = 0;
+    while (i < s.tail.length && s.tail[i].seq <= s.ackedSeq) i++;
+    if (i) s.tail.splice(0, i);
   }
 
   /** Drop log rows older than the age limit (run periodically); their deliveries are marked failed. */
@@ -304,14 +323,14 @@ export class SessionStore {
   }
 
   private remember(r: SessionRow): Live {
-    const live: Live = { id: r.id, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, durable: r.durable === 1, idleSince: Date.now(), tail: [] };
+    const live: Live = { id: r.id, owner: r.key_hash, epoch: 0, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, durable: r.durable === 1, idleSince: Date.now(), tail: [] };
     this.live.set(r.id, live);
     return live;
   }
 
   private append(s: Live, e: LogEntry): Delivery {
     const seq = ++s.lastSeq;
-    const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url, e.type);
+    const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url, e.type, s.owner);
     const now = Date.now();
     this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, now);
     this.st.setLast.run(seq, s.id);

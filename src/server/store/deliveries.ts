@@ -7,36 +7,14 @@ import type { Db } from '../db/open.js';
 import { conflict, notFound } from '../errors.js';
 import { paginate, StatementCache, type Page, type PageQuery } from './paginate.js';
 import { attemptOutcome } from './stats.js';
+import { applyAttempt, sessionOutcome, toAttempt, toDelivery, type AttemptRecord } from './rows.js';
+import { DEFAULT_OWNER, type DeliveryRow as BaseRow } from './store.js';
 
-export interface DeliveryRow {
+export { applyAttempt, toDelivery } from './rows.js';
+
+/** The stored row: the store's DeliveryRow plus its insertion order. */
+export interface DeliveryRow extends BaseRow {
   seq: number;
-  id: string;
-  event_id: string;
-  event_type: string;
-  endpoint_id: string | null;
-  session_id: string | null;
-  url: string;
-  status: DeliveryStatus;
-  attempt_count: number;
-  last_status_code: number | null;
-  last_error: string | null;
-  next_attempt_at: number | null; // ms since epoch
-  manual: number; // 1 while a hand retry is pending: its failure ends the delivery
-  created: string;
-  updated: string;
-}
-
-interface AttemptRow {
-  delivery_id: string;
-  number: number;
-  started_at: string;
-  duration_ms: number;
-  status_code: number | null;
-  error: string | null;
-  request_headers: string;
-  response_headers: string;
-  response_body: string;
-  manual: number;
 }
 
 /** One finished attempt and the delivery row as it is afterwards. */
@@ -67,12 +45,12 @@ export class DeliveryStore {
   }
 
   /** A pending delivery to an endpoint, due now. Call inside the event's transaction. */
-  createForEndpoint(event: { id: string; type: string }, endpoint: { id: string; url: string }, now = Date.now()): DeliveryRow {
-    return this.insert({ event_id: event.id, event_type: event.type, endpoint_id: endpoint.id, session_id: null, url: endpoint.url, next_attempt_at: now });
+  createForEndpoint(event: { id: string; type: string }, endpoint: { id: string; url: string; owner: string }, now = Date.now()): DeliveryRow {
+    return this.insert({ owner: endpoint.owner, event_id: event.id, event_type: event.type, endpoint_id: endpoint.id, session_id: null, url: endpoint.url, next_attempt_at: now });
   }
 
   /** A delivery to a listen session; the engine never touches it, the relay records its outcome. */
-  createSessionDelivery(eventId: string, sessionId: string, url: string, eventType?: string): Delivery {
+  createSessionDelivery(eventId: string, sessionId: string, url: string, eventType?: string, owner = DEFAULT_OWNER): Delivery {
     // The relay passes the type it has in hand (no read-back inside the event's transaction).
     let type = eventType;
     if (type === undefined) {
@@ -80,7 +58,7 @@ export class DeliveryStore {
       if (!ev) throw notFound('event', eventId);
       type = ev.type;
     }
-    return toDelivery(this.insert({ event_id: eventId, event_type: type, endpoint_id: null, session_id: sessionId, url, next_attempt_at: null }));
+    return toDelivery(this.insert({ owner, event_id: eventId, event_type: type, endpoint_id: null, session_id: sessionId, url, next_attempt_at: null }));
   }
 
   /** Session deliveries whose log rows the relay dropped (backlog limits): failed, with the reason, for good. */
@@ -96,8 +74,7 @@ export class DeliveryStore {
   /** The CLI's outcome for a session delivery: succeeded on 2xx, else failed. */
   recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>): Delivery {
     const row = this.row(deliveryId);
-    const ok = attempt.status_code !== null && attempt.status_code >= 200 && attempt.status_code < 300;
-    const result = applyAttempt(row, attempt, ok ? 'succeeded' : 'failed', null);
+    const result = applyAttempt(row, attempt, sessionOutcome(attempt.status_code), null);
     this.writeBatch([result]);
     const d = toDelivery(result.row);
     this.bus.emit('delivery.updated', d);
@@ -113,8 +90,8 @@ export class DeliveryStore {
   }
 
   /** A hand retry: one more attempt, due now. 409 while the delivery is still pending. */
-  markManualRetry(id: string, now = Date.now()): DeliveryRow {
-    const row = this.row(id);
+  markManualRetry(id: string, now = Date.now(), owner?: string): DeliveryRow {
+    const row = this.row(id, owner);
     if (row.status === 'pending') throw conflict(`Delivery ${id} is still pending (next attempt ${row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : 'soon'}); retry it once it has succeeded or failed`, 'delivery_pending', 'id');
     if (row.endpoint_id === null) throw conflict(`Delivery ${id} goes to a listen session; replay it with \`propitbox events replay ${row.event_id}\``, 'session_delivery', 'id');
     const next: DeliveryRow = { ...row, status: 'pending', manual: 1, next_attempt_at: now, updated: new Date(now).toISOString() };
@@ -123,19 +100,20 @@ export class DeliveryStore {
     return next;
   }
 
-  get(id: string, withAttempts = true): Delivery {
-    const d = toDelivery(this.row(id));
+  /** With `owner`, another owner's delivery is not found (so for list's `owner` filter). */
+  get(id: string, withAttempts = true, owner?: string): Delivery {
+    const d = toDelivery(this.row(id, owner));
     if (withAttempts) d.attempts = this.attempts(id);
     return d;
   }
 
-  row(id: string): DeliveryRow {
+  row(id: string, owner?: string): DeliveryRow {
     const row = this.stmts.get('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
-    if (!row) throw notFound('delivery', id);
+    if (!row || (owner !== undefined && row.owner !== owner)) throw notFound('delivery', id);
     return row;
   }
 
-  list(filters: DeliveryFilters, page: PageQuery): Page<Delivery> {
+  list(filters: DeliveryFilters & { owner?: string }, page: PageQuery): Page<Delivery> {
     const { status, ...rest } = filters;
     // status is schema-validated (an enum), so it is safe as a literal.
     const raw = status && ['pending', 'succeeded', 'failed'].includes(status) ? [`status = '${status}'`] : [];
@@ -144,18 +122,7 @@ export class DeliveryStore {
   }
 
   attempts(deliveryId: string): Attempt[] {
-    const rows = this.stmts.get('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(deliveryId) as AttemptRow[];
-    return rows.map((a) => ({
-      number: a.number,
-      started_at: a.started_at,
-      duration_ms: a.duration_ms,
-      status_code: a.status_code,
-      error: a.error,
-      request_headers: JSON.parse(a.request_headers) as Record<string, string>,
-      response_headers: JSON.parse(a.response_headers) as Record<string, string>,
-      response_body: a.response_body,
-      manual: a.manual === 1,
-    }));
+    return (this.stmts.get('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(deliveryId) as AttemptRecord[]).map(toAttempt);
   }
 
   /** Endpoints that have deliveries due by `now`. */
@@ -181,15 +148,15 @@ export class DeliveryStore {
     return r.t;
   }
 
-  private insert(d: Pick<DeliveryRow, 'event_id' | 'event_type' | 'endpoint_id' | 'session_id' | 'url' | 'next_attempt_at'>): DeliveryRow {
+  private insert(d: Pick<DeliveryRow, 'owner' | 'event_id' | 'event_type' | 'endpoint_id' | 'session_id' | 'url' | 'next_attempt_at'>): DeliveryRow {
     const now = new Date().toISOString();
     const row: DeliveryRow = { seq: 0, id: sortableId('dlv'), status: 'pending', attempt_count: 0, last_status_code: null, last_error: null, manual: 0, created: now, updated: now, ...d };
     const info = this.stmts
       .get(
-        `INSERT INTO deliveries (id, event_id, event_type, endpoint_id, session_id, url, status, attempt_count, next_attempt_at, manual, created, updated)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)`,
+        `INSERT INTO deliveries (id, owner, event_id, event_type, endpoint_id, session_id, url, status, attempt_count, next_attempt_at, manual, created, updated)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?, 0, ?, ?)`,
       )
-      .run(row.id, row.event_id, row.event_type, row.endpoint_id, row.session_id, row.url, row.status, row.next_attempt_at, row.created, row.updated);
+      .run(row.id, row.owner, row.event_id, row.event_type, row.endpoint_id, row.session_id, row.url, row.status, row.next_attempt_at, row.created, row.updated);
     row.seq = Number(info.lastInsertRowid);
     return row;
   }
@@ -207,39 +174,4 @@ export class DeliveryStore {
       )
       .run(row.status, row.attempt_count, row.last_status_code, row.last_error, row.next_attempt_at, row.manual, row.url, row.updated, row.id);
   }
-}
-
-/** The row after one attempt: `nextAt` null ends it with `status`; a number keeps it pending until then. */
-export function applyAttempt(row: DeliveryRow, attempt: Omit<Attempt, 'number'>, status: DeliveryStatus, nextAt: number | null): AttemptResult {
-  const number = row.attempt_count + 1;
-  const next: DeliveryRow = {
-    ...row,
-    status: nextAt === null ? status : 'pending',
-    attempt_count: number,
-    last_status_code: attempt.status_code,
-    last_error: attempt.error,
-    next_attempt_at: nextAt,
-    manual: 0,
-    updated: new Date().toISOString(),
-  };
-  return { row: next, attempt: { ...attempt, number } };
-}
-
-export function toDelivery(r: DeliveryRow): Delivery {
-  return {
-    object: 'delivery',
-    id: r.id,
-    event_id: r.event_id,
-    event_type: r.event_type,
-    endpoint_id: r.endpoint_id,
-    session_id: r.session_id,
-    url: r.url,
-    status: r.status,
-    attempt_count: r.attempt_count,
-    last_status_code: r.last_status_code,
-    last_error: r.last_error,
-    next_attempt_at: r.status === 'pending' && r.next_attempt_at !== null ? new Date(r.next_attempt_at).toISOString() : null,
-    created: r.created,
-    updated: r.updated,
-  };
 }

@@ -7,10 +7,13 @@ import { isoSeconds, newId } from '../../util/ids.js';
 import type { Db } from '../db/open.js';
 import { notFound } from '../errors.js';
 import { paginate, StatementCache, type Page, type PageQuery } from './paginate.js';
+import { toEndpoint } from './rows.js';
+import { DEFAULT_OWNER } from './store.js';
 
 interface EndpointRow {
   seq: number;
   id: string;
+  owner: string;
   url: string;
   events: string;
   description: string | null;
@@ -23,6 +26,7 @@ interface EndpointRow {
 /** What the delivery engine needs to sign and send. */
 export interface EndpointTarget {
   id: string;
+  owner: string;
   url: string;
   secret: string;
   status: EndpointStatus;
@@ -44,11 +48,12 @@ export class EndpointStore {
     this.stmts = new StatementCache(db);
   }
 
-  create(input: { url: string; events: string[]; description?: string | null }): Endpoint {
+  create(input: { url: string; events: string[]; description?: string | null }, owner = DEFAULT_OWNER): Endpoint {
     const now = isoSeconds();
     const row: EndpointRow = {
       seq: 0,
       id: newId('we'),
+      owner,
       url: input.url,
       events: JSON.stringify(input.events),
       description: input.description ?? null,
@@ -58,27 +63,28 @@ export class EndpointStore {
       updated: now,
     };
     this.stmts
-      .get('INSERT INTO endpoints (id, url, events, description, status, secret, created, updated) VALUES (@id, @url, @events, @description, @status, @secret, @created, @updated)')
+      .get('INSERT INTO endpoints (id, owner, url, events, description, status, secret, created, updated) VALUES (@id, @owner, @url, @events, @description, @status, @secret, @created, @updated)')
       .run(row);
     this.targets = null;
     return toEndpoint(row, true);
   }
 
-  list(page: PageQuery): Page<Endpoint> {
-    const p = paginate<EndpointRow>(this.stmts, 'endpoints', 'webhook endpoint', {}, page);
+  /** With `owner`, only that owner's endpoints (and another owner's id is not found); so for every method below. */
+  list(page: PageQuery, owner?: string): Page<Endpoint> {
+    const p = paginate<EndpointRow>(this.stmts, 'endpoints', 'webhook endpoint', { owner }, page);
     return { rows: p.rows.map((r) => toEndpoint(r, false)), has_more: p.has_more };
   }
 
-  get(id: string, withSecret = false): Endpoint {
-    return toEndpoint(this.row(id), withSecret);
+  get(id: string, withSecret = false, owner?: string): Endpoint {
+    return toEndpoint(this.row(id, owner), withSecret);
   }
 
-  secret(id: string): string {
-    return this.row(id).secret;
+  secret(id: string, owner?: string): string {
+    return this.row(id, owner).secret;
   }
 
-  update(id: string, patch: EndpointPatch): Endpoint {
-    const row = this.row(id);
+  update(id: string, patch: EndpointPatch, owner?: string): Endpoint {
+    const row = this.row(id, owner);
     const next: EndpointRow = {
       ...row,
       url: patch.url ?? row.url,
@@ -92,25 +98,25 @@ export class EndpointStore {
     return toEndpoint(next, false);
   }
 
-  rotateSecret(id: string): Endpoint {
-    const row = this.row(id);
+  rotateSecret(id: string, owner?: string): Endpoint {
+    const row = this.row(id, owner);
     const next = { ...row, secret: generateSecret(), updated: isoSeconds() };
     this.stmts.get('UPDATE endpoints SET secret = @secret, updated = @updated WHERE id = @id').run(next);
     this.targets = null;
     return toEndpoint(next, true);
   }
 
-  delete(id: string): Endpoint {
-    const row = this.row(id);
+  delete(id: string, owner?: string): Endpoint {
+    const row = this.row(id, owner);
     this.stmts.get('DELETE FROM endpoints WHERE id = ?').run(id);
     this.targets = null;
     return toEndpoint(row, false);
   }
 
   /** Enabled endpoints subscribed to `type`. */
-  matching(type: string): EndpointTarget[] {
+  matching(type: string, owner?: string): EndpointTarget[] {
     const out: EndpointTarget[] = [];
-    for (const t of this.allTargets().values()) if (t.status === 'enabled' && matchesAny(t.events, type)) out.push(t);
+    for (const t of this.allTargets().values()) if (t.status === 'enabled' && (owner === undefined || t.owner === owner) && matchesAny(t.events, type)) out.push(t);
     return out;
   }
 
@@ -122,28 +128,14 @@ export class EndpointStore {
   private allTargets(): Map<string, EndpointTarget> {
     if (!this.targets) {
       const rows = this.stmts.get('SELECT * FROM endpoints ORDER BY seq').all() as EndpointRow[];
-      this.targets = new Map(rows.map((r) => [r.id, { id: r.id, url: r.url, secret: r.secret, status: r.status, events: JSON.parse(r.events) as string[] }]));
+      this.targets = new Map(rows.map((r) => [r.id, { id: r.id, owner: r.owner, url: r.url, secret: r.secret, status: r.status, events: JSON.parse(r.events) as string[] }]));
     }
     return this.targets;
   }
 
-  private row(id: string): EndpointRow {
+  private row(id: string, owner?: string): EndpointRow {
     const row = this.stmts.get('SELECT * FROM endpoints WHERE id = ?').get(id) as EndpointRow | undefined;
-    if (!row) throw notFound('webhook endpoint', id);
+    if (!row || (owner !== undefined && row.owner !== owner)) throw notFound('webhook endpoint', id);
     return row;
   }
-}
-
-function toEndpoint(r: EndpointRow, withSecret: boolean): Endpoint {
-  return {
-    object: 'webhook_endpoint',
-    id: r.id,
-    url: r.url,
-    events: JSON.parse(r.events) as string[],
-    description: r.description,
-    status: r.status,
-    created: r.created,
-    updated: r.updated,
-    ...(withSecret ? { secret: r.secret } : {}),
-  };
 }

@@ -4,21 +4,19 @@ import type { WebhookEvent } from '../../contract/v1.js';
 import type { Db } from '../db/open.js';
 import { notFound } from '../errors.js';
 import { paginate, StatementCache, type Page, type PageQuery } from './paginate.js';
+import { storedEvent, toPublic } from './rows.js';
+import { DEFAULT_OWNER, type StoredEvent } from './store.js';
 
-/** An event plus the exact bytes receivers get. */
-export type StoredEvent = WebhookEvent & { body: string };
+export type { StoredEvent } from './store.js';
+export { eventBody, toPublic } from './rows.js';
 
 interface EventRow {
   seq: number;
   id: string;
+  owner: string;
   type: string;
   created: string;
   body: string;
-}
-
-/** Compact JSON in the seed's key order: the body receivers re-serialize with JSON.stringify must match it. */
-export function eventBody(e: WebhookEvent): string {
-  return JSON.stringify({ id: e.id, type: e.type, created: e.created, data: e.data });
 }
 
 export class EventStore {
@@ -28,31 +26,23 @@ export class EventStore {
     this.stmts = new StatementCache(db);
   }
 
-  insert(e: StoredEvent): void {
-    this.stmts.get('INSERT INTO events (id, type, created, body) VALUES (?, ?, ?, ?)').run(e.id, e.type, e.created, e.body);
+  insert(e: StoredEvent, owner = DEFAULT_OWNER): void {
+    this.stmts.get('INSERT INTO events (id, owner, type, created, body) VALUES (?, ?, ?, ?, ?)').run(e.id, owner, e.type, e.created, e.body);
   }
 
   exists(id: string): boolean {
     return this.stmts.get('SELECT 1 FROM events WHERE id = ?').get(id) !== undefined;
   }
 
-  get(id: string): StoredEvent {
+  /** With `owner`, another owner's event is not found (so for list). */
+  get(id: string, owner?: string): StoredEvent {
     const row = this.stmts.get('SELECT * FROM events WHERE id = ?').get(id) as EventRow | undefined;
-    if (!row) throw notFound('event', id);
-    return toStored(row);
+    if (!row || (owner !== undefined && row.owner !== owner)) throw notFound('event', id);
+    return storedEvent(row);
   }
 
-  list(page: PageQuery, type?: string): Page<WebhookEvent> {
-    const p = paginate<EventRow>(this.stmts, 'events', 'event', { type }, page);
-    return { rows: p.rows.map((r) => toPublic(toStored(r))), has_more: p.has_more };
+  list(page: PageQuery, type?: string, owner?: string): Page<WebhookEvent> {
+    const p = paginate<EventRow>(this.stmts, 'events', 'event', { type, owner }, page);
+    return { rows: p.rows.map((r) => toPublic(storedEvent(r))), has_more: p.has_more };
   }
-}
-
-function toStored(r: EventRow): StoredEvent {
-  const parsed = JSON.parse(r.body) as WebhookEvent;
-  return { id: r.id, type: r.type, created: r.created, data: parsed.data, body: r.body };
-}
-
-export function toPublic(e: StoredEvent): WebhookEvent {
-  return { id: e.id, type: e.type, created: e.created, data: e.data };
 }

@@ -42,8 +42,9 @@ export function paginate<R>(
     params.push(value);
   }
   if (page.starting_after) {
-    const row = stmts.get(`SELECT seq FROM ${table} WHERE id = ?`).get(page.starting_after) as { seq: number } | undefined;
-    if (!row) throw notFound(what, page.starting_after, 'starting_after');
+    const row = stmts.get(`SELECT seq, ${filters.owner !== undefined ? 'owner' : "'' AS owner"} FROM ${table} WHERE id = ?`).get(page.starting_after) as { seq: number; owner: string } | undefined;
+    // Another owner's id is unknown here, like any other id.
+    if (!row || (filters.owner !== undefined && row.owner !== filters.owner)) throw notFound(what, page.starting_after, 'starting_after');
     where.push('seq < ?');
     params.push(row.seq);
   }

@@ -6,7 +6,8 @@
 import type { Delivery } from '../../../contract/v1.js';
 import { conflict, notFound } from '../../errors.js';
 import { toAttempt, toDelivery, type AttemptRecord } from '../rows.js';
-import type { AttemptResult, ClaimedDelivery, ClaimOptions, DeliveriesStore, DeliveryFilters, DeliveryRow, Page, PageQuery } from '../store.js';
+import { attemptOutcome } from '../stats.js';
+import type { AttemptResult, ClaimedDelivery, ClaimOptions, DeliveriesStore, DeliveryFilters, DeliveryRow, Notifier, Page, PageQuery } from '../store.js';
 import { transaction, type Pool } from './db.js';
 import { pgPage } from './paginate.js';
 
@@ -20,6 +21,7 @@ export class PgDeliveries implements DeliveriesStore {
   constructor(
     private readonly pool: Pool,
     private readonly node: string,
+    private readonly notifier: Notifier,
   ) {}
 
   async get(owner: string, id: string, withAttempts = true): Promise<Delivery> {
@@ -82,6 +84,7 @@ export class PgDeliveries implements DeliveriesStore {
        FROM unnest($1::text[], $2::bigint[]) AS r(id, token) WHERE d.id = r.id AND d.lease_token = r.token AND d.status = 'pending'`,
       [claims.map((c) => c.id), claims.map((c) => c.token)],
     );
+    this.notifier.publish('work');
   }
 
   async recordResults(results: (AttemptResult & { token: number })[]): Promise<Delivery[]> {
@@ -111,13 +114,29 @@ export class PgDeliveries implements DeliveriesStore {
 }
 
 export async function insertAttempts(c: Pick<Pool, 'query'>, results: AttemptResult[]): Promise<void> {
-  const a = results.map((x) => ({ id: x.row.id, ...x.attempt }));
+  const a = results.map((x) => ({ ...x.attempt, row: x.row }));
   await c.query(
-    `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[])
+    `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual, outcome, endpoint_id, session_id, event_type)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[])
      ON CONFLICT (delivery_id, number) DO UPDATE SET started_at = excluded.started_at, duration_ms = excluded.duration_ms, status_code = excluded.status_code,
-       error = excluded.error, request_headers = excluded.request_headers, response_headers = excluded.response_headers, response_body = excluded.response_body, manual = excluded.manual`,
-    [a.map((x) => x.id), a.map((x) => x.number), a.map((x) => x.started_at), a.map((x) => Math.round(x.duration_ms)), a.map((x) => x.status_code), a.map((x) => x.error), a.map((x) => JSON.stringify(x.request_headers)), a.map((x) => JSON.stringify(x.response_headers)), a.map((x) => x.response_body), a.map((x) => (x.manual ? 1 : 0))],
+       error = excluded.error, request_headers = excluded.request_headers, response_headers = excluded.response_headers, response_body = excluded.response_body,
+       manual = excluded.manual, outcome = excluded.outcome`,
+    [
+      a.map((x) => x.row.id),
+      a.map((x) => x.number),
+      a.map((x) => x.started_at),
+      a.map((x) => Math.round(x.duration_ms)),
+      a.map((x) => x.status_code),
+      a.map((x) => x.error),
+      a.map((x) => JSON.stringify(x.request_headers)),
+      a.map((x) => JSON.stringify(x.response_headers)),
+      a.map((x) => x.response_body),
+      a.map((x) => (x.manual ? 1 : 0)),
+      a.map((x) => attemptOutcome(x.row.status)),
+      a.map((x) => x.row.endpoint_id),
+      a.map((x) => x.row.session_id),
+      a.map((x) => x.row.event_type),
+    ],
   );
 }
 

@@ -83,8 +83,14 @@ export const PG_MIGRATIONS: string[] = [
     response_headers text NOT NULL,
     response_body text NOT NULL,
     manual smallint NOT NULL DEFAULT 0,
+    -- For GET /v1/stats (as in SQLite): the outcome fixed when written, and the delivery's fixed facts.
+    outcome text,
+    endpoint_id text,
+    session_id text,
+    event_type text,
     PRIMARY KEY (delivery_id, number)
   );
+  CREATE INDEX attempts_started ON attempts (started_at, outcome, duration_ms, endpoint_id, session_id, event_type);
 
   CREATE TABLE listen_secrets (
     owner text PRIMARY KEY,

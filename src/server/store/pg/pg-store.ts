@@ -33,12 +33,12 @@ export class PgStore implements Store {
     private readonly o: PgStoreOptions,
   ) {
     this.schema = validSchema(o.schema ?? 'public');
+    this.notifier = new PgNotifier(pool, o, this.node, o.log);
     this.endpoints = new PgEndpoints(pool);
     this.events = new PgEvents(pool);
-    this.deliveries = new PgDeliveries(pool, this.node);
-    this.sessions = new PgSessions(pool, o.limits);
-    this.keys = new PgKeys(pool);
-    this.notifier = new PgNotifier(pool, o, this.node, o.log);
+    this.deliveries = new PgDeliveries(pool, this.node, this.notifier);
+    this.sessions = new PgSessions(pool, o.limits, this.notifier);
+    this.keys = new PgKeys(pool, this.notifier);
   }
 
   static async open(o: PgStoreOptions): Promise<PgStore> {
@@ -54,8 +54,11 @@ export class PgStore implements Store {
     }
   }
 
-  accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]> {
-    return pgAccept({ pool: this.pool, node: this.node, limits: this.o.limits }, items, leaseMs);
+  async accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]> {
+    const out = await pgAccept({ pool: this.pool, node: this.node, limits: this.o.limits }, items, leaseMs);
+    const woken = out.flatMap((r) => (r instanceof Error ? [] : r.sessionIds));
+    if (woken.length) this.notifier.publish('sessions', [...new Set(woken)]);
+    return out;
   }
 
   /** One node at a time (a transaction-level advisory lock); the others skip this round. */

@@ -6,7 +6,7 @@ import { generateSecret } from '../../../signing/sign.js';
 import { isoSeconds, newId } from '../../../util/ids.js';
 import { sortableId } from '../../ids.js';
 import { DROPPED, sessionOutcome } from '../rows.js';
-import type { LogRow, SessionAck, SessionLimits, SessionRow, SessionsStore } from '../store.js';
+import type { DeliveryRow, LogRow, Notifier, SessionAck, SessionLimits, SessionRow, SessionsStore } from '../store.js';
 import { transaction, type Pool, type Queryable } from './db.js';
 import { dropUpTo } from './accept.js';
 import { insertAttempts } from './deliveries.js';
@@ -17,6 +17,7 @@ export class PgSessions implements SessionsStore {
   constructor(
     private readonly pool: Pool,
     readonly limits: SessionLimits,
+    private readonly notifier: Notifier,
   ) {}
 
   async secret(owner: string): Promise<string> {
@@ -35,13 +36,14 @@ export class PgSessions implements SessionsStore {
   async rotateSecret(owner: string): Promise<string> {
     const secret = generateSecret();
     await this.pool.query('INSERT INTO listen_secrets (owner, secret, updated) VALUES ($1, $2, $3) ON CONFLICT (owner) DO UPDATE SET secret = excluded.secret, updated = excluded.updated', [owner, secret, new Date().toISOString()]);
+    this.notifier.publish('secret-rotated', owner);
     return secret;
   }
 
   async create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number }): Promise<SessionRow> {
     const id = newId('ls');
     const created = isoSeconds();
-    return transaction(this.pool, async (c) => {
+    const row = await transaction(this.pool, async (c) => {
       await c.query('INSERT INTO listen_sessions (id, owner, label, events, created) VALUES ($1, $2, $3, $4, $5)', [id, owner, input.label, JSON.stringify(input.events), created]);
       let last = 0;
       if (input.sinceSec) {
@@ -67,6 +69,8 @@ export class PgSessions implements SessionsStore {
       }
       return { id, owner, label: input.label, events: input.events, created, last_seq: last, acked_seq: 0, target_url: null };
     });
+    if (row.last_seq) this.notifier.publish('sessions', [id]);
+    return row;
   }
 
   async get(id: string): Promise<SessionRow | undefined> {
@@ -80,17 +84,21 @@ export class PgSessions implements SessionsStore {
   }
 
   async delete(owner: string, id: string): Promise<boolean> {
-    return transaction(this.pool, async (c) => {
+    const deleted = await transaction(this.pool, async (c) => {
       const { rows } = await c.query('DELETE FROM listen_sessions WHERE id = $1 AND owner = $2 RETURNING id', [id, owner]);
       if (!rows.length) return false;
       await dropUpTo(c, id, Number.MAX_SAFE_INTEGER, DROPPED.deleted, Date.now());
       return true;
     });
+    if (deleted) this.notifier.publish('session-deleted', id);
+    return deleted;
   }
 
   async claim(id: string, node: string): Promise<number> {
     const { rows } = await this.pool.query<{ epoch: number }>('UPDATE listen_sessions SET epoch = epoch + 1, node = $2 WHERE id = $1 RETURNING epoch', [id, node]);
-    return rows[0]?.epoch ?? 0;
+    const epoch = rows[0]?.epoch ?? 0;
+    if (epoch) this.notifier.publish('session-claimed', id, epoch, node);
+    return epoch;
   }
 
   async epoch(id: string): Promise<number> {
@@ -113,19 +121,17 @@ export class PgSessions implements SessionsStore {
       const valid = acks.filter((a) => epochs.get(a.sessionId) === a.epoch);
       if (!valid.length) return;
       const updated = new Date().toISOString();
-      const { rows: recorded } = await c.query<{ id: string; n: number }>(
+      const { rows: recorded } = await c.query<DeliveryRow>(
         `UPDATE deliveries d SET attempt_count = d.attempt_count + 1, status = a.status, last_status_code = a.code, last_error = a.err,
            url = COALESCE(a.url, d.url), updated = $7
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) AS a(id, status, code, err, url, owner_session)
-         WHERE d.id = a.id AND d.session_id = a.owner_session RETURNING d.id, d.attempt_count AS n`,
+         WHERE d.id = a.id AND d.session_id = a.owner_session RETURNING d.*`,
         [valid.map((a) => a.deliveryId), valid.map((a) => sessionOutcome(a.attempt.status_code)), valid.map((a) => a.attempt.status_code), valid.map((a) => a.attempt.error), valid.map((a) => a.url), valid.map((a) => a.sessionId), updated],
       );
-      const numbers = new Map(recorded.map((r) => [r.id, r.n]));
-      const withNumbers = valid.filter((a) => numbers.has(a.deliveryId));
-      if (withNumbers.length) {
-        // The row argument only carries the id here; the attempt number is the one just counted.
-        await insertAttempts(c, withNumbers.map((a) => ({ row: { id: a.deliveryId } as never, attempt: { ...a.attempt, number: numbers.get(a.deliveryId)! } })));
-      }
+      const after = new Map(recorded.map((r) => [r.id, r]));
+      // The attempt number is the count just incremented.
+      const results = valid.filter((a) => after.has(a.deliveryId)).map((a) => ({ row: after.get(a.deliveryId)!, attempt: { ...a.attempt, number: after.get(a.deliveryId)!.attempt_count } }));
+      if (results.length) await insertAttempts(c, results);
       const cursors = new Map<string, { cursor: number; url: string | null }>();
       for (const a of valid) {
         const cur = cursors.get(a.sessionId);

@@ -1,0 +1,256 @@
+// The SQLite store's parts behind the async interface: thin adapters over the synchronous stores
+// (better-sqlite3), which keep their prepared statements, group commit and in-memory session tails.
+import type { Delivery, Endpoint, WebhookEvent } from '../../../contract/v1.js';
+import type { Db } from '../../db/open.js';
+import type { SessionStore, SessionRow as SqliteSessionRow } from '../../relay/session-store.js';
+import type { DeliveryStore, DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
+import type { EndpointStore } from '../endpoints.js';
+import type { EventStore } from '../events.js';
+import type {
+  ApiKeyRecord,
+  AttemptResult,
+  ClaimedDelivery,
+  ClaimOptions,
+  DeliveriesStore,
+  DeliveryFilters,
+  EndpointPatch,
+  EndpointsStore,
+  EventsStore,
+  KeysStore,
+  LogRow,
+  Notifier,
+  Page,
+  PageQuery,
+  SessionAck,
+  SessionRow,
+  SessionsStore,
+  StoredEvent,
+} from '../store.js';
+import type { Leases } from './leases.js';
+
+export class SqliteEndpoints implements EndpointsStore {
+  constructor(private readonly s: EndpointStore) {}
+  async create(owner: string, input: { url: string; events: string[]; description?: string | null }): Promise<Endpoint> {
+    return this.s.create(input, owner);
+  }
+  async list(owner: string, page: PageQuery): Promise<Page<Endpoint>> {
+    return this.s.list(page, owner);
+  }
+  async get(owner: string, id: string): Promise<Endpoint> {
+    return this.s.get(id, false, owner);
+  }
+  async secret(owner: string, id: string): Promise<string> {
+    return this.s.secret(id, owner);
+  }
+  async update(owner: string, id: string, patch: EndpointPatch): Promise<Endpoint> {
+    return this.s.update(id, patch, owner);
+  }
+  async rotateSecret(owner: string, id: string): Promise<Endpoint> {
+    return this.s.rotateSecret(id, owner);
+  }
+  async delete(owner: string, id: string): Promise<Endpoint> {
+    return this.s.delete(id, owner);
+  }
+}
+
+export class SqliteEvents implements EventsStore {
+  constructor(private readonly s: EventStore) {}
+  async get(owner: string, id: string): Promise<StoredEvent> {
+    return this.s.get(id, owner);
+  }
+  async list(owner: string, page: PageQuery, type?: string): Promise<Page<WebhookEvent>> {
+    return this.s.list(page, type, owner);
+  }
+}
+
+export class SqliteDeliveries implements DeliveriesStore {
+  constructor(
+    private readonly s: DeliveryStore,
+    private readonly events: EventStore,
+    private readonly endpoints: EndpointStore,
+    private readonly leases: Leases,
+    private readonly stmts: { due: (now: number, limit: number) => (SqliteDeliveryRow & { body: string })[] },
+  ) {}
+
+  async get(owner: string, id: string, withAttempts = true): Promise<Delivery> {
+    return this.s.get(id, withAttempts, owner);
+  }
+
+  async list(owner: string, filters: DeliveryFilters, page: PageQuery): Promise<Page<Delivery>> {
+    return this.s.list({ ...filters, owner }, page);
+  }
+
+  async retry(owner: string, id: string, leaseMs: number): Promise<ClaimedDelivery> {
+    const now = Date.now();
+    const row = this.s.markManualRetry(id, now, owner);
+    return this.claimed(row, this.events.get(row.event_id).body, now + leaseMs);
+  }
+
+  async claimDue(o: ClaimOptions): Promise<ClaimedDelivery[]> {
+    if (o.limit <= 0) return [];
+    const excluded = new Set(o.excludeEndpoints ?? []);
+    // Rows this process holds are due too: read past them.
+    const rows = this.stmts.due(o.now, o.limit + this.leases.size);
+    const out: ClaimedDelivery[] = [];
+    for (const r of rows) {
+      if (out.length >= o.limit) break;
+      if (excluded.has(r.endpoint_id!) || this.leases.busy(r.id, o.now)) continue;
+      const { body, ...row } = r;
+      out.push(this.claimed(row, body, o.now + o.leaseMs));
+    }
+    return out;
+  }
+
+  async release(claims: { id: string; token: number }[]): Promise<void> {
+    for (const c of claims) this.leases.drop(c.id, c.token);
+  }
+
+  async recordResults(results: (AttemptResult & { token: number })[]): Promise<Delivery[]> {
+    const kept = results.filter((r) => this.leases.holds(r.row.id, r.token));
+    this.s.recordResults(kept as unknown as { row: SqliteDeliveryRow; attempt: AttemptResult['attempt'] }[]);
+    for (const r of kept) this.leases.drop(r.row.id, r.token);
+    return kept.map((r) => this.s.get(r.row.id, false));
+  }
+
+  async nextDueAt(now: number): Promise<number | null> {
+    const due = this.s.earliestDueAfter(now);
+    const lease = this.leases.earliestEndAfter(now);
+    return due === null ? lease : lease === null ? due : Math.min(due, lease);
+  }
+
+  claimed(row: SqliteDeliveryRow, body: string, until: number): ClaimedDelivery {
+    const { seq: _seq, ...plain } = row;
+    return { row: plain, token: this.leases.take(row.id, until), body, target: this.endpoints.target(row.endpoint_id!) };
+  }
+}
+
+export class SqliteSessions implements SessionsStore {
+  private readonly setUrl;
+  private readonly writeAcks: (acks: SessionAck[]) => void;
+
+  constructor(
+    db: Db,
+    private readonly s: SessionStore,
+    private readonly deliveries: DeliveryStore,
+    private readonly notifier: Notifier,
+  ) {
+    // The session delivery was created before the client said where it forwards; the Event Logs show that URL.
+    this.setUrl = db.prepare('UPDATE deliveries SET url = ? WHERE id = ? AND url <> ?');
+    this.writeAcks = db.transaction((acks: SessionAck[]) => {
+      const touched = new Set<string>();
+      for (const a of acks) {
+        touched.add(a.sessionId);
+        try {
+          if (a.url) this.setUrl.run(a.url, a.deliveryId, a.url);
+          this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt);
+        } catch {
+          /* the delivery row is gone (data reset): the cursor still moves */
+        }
+      }
+      for (const id of touched) this.s.persistAcked(id);
+    });
+  }
+
+  get limits() {
+    return this.s.limits;
+  }
+
+  async secret(owner: string): Promise<string> {
+    return this.s.secretFor(owner);
+  }
+
+  async rotateSecret(owner: string): Promise<string> {
+    const secret = this.s.rotateSecret(owner);
+    this.notifier.publish('secret-rotated', owner);
+    return secret;
+  }
+
+  async create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number }): Promise<SessionRow> {
+    const row = toRow(this.s.create(owner, { ...input, eventsOwner: owner }));
+    if (row.last_seq) this.notifier.publish('sessions', [row.id]);
+    return row;
+  }
+
+  async get(id: string): Promise<SessionRow | undefined> {
+    const r = this.s.get(id);
+    return r && toRow(r);
+  }
+
+  async list(owner: string): Promise<SessionRow[]> {
+    return this.s.list(owner).map(toRow);
+  }
+
+  async delete(owner: string, id: string): Promise<boolean> {
+    const r = this.s.get(id);
+    if (!r || r.key_hash !== owner) return false;
+    this.s.delete(id);
+    this.notifier.publish('session-deleted', id);
+    return true;
+  }
+
+  async claim(id: string, node: string): Promise<number> {
+    const epoch = this.s.claim(id);
+    if (epoch) this.notifier.publish('session-claimed', id, epoch, node);
+    return epoch;
+  }
+
+  async epoch(id: string): Promise<number> {
+    return this.s.epoch(id);
+  }
+
+  async read(id: string, afterSeq: number, limit: number): Promise<LogRow[]> {
+    // Rows from the in-memory tail carry their append time; the interface's rows do not.
+    return this.s.read(id, afterSeq, limit).map(({ appended_at: _t, ...r }) => r);
+  }
+
+  async recordAcks(acks: SessionAck[]): Promise<void> {
+    const valid = acks.filter((a) => this.s.epoch(a.sessionId) === a.epoch);
+    for (const a of valid) this.s.noteAcked(a.sessionId, a.cursor, a.url);
+    if (valid.length) this.writeAcks(valid);
+  }
+
+  async expire(now: number): Promise<number> {
+    return this.s.expire(now);
+  }
+}
+
+export class SqliteKeys implements KeysStore {
+  private readonly st;
+
+  constructor(
+    db: Db,
+    private readonly notifier: Notifier,
+  ) {
+    this.st = {
+      insert: db.prepare('INSERT INTO api_keys (id, name, hash, prefix, created) VALUES (?, ?, ?, ?, ?)'),
+      list: db.prepare('SELECT id, name, prefix, created, revoked FROM api_keys ORDER BY created DESC, id DESC'),
+      revoke: db.prepare('UPDATE api_keys SET revoked = ? WHERE id = ? AND revoked IS NULL'),
+      byHash: db.prepare('SELECT id, name, prefix, created, revoked FROM api_keys WHERE hash = ? AND revoked IS NULL'),
+    };
+  }
+
+  async create(input: { id: string; name: string; hash: string; prefix: string }): Promise<ApiKeyRecord> {
+    const created = new Date().toISOString();
+    this.st.insert.run(input.id, input.name, input.hash, input.prefix, created);
+    this.notifier.publish('keys');
+    return { id: input.id, name: input.name, prefix: input.prefix, created, revoked: null };
+  }
+
+  async list(): Promise<ApiKeyRecord[]> {
+    return this.st.list.all() as ApiKeyRecord[];
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const ok = this.st.revoke.run(new Date().toISOString(), id).changes > 0;
+    if (ok) this.notifier.publish('keys');
+    return ok;
+  }
+
+  async byHash(hash: string): Promise<ApiKeyRecord | undefined> {
+    return this.st.byHash.get(hash) as ApiKeyRecord | undefined;
+  }
+}
+
+function toRow(r: SqliteSessionRow): SessionRow {
+  return { id: r.id, owner: r.key_hash, label: r.label, events: JSON.parse(r.events) as string[], created: r.created, last_seq: r.last_seq, acked_seq: r.acked_seq, target_url: r.target_url };
+}

@@ -1,0 +1,171 @@
+// The SQLite store: one process, one data dir (better-sqlite3, WAL, an exclusive lock). accept() writes
+// a whole group of events in one transaction (group commit); if that fails, each event again in its own
+// savepoint so only the bad one fails. Session-log rows join the in-memory tails only after commit.
+import type { Delivery } from '../../../contract/v1.js';
+import { EmulatorBus } from '../../bus.js';
+import { openDatabase, type Db } from '../../db/open.js';
+import { conflict, notFound } from '../../errors.js';
+import { SessionStore } from '../../relay/session-store.js';
+import { DeliveryStore, type DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
+import { EndpointStore, type EndpointTarget } from '../endpoints.js';
+import { EventStore } from '../events.js';
+import { LocalNotifier } from '../notifier.js';
+import { toDelivery } from '../rows.js';
+import type { AcceptItem, Accepted, RetentionResult, SessionLimits, Store } from '../store.js';
+import { Leases } from './leases.js';
+import { SqliteDeliveries, SqliteEndpoints, SqliteEvents, SqliteKeys, SqliteSessions } from './parts.js';
+
+export interface SqliteStoreOptions {
+  dataDir: string;
+  bus?: EmulatorBus;
+  limits?: SessionLimits;
+}
+
+interface Written {
+  item: AcceptItem;
+  rows: SqliteDeliveryRow[];
+  fromSessions: Delivery[];
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly node = 'local';
+  readonly notifier = new LocalNotifier();
+  readonly bus: EmulatorBus;
+  readonly endpointStore: EndpointStore;
+  readonly eventStore: EventStore;
+  readonly deliveryStore: DeliveryStore;
+  readonly sessionStore: SessionStore;
+  readonly endpoints: SqliteEndpoints;
+  readonly events: SqliteEvents;
+  readonly deliveries: SqliteDeliveries;
+  readonly sessions: SqliteSessions;
+  readonly keys: SqliteKeys;
+  private readonly leases = new Leases();
+  /** Events whose session rows were staged in the transaction now open (forgotten if it rolls back). */
+  private fanned: string[] = [];
+
+  constructor(
+    readonly db: Db,
+    o: Omit<SqliteStoreOptions, 'dataDir'> = {},
+  ) {
+    this.bus = o.bus ?? new EmulatorBus();
+    this.endpointStore = new EndpointStore(db);
+    this.eventStore = new EventStore(db);
+    this.deliveryStore = new DeliveryStore(db, this.bus);
+    this.sessionStore = new SessionStore(db, this.deliveryStore, o.limits);
+    const due = db.prepare(
+      `SELECT d.*, e.body FROM deliveries d JOIN events e ON e.id = d.event_id
+       WHERE d.status = 'pending' AND d.endpoint_id IS NOT NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.seq LIMIT ?`,
+    );
+    this.endpoints = new SqliteEndpoints(this.endpointStore);
+    this.events = new SqliteEvents(this.eventStore);
+    this.deliveries = new SqliteDeliveries(this.deliveryStore, this.eventStore, this.endpointStore, this.leases, {
+      due: (now, limit) => due.all(now, limit) as (SqliteDeliveryRow & { body: string })[],
+    });
+    this.sessions = new SqliteSessions(db, this.sessionStore, this.deliveryStore, this.notifier);
+    this.keys = new SqliteKeys(db, this.notifier);
+  }
+
+  static open(o: SqliteStoreOptions): SqliteStore {
+    const db = openDatabase(o.dataDir);
+    try {
+      return new SqliteStore(db, o);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  async accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]> {
+    let out: (Written | Error)[];
+    try {
+      this.transact(() => {
+        const ids = new Set<string>();
+        out = items.map((item) => this.write(item, ids));
+      });
+    } catch {
+      try {
+        // Again, one savepoint per item: only the one whose write fails is lost.
+        this.transact(() => {
+          const ids = new Set<string>();
+          out = items.map((item) => this.isolated(item, ids));
+        });
+      } catch (err) {
+        return items.map(() => err as Error);
+      }
+    }
+    const now = Date.now();
+    const woken = new Set<string>();
+    const result = out!.map((w): Accepted | Error => {
+      if (w instanceof Error) return w;
+      const sessionIds = w.item.sessions ? this.sessionStore.committed(w.item.event.id) : [];
+      for (const id of sessionIds) woken.add(id);
+      const claimed = w.rows.map((row) => this.deliveries.claimed(row, w.item.event.body, now + leaseMs));
+      return { event: w.item.event, deliveries: [...w.rows.map(toDelivery), ...w.fromSessions], claimed, sessionIds };
+    });
+    if (woken.size) this.notifier.publish('sessions', [...woken]);
+    return result;
+  }
+
+  async retention(now: number): Promise<RetentionResult> {
+    return { expiredLogRows: await this.sessions.expire(now) };
+  }
+
+  async health(): Promise<{ ok: boolean; store: 'sqlite'; detail?: string }> {
+    return { ok: this.db.open, store: 'sqlite' };
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  /** One item's rows, inside the open transaction. Input errors are returned (nothing written for them); database errors throw. */
+  private write(item: AcceptItem, ids: Set<string>): Written | Error {
+    let targets: EndpointTarget[];
+    if (item.endpoints === 'matching') targets = this.endpointStore.matching(item.event.type, item.owner);
+    else {
+      const id = item.endpoints.only;
+      const t = this.endpointStore.target(id);
+      if (!t || t.owner !== item.owner) return notFound('webhook endpoint', id, 'endpoint_id');
+      if (t.status !== 'enabled') return conflict(`Webhook endpoint ${id} is disabled: enable it first (POST /v1/webhooks/${id}/enable)`, 'endpoint_disabled', 'endpoint_id');
+      targets = [t];
+    }
+    if (item.insert) {
+      if (ids.has(item.event.id) || this.eventStore.exists(item.event.id)) return conflict(`An event with id '${item.event.id}' already exists; resend it with POST /v1/events/${item.event.id}/resend`, 'resource_exists', 'id');
+      ids.add(item.event.id);
+      this.eventStore.insert(item.event, item.owner);
+    }
+    const now = Date.now();
+    const rows = targets.map((t) => this.deliveryStore.createForEndpoint(item.event, t, now));
+    let fromSessions: Delivery[] = [];
+    if (item.sessions) {
+      this.fanned.push(item.event.id);
+      fromSessions = this.sessionStore.fanOut(item.event, item.owner);
+    }
+    return { item, rows, fromSessions };
+  }
+
+  private isolated(item: AcceptItem, ids: Set<string>): Written | Error {
+    try {
+      let w!: Written | Error;
+      this.transact(() => (w = this.write(item, ids)));
+      return w;
+    } catch (err) {
+      return err as Error;
+    }
+  }
+
+  /** Run `fn` in a transaction (a savepoint when nested); on rollback the staged session rows are forgotten. */
+  private transact(fn: () => void): void {
+    const mark = this.fanned.length;
+    try {
+      this.db.transaction(fn)();
+    } catch (err) {
+      for (const eventId of this.fanned.splice(mark)) this.sessionStore.rollback(eventId);
+      throw err;
+    } finally {
+      if (mark === 0) this.fanned = [];
+    }
+  }
+}
