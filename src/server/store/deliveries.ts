@@ -45,8 +45,8 @@ export class DeliveryStore {
   }
 
   /** A pending delivery to an endpoint, due now. Call inside the event's transaction. */
-  createForEndpoint(event: { id: string; type: string }, endpoint: { id: string; url: string; owner: string }, now = Date.now()): DeliveryRow {
-    return this.insert({ owner: endpoint.owner, event_id: event.id, event_type: event.type, endpoint_id: endpoint.id, session_id: null, url: endpoint.url, next_attempt_at: now });
+  createForEndpoint(event: { id: string; type: string }, endpoint: { id: string; url: string; owner?: string }, now = Date.now()): DeliveryRow {
+    return this.insert({ owner: endpoint.owner ?? DEFAULT_OWNER, event_id: event.id, event_type: event.type, endpoint_id: endpoint.id, session_id: null, url: endpoint.url, next_attempt_at: now });
   }
 
   /** A delivery to a listen session; the engine never touches it, the relay records its outcome. */
