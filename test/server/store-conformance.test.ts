@@ -323,7 +323,7 @@ describe.each(backends)('store conformance: $name', (backend) => {
     expect(deleted).toEqual([session.id]);
     expect(await s.sessions.get(session.id)).toBeUndefined();
     const d = await s.deliveries.get(A, a.deliveries[0].id);
-    expect(d).toMatchObject({ status: 'failed', last_error: expect.stringContaining('deleted') });
+    expect(d).toMatchObject({ status: 'failed', last_error: expect.stringContaining('closed before a client acknowledged') });
   });
 
   it('bounds a backlog nobody acknowledges: the oldest rows go and their deliveries say why', async () => {

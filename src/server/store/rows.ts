@@ -112,7 +112,7 @@ export function sessionOutcome(statusCode: number | null): DeliveryStatus {
 
 /** Why a session delivery never reached a client. */
 export const DROPPED = {
-  deleted: 'dropped: the listen session was deleted before a client acknowledged it',
+  deleted: 'dropped: the listen session was closed before a client acknowledged it',
   age: (hours: number) => `dropped: listen session backlog older than ${hours} h while no client acknowledged it`,
   backlog: (max: number) => `dropped: listen session backlog limit (${max.toLocaleString('en-US')} events) reached while no client was connected`,
 };
