@@ -100,6 +100,7 @@ export class ListenSessionRunner implements ListenController {
       onEvent: (e) => this.onEvent(e),
       onSessionGone: (reason) => this.recreate(reason),
       onFatal: (message) => this.fail(message),
+      onNotice: (message) => this.emit({ kind: 'error', message, fatal: false, at: Date.now() }),
       window: this.o.window,
       client: this.o.client,
       policy: this.o.policy,

@@ -77,8 +77,15 @@ export interface ErrorMsg {
   message: string;
 }
 
+/** Something the user should know that does not stop the session (e.g. an endpoint on the same URL). */
+export interface NoticeMsg {
+  t: 'notice';
+  code: string; // 'duplicate_target'
+  message: string;
+}
+
 export type ClientMsg = HelloMsg | AckMsg;
-export type ServerMsg = WelcomeMsg | EventMsg | IngestMsg | ErrorMsg;
+export type ServerMsg = WelcomeMsg | EventMsg | IngestMsg | ErrorMsg | NoticeMsg;
 
 /** Close codes (4000-4999 are application-defined). */
 export const CLOSE = {

@@ -25,6 +25,8 @@ export interface RelayConnectionOptions {
   onEvent: (e: EventMsg) => void;
   /** The server says the session no longer exists: make a new one (wsUrl() then points at it). */
   onSessionGone: (reason: string) => Promise<void>;
+  /** Something to tell the user that does not stop the session (a server `notice`). */
+  onNotice?: (message: string) => void;
   /** Unrecoverable (bad key, revoked, replaced): the session should stop. */
   onFatal: (message: string) => void;
   window?: number;
@@ -163,6 +165,8 @@ export class RelayConnection {
         this.o.onState({ state: 'ready', sessionId: msg.session_id });
       } else if (msg.t === 'error') {
         this.closeReason = msg.message;
+      } else if (msg.t === 'notice') {
+        this.o.onNotice?.(msg.message);
       }
     });
     ws.on('ping', () => (this.lastSeen = Date.now()));

@@ -23,6 +23,10 @@ export interface DevSettings {
   /** Write the `local` profile and make it current (default true). */
   writeProfile: boolean;
   ingestMaxBody?: number;
+  /** The --forward-to / --route URLs, so the hints name the real targets. */
+  forwardTargets?: string[];
+  /** --headless: stop when the process that started us goes away (`npx … &` then `kill` signals only npx). */
+  exitWithParent?: boolean;
   out?: (line: string) => void;
   err?: (line: string) => void;
 }
@@ -98,10 +102,17 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
     })());
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  if (s.exitWithParent) {
+    const unwatch = watchParent(() => {
+      err('propitbox dev: the process that started it exited; stopping');
+      void stop();
+    });
+    void stopped.then(unwatch);
+  }
   return { emulator, untilStopped: () => stopped, stop };
 }
 
-export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProfile'>): string[] {
+export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProfile' | 'forwardTargets'>): string[] {
   if (s.json) return [JSON.stringify({ ready: true, url: e.url, api_key_masked: mask(e.apiKey), data_dir: e.dataDir })];
   return [
     `Ready: emulator at ${e.url} (API key ${mask(e.apiKey)})`,
@@ -110,8 +121,31 @@ export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProf
     s.writeProfile
       ? `  Profile '${LOCAL_PROFILE}' saved in ${configFile()} and made current: other commands need no flags.`
       : `  Use it with: --api-url ${e.url} --api-key <key>`,
-    `  Try: propitbox webhooks create --url http://localhost:3000/webhooks/pro-pitbox --events '*'`,
-    `       propitbox trigger maintenance.task.created`,
+    ...tryLines(s.forwardTargets),
     `  Stop with Ctrl-C.`,
   ];
+}
+
+function tryLines(targets: string[] | undefined): string[] {
+  // While forwarding, an endpoint on the same URL would deliver every event twice (once with the
+  // endpoint's secret, which the app does not use): the forwarder is all that is needed.
+  if (targets?.length) return [`  Try: propitbox trigger maintenance.task.created   (forwarded to ${targets.join(', ')}; no endpoint needed)`];
+  return [`  Try: propitbox webhooks create --url <your app's URL, e.g. http://localhost:3000/webhooks/pro-pitbox> --events '*'`, `       propitbox trigger maintenance.task.created`];
+}
+
+/**
+ * Calls `onGone` once the parent process is gone (we were re-parented, so our ppid changed). npx and
+ * other wrappers do not forward signals: without this, `npx propitbox dev --headless &` then `kill %1`
+ * would leave the emulator running. Polling, because Node has no parent-death signal.
+ */
+export function watchParent(onGone: () => void, o: { ppid?: () => number; intervalMs?: number } = {}): () => void {
+  const ppid = o.ppid ?? (() => process.ppid);
+  const first = ppid();
+  const timer = setInterval(() => {
+    if (ppid() === first) return;
+    clearInterval(timer);
+    onGone();
+  }, o.intervalMs ?? 500);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -22,6 +22,8 @@ trap 'exit 130' INT TERM
 json() { node -e 'let v=JSON.parse(require("fs").readFileSync(0,"utf8"));for(const k of process.argv[1].split(".").filter(Boolean))v=v?.[k];console.log(typeof v==="string"?v:JSON.stringify(v))' "$1"; }
 
 # 1. Start the emulator headless; it prints one JSON ready line once the port accepts requests.
+#    A fresh data dir every run: the default one keeps the endpoints (and their secrets) of earlier runs,
+#    which would each get the event too, signed with a secret this run's app does not know.
 $PROPITBOX dev --headless --json --port "$PORT" --api-key "$PROPITBOX_API_KEY" --data-dir "$WORK/emulator" > "$WORK/dev.out" &
 PIDS+=($!)
 for _ in $(seq 1 150); do grep -q '"ready":true' "$WORK/dev.out" && break; sleep 0.2; done

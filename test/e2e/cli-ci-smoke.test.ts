@@ -35,7 +35,7 @@ function runScript(env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: 
 }
 
 describe('CI smoke recipe', () => {
-  it('passes against the seed handler', async () => {
+  it('passes against the seed handler, twice in a row on one machine (same HOME, config and app URL)', async () => {
     const port = await freePort();
     const env = isolatedEnv({
       PROPITBOX: `${process.execPath} ${BIN}`,
@@ -44,11 +44,13 @@ describe('CI smoke recipe', () => {
       APP_PORT: String(port),
       APP_URL: `http://127.0.0.1:${port}/webhooks/pro-pitbox`,
     });
-    const r = await runScript(env);
-    expect(r.code, r.out).toBe(0);
-    expect(r.out).toContain('Maintenance scheduled: oil_change');
-    expect(r.out).toContain('Low stock alert: Spur Gear 54T');
-    expect(r.out).toMatch(/CI smoke test passed \(evt_\w+ delivered\)/);
+    for (const run of [1, 2]) {
+      const r = await runScript(env);
+      expect(r.code, `run ${run}:\n${r.out}`).toBe(0);
+      expect(r.out).toContain('Maintenance scheduled: oil_change');
+      expect(r.out).toContain('Low stock alert: Spur Gear 54T');
+      expect(r.out).toMatch(/CI smoke test passed \(evt_\w+ delivered\)/);
+    }
   });
 
   it('fails (exit 1) when the app rejects the signature', async () => {

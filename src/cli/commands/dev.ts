@@ -22,7 +22,7 @@ export function registerDev(program: CommandUnknownOpts): void {
     .option('--timeout <duration>', 'per-attempt timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')
     .option('--public-url <url>', 'the URL clients use to reach the emulator (a proxy or tunnel): its host is allowed and ws_url uses it (env PROPITBOX_PUBLIC_URL)')
     .option('--allowed-hosts <list>', 'more Host names to answer to, comma-separated (.example.com = it and its subdomains); others get 421')
-    .option('--headless', 'no interactive UI: print one ready line once the port accepts requests')
+    .option('--headless', 'for scripts: the ready lines only once the port accepts requests (--json: one line), and exit when the process that started it exits')
     .option('--json', 'print the ready line as JSON')
     .option('--no-profile', "do not save the 'local' profile")
     .option('--ingest-max-body <size>', 'largest body an ingest URL accepts, e.g. 25MiB (env PROPITBOX_INGEST_MAX_BODY; default 10MiB)');
@@ -62,6 +62,8 @@ Examples:
         json: flags.json === true,
         writeProfile: flags.profile,
         ingestMaxBody: ingestMaxBodyOption(flags.ingestMaxBody ?? env('PROPITBOX_INGEST_MAX_BODY')),
+        forwardTargets: forwarding?.targets.map((t) => t.url),
+        exitWithParent: flags.headless === true,
       };
       let forward;
       if (forwarding) {

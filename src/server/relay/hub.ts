@@ -20,6 +20,8 @@ export interface HubOptions {
   /** Throws the API's 421 for a Host outside the allow-list (the HTTP hooks do not run on upgrades). */
   checkHost?: (hostHeader: string | undefined, rawUrl: string) => void;
   heartbeatMs?: number;
+  /** Notices for a client that just connected to this session (e.g. an endpoint on its target URL). */
+  noticesFor?: (sessionId: string) => string[];
 }
 
 export class RelayHub {
@@ -74,6 +76,17 @@ export class RelayHub {
     return s !== undefined;
   }
 
+  /** Sessions with a client connected right now. */
+  connectedIds(): string[] {
+    return [...this.sockets.keys()];
+  }
+
+  /** A `notice` frame to this session's client, if one is connected. */
+  notice(sessionId: string, code: string, message: string): void {
+    const ws = this.sockets.get(sessionId)?.ws;
+    if (ws?.readyState === ws?.OPEN) ws?.send(JSON.stringify({ t: 'notice', code, message }));
+  }
+
   closeSession(id: string, code: number, reason: string): void {
     this.sockets.get(id)?.close(code, reason);
   }
@@ -91,6 +104,7 @@ export class RelayHub {
     const sock = new RelaySocket(ws, sessionId, apiKey, this.sessions, this.acks, this.heartbeatMs);
     this.sockets.set(sessionId, sock);
     this.sessions.setConnected(sessionId, true);
+    for (const m of this.o.noticesFor?.(sessionId) ?? []) this.notice(sessionId, 'duplicate_target', m);
     // An oversized or malformed frame surfaces here; it must close this socket, never crash the server.
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {

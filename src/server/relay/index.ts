@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { env } from '../../util/env.js';
 import { AckBatcher } from './ack-batcher.js';
+import { duplicateNotices, watchDuplicateTargets } from './duplicate-targets.js';
 import { RelayHub, rejectUpgrade } from './hub.js';
 import { routeNotFound } from '../error-handler.js';
 import { SessionStore } from './session-store.js';
@@ -40,7 +41,8 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   if (existing) return existing;
   const sessions = new SessionStore(ctx.db, ctx.deliveries);
   const acks = new AckBatcher(ctx.db, ctx.deliveries, sessions, (err) => ctx.log(`relay: could not record acks: ${err.message}`));
-  const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs() });
+  const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs(), noticesFor: (id) => duplicateNotices(sessions, ctx.endpoints, id) });
+  const unwatch = watchDuplicateTargets(ctx.bus, sessions, hub);
   const unregister = ctx.dispatcher.registerSink({
     fanOut: (event) => sessions.fanOut(event),
     afterCommit: (event) => hub.notify(sessions.committed(event.id)),
@@ -67,6 +69,7 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
     async close() {
       clearInterval(expiry);
       unregister();
+      unwatch();
       server.off('upgrade', onUpgrade);
       acks.flush();
       await hub.close();

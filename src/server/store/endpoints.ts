@@ -120,6 +120,11 @@ export class EndpointStore {
     return out;
   }
 
+  /** Every enabled endpoint. */
+  enabled(): EndpointTarget[] {
+    return [...this.allTargets().values()].filter((t) => t.status === 'enabled');
+  }
+
   /** Any endpoint (enabled or not), or undefined once deleted. */
   target(id: string): EndpointTarget | undefined {
     return this.allTargets().get(id);

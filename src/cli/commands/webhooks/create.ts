@@ -1,6 +1,8 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, parseEventPatterns, withApi } from '../shared.js';
 import { UsageError } from '../../../errors.js';
+import type { Api } from '../../../api/connect.js';
+import type { Endpoint } from '../../../contract/v1.js';
 
 export function registerWebhooksCreate(parent: CommandUnknownOpts): void {
   parent
@@ -23,11 +25,13 @@ export function registerWebhooksCreate(parent: CommandUnknownOpts): void {
       const { assertHttpUrl } = await import('../../../api/url.js');
       assertHttpUrl(opts.url, '--url');
       if (opts.description !== undefined && opts.description.length > 1000) throw new UsageError('--description is limited to 1000 characters');
-      const created = await withApi(cmd, async (a) => {
+      const { created, warnings } = await withApi(cmd, async (a) => {
         const e = await a.webhooks.create({ url: opts.url, events: opts.events, description: opts.description });
-        return opts.disabled ? { ...(await a.webhooks.disable(e.id)), secret: e.secret } : e;
+        if (opts.disabled) return { created: { ...(await a.webhooks.disable(e.id)), secret: e.secret }, warnings: [] };
+        return { created: e, warnings: await forwardersOn(a, e) };
       });
       const { printJson, printText, note } = await import('../../../output/print.js');
+      for (const w of warnings) note(`warning: ${w}`);
       if (opts.json) return printJson(created);
       const { endpointDetail, secretNotice } = await import('../../../output/format-endpoints.js');
       printText(`Created ${created.id}\n` + endpointDetail(created));
@@ -37,4 +41,15 @@ export function registerWebhooksCreate(parent: CommandUnknownOpts): void {
         note(s.stderr);
       }
     });
+}
+
+/** A running forwarder on the same URL means every event reaches the app twice: say so now. */
+async function forwardersOn(a: Api, e: Endpoint): Promise<string[]> {
+  const { duplicateTargetMessage, sameReceiver } = await import('../../../domain/same-url.js');
+  try {
+    const sessions = (await a.sessions.list()).data.filter((s) => s.connected && s.targets.some((t) => sameReceiver(t, e.url)));
+    return sessions.map((s) => duplicateTargetMessage(e.id, e.url, s.id));
+  } catch {
+    return []; // an API without listen sessions: nothing to compare with
+  }
 }
