@@ -62,6 +62,7 @@ export interface ListenSessionInput {
   since?: number; // seconds of history to replay first
   durable?: boolean; // keep it when the CLI exits (catch-up across restarts)
   targets?: string[]; // the local URLs this client forwards to (shown in `webhooks sessions list`)
+  ingest_channels?: string[]; // also receive what these ingest channels store
 }
 
 export function listenSessions(c: ApiClient) {

@@ -38,11 +38,11 @@ export function checkEnvFile(file: string): void {
   }
 }
 
-export function writeEnvSecret(file: string, secret: string): void {
+export function writeEnvSecret(file: string, secret: string, name = SECRET_ENV_NAME): void {
   try {
     const exists = existsSync(file);
     const text = exists ? readFileSync(file, 'utf8') : '';
-    writeFileAtomic.sync(file, upsertEnvLine(text, SECRET_ENV_NAME, secret), exists ? {} : { mode: 0o600 });
+    writeFileAtomic.sync(file, upsertEnvLine(text, name, secret), exists ? {} : { mode: 0o600 });
   } catch (e) {
     throw cannotWrite(file, e);
   }

@@ -4,12 +4,15 @@
 import type { History } from './history.js';
 import { findInHistory, searchHistory } from './history.js';
 import type { RelayApi } from './relay-api.js';
+import { displayBody, fromApi, fromHistory, type IngestItem } from './ingest-item.js';
 
 export interface KnownEvent {
   id: string;
   type: string;
   created: string;
   body: string;
+  /** An ingested request: replayed as received (method, headers, bytes), not signed. */
+  ingest?: IngestItem;
 }
 
 const MEMORY_LIMIT = 2_000;
@@ -25,7 +28,7 @@ export class EventLookup {
   private readonly recent = new Map<string, KnownEvent>();
   private readonly outcomes = new Map<string, number | null>();
 
-  constructor(private readonly history: History, private readonly api: Pick<RelayApi, 'getEvent'> | null) {}
+  constructor(private readonly history: History, private readonly api: Pick<RelayApi, 'getEvent' | 'getIngestRequest'> | null) {}
 
   remember(ev: KnownEvent): void {
     bounded(this.recent, ev.id, ev, MEMORY_LIMIT);
@@ -48,7 +51,16 @@ export class EventLookup {
     if (mem) return mem;
     this.history.flush();
     const rec = await findInHistory(this.history.file, id);
-    if (rec) return { id: rec.id, type: rec.type, created: rec.created, body: rec.body };
+    if (rec && !rec.ingest) return { id: rec.id, type: rec.type, created: rec.created, body: rec.body };
+    const kept = rec?.ingest ? fromHistory(rec.ingest, rec.type) : null;
+    if (rec && kept) return { id: rec.id, type: rec.type, created: rec.created, body: rec.body, ingest: kept };
+    if (id.startsWith('req_')) {
+      // Too big for the history file (or not in it): the relay keeps ingested requests for 7 days.
+      const r = this.api ? await this.api.getIngestRequest(id).catch(() => null) : null;
+      if (!r) return null;
+      const item = fromApi(r);
+      return { id: r.id, type: r.event_type ?? 'ingest', created: r.received, body: displayBody(item), ingest: item };
+    }
     const ev = this.api ? await this.api.getEvent(id).catch(() => null) : null;
     // The API returns the event in the seed's shape; compact JSON.stringify is the signed form.
     return ev ? { id: ev.id, type: ev.type, created: ev.created, body: JSON.stringify(ev) } : null;

@@ -8,6 +8,8 @@ import type { ListenEvent, ForwardTarget } from './listen-events.js';
 import { worthRetrying, type Forwarder, type ForwardOutcome } from './forwarder.js';
 import { noTarget } from '../outbound/classify.js';
 import { pickTarget } from './routes.js';
+import type { IngestItem } from './ingest-item.js';
+import { headerRecord } from './ingest-forward.js';
 import { receiverRetryDelay } from './reconnect-policy.js';
 
 export interface QueueItem {
@@ -15,7 +17,9 @@ export interface QueueItem {
   seq: number;
   id: string;
   type: string;
-  body: string;
+  body: string; // the event JSON; for an ingested request the text shown for it
+  /** A raw request from an ingest URL: sent as received (method, header pairs, bytes), unsigned. */
+  ingest?: IngestItem;
 }
 
 export interface QueueOptions {
@@ -128,6 +132,11 @@ export class ForwardQueue {
 
   private attempt(item: QueueItem, url: string, attempt: number): void {
     const attemptId = nextAttemptId();
+    if (item.ingest) {
+      const req = this.o.forwarder.ingestRequest(url, item.id, item.ingest);
+      this.o.emit({ kind: 'attempt', eventId: item.id, attemptId, url: req.url, requestHeaders: headerRecord(req.headers), body: item.body, replay: false, at: Date.now(), method: req.method });
+      return this.o.forwarder.sendIngest(req, (out) => this.outcome(item, req.url, attempt, attemptId, out));
+    }
     const requestHeaders = this.o.forwarder.sign({ id: item.id, type: item.type, body: item.body, attempt });
     this.o.emit({ kind: 'attempt', eventId: item.id, attemptId, url, requestHeaders, body: item.body, replay: false, at: Date.now() });
     this.o.forwarder.send(url, item.body, requestHeaders, (out) => this.outcome(item, url, attempt, attemptId, out));
@@ -136,7 +145,7 @@ export class ForwardQueue {
   private outcome(item: QueueItem, url: string, attempt: number, attemptId: string, out: ForwardOutcome): void {
     const retry = worthRetrying(out);
     const error = out.error?.line ?? null;
-    this.o.emit({ kind: 'response', eventId: item.id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error, willRetry: retry && !this.stopping, at: Date.now() });
+    this.o.emit({ kind: 'response', eventId: item.id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error, willRetry: retry && !this.stopping, at: Date.now(), method: item.ingest?.method });
     if (!retry) {
       if (this.down.delete(url)) this.o.emit({ kind: 'receiver', url, up: true, error: null, held: this.waiting.length + this.active.size - 1, at: Date.now() });
       const hint = out.error?.hint;

@@ -5,8 +5,10 @@
 // promise per event, the signing keys prepared once per secret.
 import { Agent } from 'undici';
 import { Signer } from '../signing/signer.js';
-import { headerPairs, type OutboundResult } from '../outbound/request.js';
+import { headerPairs, type OutboundRequest, type OutboundResult } from '../outbound/request.js';
 import { dispatchOutbound } from '../outbound/send-pooled.js';
+import { forwardHeaders, headerRecord, ingestTargetUrl } from './ingest-forward.js';
+import type { IngestItem } from './ingest-item.js';
 
 export interface ForwardOutcome extends OutboundResult {
   requestHeaders: Record<string, string>;
@@ -18,6 +20,8 @@ export interface ForwarderOptions {
   timeoutMs?: number;
   userAgent?: string;
   now?: () => number;
+  /** Ingested requests: append the path after the token and the sender's query to the target URL. */
+  keepPath?: boolean;
 }
 
 export interface ForwardInput {
@@ -38,7 +42,7 @@ export class Forwarder {
   private readonly signer: Signer;
   private readonly now: () => number;
 
-  constructor(opts: ForwarderOptions) {
+  constructor(private readonly opts: ForwarderOptions) {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.signer = new Signer(opts.secret, opts.userAgent, opts.headers);
     this.now = opts.now ?? Date.now;
@@ -70,6 +74,27 @@ export class Forwarder {
       (r as ForwardOutcome).requestHeaders = requestHeaders;
       done(r as ForwardOutcome);
     });
+  }
+
+  /**
+   * An ingested request as it goes to `target`: the sender's method, header pairs (see
+   * ingest-forward.ts) and exact bytes, unsigned.
+   */
+  ingestRequest(target: string, id: string, item: IngestItem): OutboundRequest {
+    const url = ingestTargetUrl(target, item.path, item.query, this.opts.keepPath === true);
+    let host = '';
+    try {
+      host = new URL(url).host;
+    } catch {
+      /* the outbound module reports the bad URL */
+    }
+    return { method: item.method, url, headers: forwardHeaders(item.headers, host, id, this.opts.headers), body: item.body, deadlineMs: this.timeoutMs };
+  }
+
+  /** Send a prepared ingest request; `done` is called exactly once with the outcome. */
+  sendIngest(req: OutboundRequest, done: (out: ForwardOutcome) => void): void {
+    const requestHeaders = headerRecord(req.headers);
+    dispatchOutbound(this.agent, req, (r) => done({ ...r, requestHeaders }));
   }
 
   async close(): Promise<void> {

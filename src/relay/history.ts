@@ -6,6 +6,7 @@ import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stateDir } from '../config/paths.js';
+import type { HistoryIngest } from './ingest-item.js';
 
 export const HISTORY_MAX_BYTES = 20 * 1024 * 1024;
 
@@ -22,6 +23,8 @@ export interface HistoryRecord {
   duration_ms: number;
   error: string | null;
   replay: boolean;
+  /** A raw request from an ingest URL (body holds its text for search; the bytes are in here). */
+  ingest?: HistoryIngest;
 }
 
 export function historyFile(profile: string, dir = stateDir()): string {

@@ -1,6 +1,7 @@
 // What a listen session tells its renderers (TUI, plain lines, NDJSON), and what renderers may ask of
 // it. The domain emits these typed events; renderers subscribe and never do I/O themselves (the TUI
 // dispatches intents through ListenController). No ink/react/chalk here.
+import type { IngestView } from './ingest-item.js';
 
 export type ConnectionState =
   | { state: 'connecting'; attempt: number }
@@ -16,12 +17,25 @@ export interface ForwardTarget {
 
 export type ListenEvent =
   /** Session opened and websocket really open (never emitted while still dialing). */
-  | { kind: 'ready'; sessionId: string; wsUrl: string; apiUrl: string; profile: string; secret: string; targets: ForwardTarget[]; events: string[] }
+  | { kind: 'ready'; sessionId: string; wsUrl: string; apiUrl: string; profile: string; secret: string; targets: ForwardTarget[]; events: string[]; ingestUrl?: string }
   | { kind: 'connection'; connection: ConnectionState; at: number }
   /** An event arrived from the relay (or from local history for a replay / --since). */
-  | { kind: 'event'; id: string; seq: number | null; type: string; created: string; body: string; receivedAt: number }
+  | {
+      kind: 'event';
+      id: string;
+      seq: number | null;
+      type: string;
+      created: string;
+      /** The event JSON; for an ingested request its body as text (or a hex dump when binary). */
+      body: string;
+      receivedAt: number;
+      /** Set for a raw request from an ingest URL (id req_…, type the body's event type or 'ingest'). */
+      ingest?: IngestView;
+      /** The exact bytes of an ingested request (for NDJSON; renderers that keep rows must not keep this). */
+      raw?: Buffer;
+    }
   /** A POST to the local receiver started (first attempt, retry while the receiver is down, or replay). */
-  | { kind: 'attempt'; eventId: string; attemptId: string; url: string; requestHeaders: Record<string, string>; body: string; replay: boolean; at: number }
+  | { kind: 'attempt'; eventId: string; attemptId: string; url: string; requestHeaders: Record<string, string>; body: string; replay: boolean; at: number; method?: string }
   /** The local receiver answered (status set) or could not be reached (error set). */
   | {
       kind: 'response';
@@ -36,6 +50,8 @@ export type ListenEvent =
       /** true when the event is held and will be retried (receiver down). */
       willRetry: boolean;
       at: number;
+      /** The method used (ingested requests keep the sender's; events are POSTed). */
+      method?: string;
     }
   /** Said once when a receiver stops answering, and once when it is back. */
   | { kind: 'receiver'; url: string; up: boolean; error: string | null; held: number; at: number }

@@ -9,7 +9,9 @@ import { ForwardQueue, nextAttemptId, type QueueItem } from './forward-queue.js'
 import { pickTarget } from './routes.js';
 import { History, historyFile, type HistoryRecord } from './history.js';
 import type { ForwardTarget, ListenController, ListenEvent, ListenListener } from './listen-events.js';
-import type { AckMsg, EventMsg, WelcomeMsg } from './protocol.js';
+import type { AckMsg, EventMsg, IngestMsg, WelcomeMsg } from './protocol.js';
+import { headerRecord } from './ingest-forward.js';
+import { displayBody, fromMsg, typeOf, viewOf, toHistory, type IngestItem } from './ingest-item.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
 import { RelayConnection } from './relay-connection.js';
 import type { RelayApi } from './relay-api.js';
@@ -35,6 +37,8 @@ export interface ListenOptions {
   onSecret?: (secret: string) => void;
   stateDir?: string;
   client?: string;
+  /** Also receive this ingest channel's requests (forwarded as received, with --keep-path: to target + path). */
+  ingest?: { channelId: string; url: string; keepPath?: boolean };
 }
 
 const BUFFER_LIMIT = 20_000;
@@ -83,7 +87,7 @@ export class ListenSessionRunner implements ListenController {
     this.finished.catch(() => undefined);
     this.session = await this.openSession();
     this.o.onSecret?.(this.session.secret);
-    this.forwarder = new Forwarder({ secret: this.session.secret, headers: this.o.headers, timeoutMs: this.o.forwardTimeoutMs });
+    this.forwarder = new Forwarder({ secret: this.session.secret, headers: this.o.headers, timeoutMs: this.o.forwardTimeoutMs, keepPath: this.o.ingest?.keepPath });
     this.queue = new ForwardQueue({
       forwarder: this.forwarder,
       targets: this.o.targets,
@@ -98,6 +102,7 @@ export class ListenSessionRunner implements ListenController {
       onState: (connection) => this.emit({ kind: 'connection', connection, at: Date.now() }),
       onWelcome: (w) => this.onWelcome(w),
       onEvent: (e) => this.onEvent(e),
+      onIngest: (m) => this.onIngest(m),
       onSessionGone: (reason) => this.recreate(reason),
       onFatal: (message) => this.fail(message),
       onNotice: (message) => this.emit({ kind: 'error', message, fatal: false, at: Date.now() }),
@@ -147,7 +152,7 @@ export class ListenSessionRunner implements ListenController {
   }
 
   private async openSession(): Promise<ApiSession> {
-    const key = cursorKey(this.o.api.apiUrl, this.o.profile, this.o.events, this.o.label);
+    const key = this.cursorKey();
     const known = this.o.sinceSec ? undefined : loadSessionId(key, this.o.stateDir);
     if (known) {
       const s = await this.o.api.getSession(known);
@@ -164,13 +169,14 @@ export class ListenSessionRunner implements ListenController {
   }
 
   private sessionInput(since?: number) {
-    return { events: this.o.events, label: this.o.label, since, durable: this.keep, targets: this.o.targets.map((t) => t.url) };
+    const ingest = this.o.ingest ? { ingest_channels: [this.o.ingest.channelId] } : {};
+    return { events: this.o.events, label: this.o.label, since, durable: this.keep, targets: this.o.targets.map((t) => t.url), ...ingest };
   }
 
   private async recreate(reason: string): Promise<void> {
     const old = this.session.secret;
     const s = await this.o.api.createSession(this.sessionInput());
-    saveSessionId(cursorKey(this.o.api.apiUrl, this.o.profile, this.o.events, this.o.label), s.id, this.o.stateDir);
+    saveSessionId(this.cursorKey(), s.id, this.o.stateDir);
     this.session = s;
     this.epoch++;
     this.done.clear();
@@ -185,6 +191,12 @@ export class ListenSessionRunner implements ListenController {
     }
   }
 
+  /** Sessions are reused per (relay, profile, filter, label, channel). */
+  private cursorKey(): string {
+    const channel = this.o.ingest ? [`ingest:${this.o.ingest.channelId}`] : [];
+    return cursorKey(this.o.api.apiUrl, this.o.profile, [...this.o.events, ...channel], this.o.label);
+  }
+
   private onWelcome(w: WelcomeMsg): void {
     for (const seq of this.done.keys()) {
       if (seq > w.resume_after) break;
@@ -193,7 +205,7 @@ export class ListenSessionRunner implements ListenController {
     if (this.readyEmitted) return;
     this.readyEmitted = true;
     const s = this.session;
-    this.emit({ kind: 'ready', sessionId: s.id, wsUrl: s.ws_url, apiUrl: this.o.api.apiUrl, profile: this.o.profile, secret: s.secret, targets: this.o.targets, events: s.events });
+    this.emit({ kind: 'ready', sessionId: s.id, wsUrl: s.ws_url, apiUrl: this.o.api.apiUrl, profile: this.o.profile, secret: s.secret, targets: this.o.targets, events: s.events, ingestUrl: this.o.ingest?.url });
   }
 
   private onEvent(m: EventMsg): void {
@@ -205,21 +217,43 @@ export class ListenSessionRunner implements ListenController {
     this.queue.push({ epoch: this.epoch, seq: m.seq, id: m.id, type: m.type, body: m.body });
   }
 
-  private onFinal(item: QueueItem, url: string, out: ForwardOutcome): void {
-    if (item.epoch === this.epoch) {
-      const msg: AckMsg = { t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, response_headers: out.headers, response_body: out.body.slice(0, 2048) };
-      const ack = JSON.stringify(msg);
-      this.done.set(item.seq, ack);
-      if (this.highestDone === null || item.seq > this.highestDone) this.highestDone = item.seq;
-      if (this.done.size > DONE_LIMIT) this.done.delete(this.done.keys().next().value!);
-      this.conn.send(ack);
+  private onIngest(m: IngestMsg): void {
+    const prior = this.done.get(m.seq);
+    if (prior) return void this.conn.send(prior);
+    if (this.queue.has(m.seq)) return;
+    if (m.missing) {
+      // Expired on the relay before it reached us: nothing to forward; the ack lets the log move on.
+      return this.sendFinal({ t: 'ack', seq: m.seq, event_id: m.id, url: '', status_code: null, duration_ms: 0, error: 'the relay no longer has this request (expired)' });
     }
-    this.record(item.id, item.type, item.body, item.seq, url, out, false);
+    const item = fromMsg(m);
+    const type = typeOf(item);
+    const text = displayBody(item);
+    this.lookup.remember({ id: m.id, type, created: m.received_at, body: text, ingest: item });
+    this.emit({ kind: 'event', id: m.id, seq: m.seq, type, created: m.received_at, body: text, receivedAt: Date.now(), ingest: viewOf(item), raw: item.body });
+    this.queue.push({ epoch: this.epoch, seq: m.seq, id: m.id, type, body: text, ingest: item });
   }
 
-  private record(id: string, type: string, body: string, seq: number | null, url: string, out: ForwardOutcome, replay: boolean): void {
-    const created = this.lookup.created(id);
-    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, replay };
+  private onFinal(item: QueueItem, url: string, out: ForwardOutcome): void {
+    if (item.epoch === this.epoch) {
+      // An ingest channel may pass the local answer on to its sender (wait_for_response): keep more of it.
+      const excerpt = item.ingest ? 20 * 1024 : 2048;
+      this.sendFinal({ t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, response_headers: out.headers, response_body: out.body.slice(0, excerpt) });
+    }
+    this.record(item.id, item.type, item.body, item.seq, url, out, false, item.ingest);
+  }
+
+  /** Ack a final outcome, remembered so a re-sent seq is re-acked instead of forwarded again. */
+  private sendFinal(msg: AckMsg): void {
+    const ack = JSON.stringify(msg);
+    this.done.set(msg.seq, ack);
+    if (this.highestDone === null || msg.seq > this.highestDone) this.highestDone = msg.seq;
+    if (this.done.size > DONE_LIMIT) this.done.delete(this.done.keys().next().value!);
+    this.conn.send(ack);
+  }
+
+  private record(id: string, type: string, body: string, seq: number | null, url: string, out: ForwardOutcome, replay: boolean, ingest?: IngestItem): void {
+    const created = this.lookup.created(id) || (ingest?.receivedAt ?? '');
+    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, replay, ...(ingest ? { ingest: toHistory(ingest) } : {}) };
     this.history.append(rec);
     this.lookup.outcome(id, out.status);
   }
@@ -240,6 +274,7 @@ export class ListenSessionRunner implements ListenController {
   async replay(eventId: string): Promise<void> {
     const ev = await this.lookup.find(eventId);
     if (!ev) throw new FailedError(`Event ${eventId} is not in the local history or the API`);
+    if (ev.ingest) return this.sendIngest(ev.id, ev.type, ev.ingest);
     await this.send(ev.id, ev.type, ev.body);
   }
 
@@ -251,6 +286,9 @@ export class ListenSessionRunner implements ListenController {
 
   async replayBody(eventId: string, body: string): Promise<void> {
     const ev = await this.lookup.find(eventId);
+    // An ingested request is re-sent with its own headers and the edited bytes (its sender signed the
+    // original; no propitbox signature is added).
+    if (ev?.ingest) return this.sendIngest(eventId, ev.type, { ...ev.ingest, body: Buffer.from(body, 'utf8') });
     let type = ev?.type;
     if (!type) type = String((JSON.parse(body) as { type?: unknown }).type ?? '');
     await this.send(eventId, type, body);
@@ -265,6 +303,18 @@ export class ListenSessionRunner implements ListenController {
     const out = await this.forwarder.forward(url, { id, type, body }, requestHeaders);
     this.emit({ kind: 'response', eventId: id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error?.line ?? null, willRetry: false, at: Date.now() });
     this.record(id, type, body, null, url, out, true);
+  }
+
+  private async sendIngest(id: string, type: string, item: IngestItem): Promise<void> {
+    const target = pickTarget(this.o.targets, type);
+    if (!target) throw new FailedError(`No --route or --forward-to target for ${type}`);
+    const attemptId = nextAttemptId();
+    const req = this.forwarder.ingestRequest(target, id, item);
+    const text = displayBody(item);
+    this.emit({ kind: 'attempt', eventId: id, attemptId, url: req.url, requestHeaders: headerRecord(req.headers), body: text, replay: true, at: Date.now(), method: req.method });
+    const out = await new Promise<ForwardOutcome>((resolve) => this.forwarder.sendIngest(req, resolve));
+    this.emit({ kind: 'response', eventId: id, attemptId, url: req.url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error?.line ?? null, willRetry: false, at: Date.now(), method: req.method });
+    this.record(id, type, text, null, req.url, out, true, item);
   }
 
   setPaused(paused: boolean): void {

@@ -4,6 +4,8 @@
 import { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { events, listenSessions, type ListenSessionInput } from '../api/resources.js';
+import { ingestChannels } from '../api/ingest.js';
+import type { IngestRequest } from '../contract/ingest.js';
 import type { ListenSession, WebhookEvent } from '../contract/v1.js';
 
 export type CreateSessionInput = ListenSessionInput;
@@ -12,11 +14,13 @@ export class RelayApi {
   private readonly client: ApiClient;
   private readonly sessions: ReturnType<typeof listenSessions>;
   private readonly events: ReturnType<typeof events>;
+  private readonly ingest: ReturnType<typeof ingestChannels>;
 
   constructor(readonly apiUrl: string, readonly apiKey: string) {
     this.client = new ApiClient({ apiUrl, apiKey, timeoutMs: 15_000 });
     this.sessions = listenSessions(this.client);
     this.events = events(this.client);
+    this.ingest = ingestChannels(this.client);
   }
 
   createSession(input: CreateSessionInput): Promise<ListenSession> {
@@ -37,6 +41,11 @@ export class RelayApi {
 
   getEvent(id: string): Promise<WebhookEvent | null> {
     return nullOn404(this.events.get(id));
+  }
+
+  /** A stored ingest request with its exact body (replay after the history dropped the bytes). */
+  getIngestRequest(id: string): Promise<IngestRequest | null> {
+    return nullOn404(this.ingest.request(id));
   }
 
   close(): Promise<void> {

@@ -5,7 +5,7 @@
 // connection states and messages through callbacks.
 import WebSocket from 'ws';
 import type { ConnectionState } from './listen-events.js';
-import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type EventMsg, type ServerMsg, type WelcomeMsg } from './protocol.js';
+import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type EventMsg, type IngestMsg, type ServerMsg, type WelcomeMsg } from './protocol.js';
 import { corkForTick } from './cork.js';
 import { DEFAULT_RECONNECT, nextDelay, type ReconnectPolicy } from './reconnect-policy.js';
 
@@ -23,6 +23,8 @@ export interface RelayConnectionOptions {
   onState: (s: ConnectionState) => void;
   onWelcome: (w: WelcomeMsg) => void;
   onEvent: (e: EventMsg) => void;
+  /** A raw request from an ingest URL (sessions created with ingest channels). */
+  onIngest?: (m: IngestMsg) => void;
   /** The server says the session no longer exists: make a new one (wsUrl() then points at it). */
   onSessionGone: (reason: string) => Promise<void>;
   /** Something to tell the user that does not stop the session (a server `notice`). */
@@ -114,7 +116,7 @@ export class RelayConnection {
     let settled = false;
     const ws = new WebSocket(this.o.wsUrl(), {
       headers: { authorization: `Bearer ${this.o.apiKey}` },
-      maxPayload: 64 * 1024 * 1024,
+      maxPayload: 128 * 1024 * 1024, // an ingested body of up to 64 MiB, as base64
       perMessageDeflate: false,
       handshakeTimeout: 10_000,
       // The server is ours and sends JSON text; decoding (toString) happens anyway, validating first doubles it.
@@ -155,6 +157,9 @@ export class RelayConnection {
       if (msg.t === 'event') {
         this.progressed = true;
         this.o.onEvent(msg);
+      } else if (msg.t === 'ingest') {
+        this.progressed = true;
+        this.o.onIngest?.(msg);
       } else if (msg.t === 'welcome') {
         this.ackBatch = Math.max(1, Math.floor((msg.window || 1) / 4));
         if (msg.heartbeat_ms > 0 && msg.heartbeat_ms !== this.heartbeatMs) {

@@ -9,6 +9,7 @@ import { ExitWatcher, type ExitDecision, type ExitRules } from '../relay/exit-co
 import type { ForwardTarget } from '../relay/listen-events.js';
 import { ListenSessionRunner } from '../relay/listen-session.js';
 import { RelayApi } from '../relay/relay-api.js';
+import type { Registered, RegisterOptions } from './ingest-listen.js';
 
 export interface ListenServiceOptions {
   apiUrl: string;
@@ -23,18 +24,34 @@ export interface ListenServiceOptions {
   concurrency?: number;
   exit: ExitRules;
   writeEnv?: string;
+  /** false when apiUrl/apiKey are a relay that is not the API (its listen secret is not the profile's). */
+  relayIsApi?: boolean;
+  /** --ingest: also forward what an ingest channel receives; --register: make the API deliver there. */
+  ingest?: IngestListenOptions;
 }
 
-function saveSecret(profile: string, secret: string, writeEnv: string | undefined): void {
-  try {
-    if (readConfig().profiles[profile]?.listen_secret !== secret) updateProfile(profile, { listen_secret: secret });
-  } catch {
-    /* an unwritable config must not stop forwarding */
+export interface IngestListenOptions {
+  /** A channel id, or true for the profile's default channel. */
+  channel: string | true;
+  keepPath: boolean;
+  register?: RegisterOptions;
+  /** --env-name: the variable --write-env sets to the registered endpoint's secret. */
+  envName: string;
+}
+
+function saveSecret(o: ListenServiceOptions, secret: string): void {
+  if (o.relayIsApi !== false) {
+    try {
+      if (readConfig().profiles[o.profile]?.listen_secret !== secret) updateProfile(o.profile, { listen_secret: secret });
+    } catch {
+      /* an unwritable config must not stop forwarding */
+    }
   }
-  if (writeEnv) writeEnvSecret(writeEnv, secret);
+  // With --register the env file gets the endpoint's secret instead (what the app verifies then).
+  if (o.writeEnv && !o.ingest?.register) writeEnvSecret(o.writeEnv, secret);
 }
 
-function makeRunner(o: ListenServiceOptions): ListenSessionRunner {
+function makeRunner(o: ListenServiceOptions, ingest?: { channelId: string; url: string; keepPath: boolean }): ListenSessionRunner {
   return new ListenSessionRunner({
     api: new RelayApi(o.apiUrl, o.apiKey),
     profile: o.profile,
@@ -46,7 +63,8 @@ function makeRunner(o: ListenServiceOptions): ListenSessionRunner {
     headers: o.headers,
     concurrency: o.concurrency,
     client: 'propitbox/0.1.0',
-    onSecret: (s) => saveSecret(o.profile, s, o.writeEnv),
+    onSecret: (s) => saveSecret(o, s),
+    ingest,
   });
 }
 
@@ -60,8 +78,44 @@ export interface ListenOutcome {
   signal: NodeJS.Signals | null;
 }
 
+const note = (line: string) => void process.stderr.write(line + '\n');
+
+/** --ingest: the channel (and with --register the API endpoint delivering to it), before the session opens. */
+async function prepareIngest(o: ListenServiceOptions, i: IngestListenOptions) {
+  const { resolveChannel, registerEndpoint } = await import('./ingest-listen.js');
+  const channel = await resolveChannel({ url: o.apiUrl, key: o.apiKey }, o.profile, i.channel, note);
+  let registered: Registered | undefined;
+  if (i.register) {
+    registered = await registerEndpoint(i.register, channel.url);
+    const e = registered.endpoint;
+    note(`${registered.reused ? 'Reusing' : 'Registered'} endpoint ${e.id} on ${i.register.apiUrl} (${e.events.join(',')}) -> ${channel.url}`);
+    note(`Its signing secret (what your app verifies): ${registered.secret}${i.register.keep ? '' : '  (the endpoint is deleted when listen exits; --keep-endpoint keeps it)'}`);
+    if (o.writeEnv) {
+      writeEnvSecret(o.writeEnv, registered.secret, i.envName);
+      note(`Wrote ${i.envName} to ${o.writeEnv}`);
+    }
+  }
+  return { channel, registered };
+}
+
 export async function runListen(o: ListenServiceOptions, renderer: SessionRenderer): Promise<ListenOutcome> {
-  const runner = makeRunner(o);
+  const prepared = o.ingest ? await prepareIngest(o, o.ingest) : undefined;
+  try {
+    return await listenUntilDone(o, renderer, prepared && { channelId: prepared.channel.id, url: prepared.channel.url, keepPath: o.ingest!.keepPath });
+  } finally {
+    const reg = o.ingest?.register;
+    if (prepared?.registered && reg && !reg.keep) {
+      const { unregisterEndpoint } = await import('./ingest-listen.js');
+      await unregisterEndpoint(reg, prepared.registered.endpoint.id).then(
+        () => note(`Deleted endpoint ${prepared.registered!.endpoint.id}`),
+        (e: Error) => note(`Could not delete endpoint ${prepared.registered!.endpoint.id} (${e.message}): the next --register run reuses it`),
+      );
+    }
+  }
+}
+
+async function listenUntilDone(o: ListenServiceOptions, renderer: SessionRenderer, ingest?: { channelId: string; url: string; keepPath: boolean }): Promise<ListenOutcome> {
+  const runner = makeRunner(o, ingest);
   await runner.start();
   let decision: ExitDecision | null = null;
   let signal: NodeJS.Signals | null = null;

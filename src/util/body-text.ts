@@ -1,14 +1,27 @@
 // A request body for people: text when it is UTF-8 without control characters, else a hex dump.
-// Pure; shared by the CLI's views and the TUI's details pane.
+// Pure; shared by the CLI's views, the listen renderers and the TUI's details pane.
 import { formatSize } from './size.js';
 
-/** UTF-8 text when the bytes are valid UTF-8 without control characters, else a hex dump (first 4 KiB). */
+/** Valid UTF-8 with no control characters but tab/newline/CR (checks the first `limit` bytes). */
+export function isText(body: Uint8Array, limit = 64 * 1024): boolean {
+  const head = body.subarray(0, limit);
+  let text: string;
+  try {
+    // A multi-byte character cut at the limit is not a reason to call the body binary.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length < body.length });
+  } catch {
+    return false;
+  }
+  // eslint-disable-next-line no-control-regex
+  return !/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text);
+}
+
 export function bodyText(body: Buffer, limit = 64 * 1024): string {
   if (!body.length) return '(empty body)';
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(body.subarray(0, limit));
-  // eslint-disable-next-line no-control-regex
-  const binary = text.includes('\uFFFD') || /[\x00-\x08\x0e-\x1f]/.test(text);
-  if (!binary) return body.length > limit ? `${text}\n… (${formatSize(body.length - limit)} more)` : text;
+  if (isText(body, limit)) {
+    const text = new TextDecoder('utf-8').decode(body.subarray(0, limit), { stream: body.length > limit });
+    return body.length > limit ? `${text}\n… (${formatSize(body.length - limit)} more)` : text;
+  }
   return hexDump(body.subarray(0, 4096)) + (body.length > 4096 ? `\n… (${formatSize(body.length - 4096)} more)` : '');
 }
 

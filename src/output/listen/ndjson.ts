@@ -11,15 +11,16 @@ export function toNdjson(e: ListenEvent, replays: Set<string>): Record<string, u
   const at = 'at' in e ? new Date(e.at).toISOString() : new Date().toISOString();
   switch (e.kind) {
     case 'ready':
-      return { kind: 'ready', session_id: e.sessionId, api_url: e.apiUrl, profile: e.profile, secret: mask(e.secret), targets: e.targets, events: e.events };
+      return { kind: 'ready', session_id: e.sessionId, api_url: e.apiUrl, profile: e.profile, secret: mask(e.secret), targets: e.targets, events: e.events, ...(e.ingestUrl ? { ingest_url: e.ingestUrl } : {}) };
     case 'event':
+      if (e.ingest) return ingestLine(e);
       return { kind: 'event', id: e.id, seq: e.seq, type: e.type, created: e.created, received_at: new Date(e.receivedAt).toISOString(), body: e.body };
     case 'attempt':
       if (e.replay) replays.add(e.attemptId);
       return null;
     case 'response':
       if (e.willRetry) return null;
-      return { kind: 'response', event_id: e.eventId, url: e.url, status: e.status, duration_ms: e.durationMs, error: e.error, headers: e.headers, body: e.body, replay: replays.delete(e.attemptId), at };
+      return { kind: 'response', event_id: e.eventId, ...(e.method ? { method: e.method } : {}), url: e.url, status: e.status, duration_ms: e.durationMs, error: e.error, headers: e.headers, body: e.body, replay: replays.delete(e.attemptId), at };
     case 'connection': {
       const c = e.connection;
       if (c.state === 'reconnecting') return { kind: 'reconnecting', attempt: c.attempt, in_ms: c.inMs, reason: c.reason, at };
@@ -40,6 +41,34 @@ export function toNdjson(e: ListenEvent, replays: Set<string>): Record<string, u
     case 'error':
       return { kind: 'error', message: e.message, fatal: e.fatal, at };
   }
+}
+
+/**
+ * A raw request from an ingest URL: `id` is its req_ id (what acks and replay use), `type`/`event_id` name
+ * the JSON event in its body when there is one. The body is exact: text as is, anything else base64.
+ */
+function ingestLine(e: Extract<ListenEvent, { kind: 'event' }>): Record<string, unknown> {
+  const i = e.ingest!;
+  const body = e.raw && !i.binary ? { body: e.raw.toString('utf8') } : e.raw ? { body_base64: e.raw.toString('base64') } : { body: e.body };
+  return {
+    kind: 'event',
+    source: 'ingest',
+    id: e.id,
+    seq: e.seq,
+    type: e.type,
+    event_id: i.eventId,
+    channel_id: i.channelId,
+    method: i.method,
+    path: i.path,
+    query: i.query,
+    content_type: i.contentType,
+    size: i.size,
+    headers: i.headers,
+    remote_addr: i.remoteAddr,
+    created: e.created,
+    received_at: new Date(e.receivedAt).toISOString(),
+    ...body,
+  };
 }
 
 export function createNdjsonRenderer(streams: Streams): ListenRenderer {

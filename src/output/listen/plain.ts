@@ -3,10 +3,18 @@
 // receiver going down and coming back is said once each.
 import type { ListenEvent } from '../../relay/listen-events.js';
 import { mask } from '../../util/mask.js';
+import { formatSize } from '../../util/size.js';
+import type { IngestView } from '../../relay/ingest-item.js';
 import { LineWriter, receiverDownHint, seconds, type ListenRenderer, type Streams } from './renderer.js';
 
 export function targetsText(targets: { pattern: string; url: string }[]): string {
   return targets.map((t) => (t.pattern === '*' ? t.url : `${t.pattern} -> ${t.url}`)).join(', ');
+}
+
+/** `--> ingest POST /hook?x=1 application/json 1.2 KiB [req_…] vehicle.created evt_…` */
+function ingestText(id: string, type: string, i: IngestView): string {
+  const what = i.eventId ? ` ${type} ${i.eventId}` : '';
+  return `--> ingest ${i.method} ${i.path || '/'}${i.query ? `?${i.query}` : ''} ${i.contentType ?? '(no content type)'} ${formatSize(i.size)} [${id}]${what}`;
 }
 
 export function createPlainRenderer(streams: Streams): ListenRenderer {
@@ -21,9 +29,10 @@ export function createPlainRenderer(streams: Streams): ListenRenderer {
         case 'ready':
           everReady = true;
           w.stdout(`Ready! Forwarding to ${targetsText(e.targets)} (session ${e.sessionId}, secret ${mask(e.secret)})`);
+          if (e.ingestUrl) w.stdout(`Ingest URL: ${e.ingestUrl} (anything sent here is forwarded as is)`);
           break;
         case 'event':
-          w.stdout(`--> ${e.type} [${e.id}]`);
+          w.stdout(e.ingest ? ingestText(e.id, e.type, e.ingest) : `--> ${e.type} [${e.id}]`);
           break;
         case 'attempt':
           if (e.replay) replays.add(e.attemptId);
@@ -33,7 +42,7 @@ export function createPlainRenderer(streams: Streams): ListenRenderer {
           const replay = replays.delete(e.attemptId) ? ' (replay)' : '';
           const status = e.status === null ? 'ERR' : String(e.status);
           const detail = e.error ? `${e.error}, ${seconds(e.durationMs)}` : seconds(e.durationMs);
-          w.stdout(`<-- [${status}] POST ${e.url || '(no target)'} (${detail}) [${e.eventId}]${replay}`);
+          w.stdout(`<-- [${status}] ${e.method ?? 'POST'} ${e.url || '(no target)'} (${detail}) [${e.eventId}]${replay}`);
           break;
         }
         case 'receiver':

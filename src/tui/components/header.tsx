@@ -37,6 +37,12 @@ export function Header({ view }: { view: ViewState }) {
   const { counts, header, session } = view;
   const secret = session.secret ? (view.revealSecret ? session.secret : mask(session.secret)) : '…';
   const down = Object.entries(view.receivers).filter(([, r]) => !r.up);
+  // The ingest URL is what the user gives to senders: first on its line, never cut off by long routes.
+  const ingest = session.ingestUrl ? (
+    <Text>
+      ingest <Text color="cyan">{session.ingestUrl}</Text>{' '}
+    </Text>
+  ) : null;
   const filterEvents = session.events.length && !(session.events.length === 1 && session.events[0] === '*') ? `  events ${session.events.join(',')}` : '';
   return (
     <Box flexDirection="column" width={view.size.cols}>
@@ -46,11 +52,12 @@ export function Header({ view }: { view: ViewState }) {
       {view.revealSecret ? (
         // Revealed to be copied: first on the line, so long routes never cut it off.
         <Text wrap="truncate">
-          secret <Text color="gray">{secret}</Text> <Text dimColor>(s hide)</Text>  {targetsLabel(view)}
+          secret <Text color="gray">{secret}</Text> <Text dimColor>(s hide)</Text>  {ingest}{targetsLabel(view)}
           {filterEvents}
         </Text>
       ) : (
         <Text wrap="truncate">
+          {ingest}
           {targetsLabel(view)}
           {filterEvents}  secret <Text color="gray">{secret}</Text> <Text dimColor>(s reveal)</Text>
         </Text>

@@ -96,7 +96,7 @@ function applyFeed(s: ViewState, events: ListenEvent[]): ViewState {
   for (const e of events) {
     switch (e.kind) {
       case 'ready':
-        next.session = { id: e.sessionId, secret: e.secret, targets: e.targets, events: e.events };
+        next.session = { id: e.sessionId, secret: e.secret, targets: e.targets, events: e.events, ...(e.ingestUrl ? { ingestUrl: e.ingestUrl } : {}) };
         next.header = { ...next.header, apiUrl: e.apiUrl || next.header.apiUrl, profile: e.profile || next.header.profile };
         if (next.connection?.state !== 'ready') next.connection = { state: 'ready', sessionId: e.sessionId, at: next.now };
         break;

@@ -44,6 +44,7 @@ export function rowFromEvent(e: Of<'event'>, prev: EventRow | undefined): EventR
     attemptCount: prev?.attemptCount ?? 0,
     outcome: prev ? prev.outcome : 'pending',
     fromHistory: false,
+    ...(e.ingest ? { ingest: e.ingest } : {}),
   };
 }
 
@@ -63,6 +64,7 @@ export function withAttempt(row: EventRow, e: Of<'attempt'>): EventRow {
     replay: e.replay,
     at: e.at,
     response: null,
+    ...(e.method && e.method !== 'POST' ? { method: e.method } : {}),
   };
   const attempts = i >= 0 ? row.attempts.map((a, j) => (j === i ? { ...attempt, response: a.response } : a)) : [...row.attempts, attempt].slice(-MAX_ATTEMPTS);
   return { ...row, attempts, attemptCount: i >= 0 ? row.attemptCount : row.attemptCount + 1, outcome: outcomeOf(attempts) };

@@ -1,5 +1,6 @@
 // View-state types for the listen TUI. Pure data: the reducer produces it, components only render it.
 import type { ConnectionState, ForwardTarget } from '../../relay/listen-events.js';
+import type { IngestView } from '../../relay/ingest-item.js';
 
 /** How many events the TUI keeps in memory; older ones live in the listen history file (controller). */
 export const MAX_EVENTS = 1000;
@@ -33,6 +34,8 @@ export interface AttemptView {
   replay: boolean;
   at: number;
   response: ResponseView | null;
+  /** The method sent when not POST (ingested requests keep the sender's). */
+  method?: string;
 }
 
 export interface EventRow {
@@ -52,6 +55,8 @@ export interface EventRow {
   fromHistory: boolean;
   /** History hits carry their last status until the full event is loaded. */
   historyStatus?: number | null;
+  /** A raw request from an ingest URL (headers as received; `body` is its text or a hex dump). */
+  ingest?: IngestView;
 }
 
 export interface Counts {
@@ -76,7 +81,7 @@ export interface ReceiverState {
 
 export interface ViewState {
   header: { apiUrl: string; profile: string; mode: 'emulator' | 'api' };
-  session: { id: string | null; secret: string | null; targets: ForwardTarget[]; events: string[] };
+  session: { id: string | null; secret: string | null; targets: ForwardTarget[]; events: string[]; ingestUrl?: string };
   connection: (ConnectionState & { at: number }) | null;
   paused: boolean;
   receivers: Record<string, ReceiverState>;

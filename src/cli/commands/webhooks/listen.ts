@@ -27,6 +27,13 @@ export interface ListenFlags {
   concurrency: number;
   label?: string;
   keepSession?: boolean;
+  ingest?: string | true;
+  keepPath?: boolean;
+  relay?: string;
+  relayKey?: string;
+  register?: string;
+  keepEndpoint?: boolean;
+  envName?: string;
 }
 
 export const LISTEN_HELP = `
@@ -47,7 +54,13 @@ otherwise plain lines, or --format json (NDJSON, {"v":1,"kind":...}).
 Exit: Ctrl-C exits 130 and SIGTERM 0, once in-flight forwards finish; --max-events / --expect exit 0
 when met and 1 when not (a non-2xx answer, or --timeout elapsing first).
 History: every forward is logged to <state dir>/history/<profile>.ndjson (20 MB x 2) for
-\`propitbox events replay\`.`;
+\`propitbox events replay\`.
+Ingest URLs (--ingest): the relay gives you a public URL any sender can POST to (RCManager, GitHub, …);
+what it receives is forwarded with the same method, the sender's own headers (hop-by-hop ones dropped,
+Host set to the target, the original in X-Forwarded-Host, X-Propitbox-Ingest-Id added) and the exact
+bytes, unsigned: the sender's signature is the one your app checks. --register EVENTS makes the API
+deliver EVENTS to that URL (POST /v1/webhooks) and prints the endpoint's secret; the endpoint is deleted
+on exit (--keep-endpoint keeps it) and reused, not duplicated, after a crash.`;
 
 /** The flags `webhooks listen` and `dev --forward-to` share. */
 export function withListenOptions<A extends unknown[], O extends OptionValues, G extends OptionValues>(cmd: Command<A, O, G>) {
@@ -80,6 +93,13 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
     .option('--write-env <file>', 'write PROPITBOX_WEBHOOK_SECRET=<secret> into this dotenv file (other lines kept)')
     .option('--since <duration>', 'first replay events from this far back, e.g. 2h')
     .option('--label <text>', 'a label for the session (also keeps separate sessions apart)')
+    .option('--ingest [channel]', "also forward what an ingest URL receives (default: your profile's channel, created on first use)")
+    .option('--keep-path', 'with --ingest: append the path after the token and the query to the target URL')
+    .option('--register <types>', 'with --ingest: create an endpoint on the API for these event types whose URL is the ingest URL')
+    .option('--keep-endpoint', 'with --register: do not delete the endpoint on exit')
+    .option('--env-name <name>', 'with --register and --write-env: the variable to set to the endpoint secret', 'WEBHOOK_SECRET')
+    .option('--relay <url>', 'the propitbox server hosting the session and channels, when not the API (env PROPITBOX_RELAY_URL)')
+    .option('--relay-key <key>', "the relay's API key (env PROPITBOX_RELAY_KEY)")
     .addHelpText(
       'after',
       LISTEN_HELP +
@@ -89,19 +109,26 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
           'propitbox webhooks listen --print-secret',
           'propitbox webhooks listen --forward-to http://localhost:3000/hooks --write-env .env --since 2h',
           'propitbox webhooks listen --forward-to http://localhost:3000/hooks --format json --expect maintenance.task.created --timeout 30s',
+          "propitbox webhooks listen --ingest --register 'vehicle.*,maintenance.task.*' --forward-to http://localhost:3000/webhooks/pro-pitbox --write-env .env",
+          'propitbox webhooks listen --relay https://relay.example.com --relay-key "$RELAY_KEY" --ingest --keep-path --forward-to http://localhost:3000',
         ),
     )
     .action(async (flags, c) => {
       const { resolveConfig } = await import('../../../config/resolve.js');
       const { noApiKeyError } = await import('../../../api/errors.js');
       const g = globals(c);
+      const { resolveRelay, noRelayKeyError } = await import('../../../config/relay.js');
       const cfg = resolveConfig({ profile: g.profile, apiKey: g.apiKey, apiUrl: g.apiUrl });
       // Usage errors (exit 2) first: a typo in a flag is said before anything about the API.
       const { output, tuiRequired, ...opts } = await listenOptionsFrom(flags, !flags.printSecret && !flags.writeEnv);
-      if (!cfg.apiKey) throw noApiKeyError(cfg);
+      const ingest = await ingestOptionsFrom(flags);
+      const relay = resolveRelay(cfg, flags);
+      if (!relay.key) throw relay.isApi ? noApiKeyError(cfg) : noRelayKeyError(relay);
+      if (ingest?.register && !cfg.apiKey) throw noApiKeyError(cfg);
+      if (ingest?.register) Object.assign(ingest.register, { apiUrl: cfg.apiUrl, apiKey: cfg.apiKey });
       const { runListen, resolveListenSecret } = await import('../../../services/listen.js');
-      const run = { ...opts, apiUrl: cfg.apiUrl, apiKey: cfg.apiKey, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv };
-      if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length)) {
+      const run = { ...opts, apiUrl: relay.url, apiKey: relay.key, relayIsApi: relay.isApi, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv, ingest };
+      if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length && !ingest)) {
         const secret = await resolveListenSecret(run);
         if (flags.printSecret) process.stdout.write(secret + '\n');
         if (flags.writeEnv) process.stderr.write(`Wrote PROPITBOX_WEBHOOK_SECRET to ${flags.writeEnv}\n`);
@@ -112,6 +139,29 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
       const { signal } = await runListen(run, renderer);
       if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
     });
+}
+
+/** --ingest and the flags that only make sense with it (usage errors, exit 2). */
+export async function ingestOptionsFrom(flags: ListenFlags) {
+  const { assertHttpUrl } = await import('../../../api/url.js');
+  if (flags.relay) assertHttpUrl(flags.relay, '--relay');
+  if (flags.ingest === undefined) {
+    for (const [flag, set] of [['--keep-path', flags.keepPath], ['--register', flags.register], ['--keep-endpoint', flags.keepEndpoint]] as const) {
+      if (set) throw new UsageError(`${flag} needs --ingest (it is about ingest URLs)`, 'e.g. --ingest --register vehicle.* --forward-to http://localhost:3000/webhooks/pro-pitbox');
+    }
+    return undefined;
+  }
+  if (typeof flags.ingest === 'string' && !/^ich_[A-Za-z0-9_]+$/.test(flags.ingest)) throw new UsageError(`--ingest '${flags.ingest}' is not a channel id (ich_…): pass one from \`propitbox ingest list\`, or --ingest alone for your default channel`);
+  if (flags.keepEndpoint && !flags.register) throw new UsageError('--keep-endpoint needs --register');
+  if (flags.printSecret) throw new UsageError('--print-secret prints the listen secret; with --ingest --register the endpoint secret is printed on start');
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.envName ?? 'WEBHOOK_SECRET')) throw new UsageError(`--env-name '${flags.envName}' is not a variable name (letters, digits, _)`);
+  const g = await import('../shared.js');
+  return {
+    channel: flags.ingest,
+    keepPath: flags.keepPath === true,
+    envName: flags.envName ?? 'WEBHOOK_SECRET',
+    register: flags.register ? { apiUrl: '', apiKey: '', events: g.parseEventPatterns(flags.register), keep: flags.keepEndpoint === true } : undefined,
+  };
 }
 
 /** Validates the shared flags (usage errors, exit 2) into listen service options and the output to use. */
@@ -139,7 +189,8 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     const output: ListenOutput = flags.tui === true || (flags.tui !== false && format !== 'json' && !ci && process.stdout.isTTY === true) ? 'tui' : format;
     return {
       targets,
-      events: effectiveFilter(parseEventFilter(flags.events), targets),
+      // An ingest listener gets events from the relay only when it names them (--events).
+      events: flags.ingest !== undefined ? parseEventFilter(flags.events) : effectiveFilter(parseEventFilter(flags.events), targets),
       headers: parseHeaders(flags.headers ?? []),
       sinceSec: since === undefined ? undefined : Math.max(1, Math.round(since / 1000)),
       concurrency: flags.concurrency,
