@@ -10,6 +10,10 @@ export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   body: string;
   at: number;
+  /** Header names and values exactly as received, in order, duplicates kept: [name, value, …]. */
+  rawHeaders: string[];
+  /** The exact body bytes. */
+  raw: Buffer;
 }
 
 export interface Reply {
@@ -38,7 +42,8 @@ export async function startReceiver(respond?: Receiver['respond'], port = 0): Pr
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', async () => {
-      const rec: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+      const raw = Buffer.concat(chunks);
+      const rec: ReceivedRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: raw.toString('utf8'), at: Date.now(), rawHeaders: req.rawHeaders, raw };
       const index = r.requests.push(rec) - 1;
       const reply = await r.respond(rec, index);
       if (reply.destroy) return void req.socket.destroy();
