@@ -10,9 +10,15 @@ import { flattenHeaders, parseTarget, RESPONSE_EXCERPT_BYTES, withoutFraming, ty
 
 type Controller = Parameters<NonNullable<Dispatcher.DispatchHandler['onRequestStart']>>[0];
 
+export interface PooledOptions extends ExchangeOptions {
+  /** Asked once a connection is ready, right before the request is written; false = do not send it. */
+  beforeSend?: () => boolean;
+}
+
 /** The Exchange as undici's handler: one object per request, no closures. */
 class PooledExchange extends Exchange implements Dispatcher.DispatchHandler {
   private controller: Controller | null = null;
+  beforeSend: (() => boolean) | undefined;
 
   override cut(): void {
     this.controller?.abort(new Error('outbound request ended early'));
@@ -21,7 +27,7 @@ class PooledExchange extends Exchange implements Dispatcher.DispatchHandler {
   // Called once a connection is ready for this request; a deadline that passed while connecting aborts it here.
   onRequestStart(controller: Controller): void {
     this.controller = controller;
-    if (this.settled) controller.abort(new Error('outbound request ended early'));
+    if (this.settled || (this.beforeSend !== undefined && !this.beforeSend())) controller.abort(new Error('outbound request ended early'));
   }
 
   onResponseStart(_c: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
@@ -42,8 +48,9 @@ class PooledExchange extends Exchange implements Dispatcher.DispatchHandler {
 }
 
 /** Send on `dispatcher`; `done` is called exactly once, never with a throw. */
-export function dispatchOutbound(dispatcher: Dispatcher, req: OutboundRequest, done: (r: OutboundResult) => void, opts: ExchangeOptions = {}): void {
+export function dispatchOutbound(dispatcher: Dispatcher, req: OutboundRequest, done: (r: OutboundResult) => void, opts: PooledOptions = {}): void {
   const x = new PooledExchange(req.deadlineMs, opts.excerptBytes ?? RESPONSE_EXCERPT_BYTES, done);
+  x.beforeSend = opts.beforeSend;
   const t = parseTarget(req.url);
   if (t instanceof Error) return x.fail(t);
   try {

@@ -11,6 +11,7 @@ import type { EventDispatcher } from './dispatcher.js';
 import type { DeliveryStore } from './store/deliveries.js';
 import type { EndpointStore } from './store/endpoints.js';
 import type { EventStore } from './store/events.js';
+import type { StorageHealth } from './storage-health.js';
 
 export interface ServerContext {
   db: Db;
@@ -25,6 +26,8 @@ export interface ServerContext {
   /** http://host:port once listening (empty before). */
   url(): string;
   log: (line: string) => void;
+  /** Whether writes to the data dir work (disk full -> 507, health degraded). */
+  storage: StorageHealth;
   /** Requests per second per API key before 429. */
   rateLimit: RateLimit;
   /** Largest body an ingest URL accepts (default 10 MiB). */

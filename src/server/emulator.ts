@@ -14,6 +14,7 @@ import { HostPolicy } from './host-allow.js';
 import { DeliveryStore } from './store/deliveries.js';
 import { EndpointStore } from './store/endpoints.js';
 import { EventStore } from './store/events.js';
+import { StorageHealth } from './storage-health.js';
 
 export { EmulatorBus } from './bus.js';
 export { EventDispatcher, type EventSink, type StoredEvent } from './dispatcher.js';
@@ -63,7 +64,11 @@ export interface Emulator {
   /** isValidApiKey(key) / authenticate(req), e.g. for the websocket handshake. */
   auth: Auth;
   context: ServerContext;
-  close(): Promise<void>;
+  /**
+   * Stop: new requests get 503, no delivery attempt starts, relay sockets close with 1001 (listen
+   * reconnects later), attempts already sending get `graceMs` (default 2 s) to be answered and recorded.
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** `propitbox dev` turns this into "Port N is already in use: …". */
@@ -84,16 +89,18 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const endpoints = new EndpointStore(db);
   const events = new EventStore(db);
   const deliveries = new DeliveryStore(db, bus);
+  const storage = new StorageHealth(db);
   const engine = new DeliveryEngine(deliveries, endpoints, events, {
     retrySchedule: opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     timeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxInFlight: opts.maxInFlight,
     perEndpoint: opts.perEndpoint,
     log,
+    storage,
   });
   const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
   let url = '';
-  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog, hosts };
+  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, storage, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog, hosts };
 
   let app: FastifyInstance | undefined;
   try {
@@ -112,10 +119,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   engine.start();
 
   let closing: Promise<void> | undefined;
-  const close = () =>
+  const close = (graceMs = 2000) =>
     (closing ??= (async () => {
+      // The engine stops starting attempts now and waits for the ones sending while the server closes.
+      const engineStopped = engine.stop(graceMs);
       await app!.close().catch((e: Error) => log(`closing the HTTP server: ${e.message}`));
-      await engine.stop();
+      await engineStopped;
       db.close();
     })());
 

@@ -1,6 +1,10 @@
 // The `dev` service: start the emulator, and once it accepts requests save the `local` profile (the
 // server itself never writes CLI config) and print the ready line; then run until SIGINT/SIGTERM, or
 // run a listen session on it (--forward-to), and shut down cleanly.
+// Shutdown is bounded: in-flight deliveries get SHUTDOWN_GRACE_MS to be answered and recorded, and
+// whatever happens (a socket that will not close, a DNS lookup that never returns) the process is gone
+// SHUTDOWN_LIMIT_MS after the signal. A second signal exits at once. The command then ends the
+// process by the signal it got (dieBy: status 130 for Ctrl-C, 143 for SIGTERM).
 import { FailedError } from '../errors.js';
 import { LOCAL_PROFILE, readConfig, updateProfile } from '../config/store.js';
 import { configFile } from '../config/paths.js';
@@ -29,6 +33,8 @@ export interface DevSettings {
   exitWithParent?: boolean;
   out?: (line: string) => void;
   err?: (line: string) => void;
+  /** How a forced stop (second signal, time limit) ends the process (default dieBy). */
+  die?: (signal: NodeJS.Signals) => void;
 }
 
 /** `dev --forward-to`: the listen session to run on the emulator, and its renderer. */
@@ -39,21 +45,35 @@ export interface DevForward {
 
 export interface DevHandle {
   emulator: Emulator;
-  /** Resolves after a signal (or stop()) once everything is closed. */
-  untilStopped(): Promise<void>;
+  /** Resolves after a signal (or stop()) once everything is closed, with the signal if there was one. */
+  untilStopped(): Promise<NodeJS.Signals | null>;
   stop(): Promise<void>;
+  /**
+   * Something else winds down first on a signal (the listen session of `dev --forward-to`) and calls
+   * stop() when done; dev still bounds the whole shutdown and stops at once on a second signal.
+   */
+  deferStopOnSignal(): void;
+}
+
+export const SHUTDOWN_GRACE_MS = 3_500;
+export const SHUTDOWN_LIMIT_MS = 4_900;
+
+/**
+ * End the process by `signal` with its default action, once shut down: the status shells report
+ * (130, 143), and the one docker and systemd count as a clean stop. Not process.exit(): that first
+ * waits for every thread-pool job to finish, a DNS lookup that never returns included.
+ */
+export function dieBy(signal: NodeJS.Signals): void {
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
 }
 
 /** Runs `propitbox dev` to the end: until a signal, or until the --forward-to session ends. */
 export async function runDev(s: DevSettings, forward?: DevForward): Promise<ListenOutcome> {
   const dev = await startDev(s);
-  if (!forward) {
-    await dev.untilStopped();
-    return { signal: null };
-  }
+  if (!forward) return { signal: await dev.untilStopped() };
   // The listen session handles Ctrl-C first (finish in-flight, ack), then the emulator stops.
-  process.off('SIGINT', dev.stop);
-  process.off('SIGTERM', dev.stop);
+  dev.deferStopOnSignal();
   try {
     // dev wrote the `local` profile; with --no-profile the secret goes to the current one.
     const { runListen } = await import('./listen.js'); // the relay client loads only for --forward-to
@@ -90,18 +110,40 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
   if (s.writeProfile) updateProfile(LOCAL_PROFILE, { api_url: emulator.url, api_key: emulator.apiKey }, { makeCurrent: true });
   for (const line of readyLines(emulator, s)) out(line);
 
+  const die = s.die ?? dieBy;
   let stopping: Promise<void> | undefined;
-  let resolveStopped!: () => void;
-  const stopped = new Promise<void>((r) => (resolveStopped = r));
+  let signal: NodeJS.Signals | null = null;
+  let deferred = false;
+  let deadline: NodeJS.Timeout | undefined;
+  let resolveStopped!: (s: NodeJS.Signals | null) => void;
+  const stopped = new Promise<NodeJS.Signals | null>((r) => (resolveStopped = r));
   const stop = () =>
     (stopping ??= (async () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      await emulator.close();
-      resolveStopped();
+      await emulator.close(SHUTDOWN_GRACE_MS);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      clearTimeout(deadline);
+      resolveStopped(signal);
     })());
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (signal) {
+      err('propitbox dev: stopping now (deliveries not yet recorded are sent again on the next start)');
+      return die(sig);
+    }
+    signal = sig;
+    // unref: a clean stop ends as soon as it is done; this only cuts a stop that hangs.
+    deadline = setTimeout(() => {
+      err(`propitbox dev: shutdown took longer than ${SHUTDOWN_LIMIT_MS / 1000} s: stopping now`);
+      die(sig);
+    }, SHUTDOWN_LIMIT_MS);
+    deadline.unref();
+    if (deferred) return;
+    const busy = emulator.engine.stats.inFlight;
+    if (busy) err(`propitbox dev: stopping: waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for ${busy} deliver${busy === 1 ? 'y' : 'ies'} in flight (signal again to stop now)`);
+    void stop();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   if (s.exitWithParent) {
     const unwatch = watchParent(() => {
       err('propitbox dev: the process that started it exited; stopping');
@@ -109,7 +151,7 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
     });
     void stopped.then(unwatch);
   }
-  return { emulator, untilStopped: () => stopped, stop };
+  return { emulator, untilStopped: () => stopped, stop, deferStopOnSignal: () => void (deferred = true) };
 }
 
 export function readyLines(e: Emulator, s: Pick<DevSettings, 'json' | 'writeProfile' | 'forwardTargets'>): string[] {

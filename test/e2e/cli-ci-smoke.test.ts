@@ -1,21 +1,13 @@
 // Runs the README's CI recipe (test/e2e/cli-ci-smoke.sh) for real: emulator, endpoint, the seed's
 // handler as the app, trigger --wait, deliveries list, trigger --forward-to.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { freePort } from '../helpers/ports.js';
 import { BIN, isolatedEnv } from '../helpers/run-cli.js';
 
 const SCRIPT = fileURLToPath(new URL('./cli-ci-smoke.sh', import.meta.url));
 const APP = fileURLToPath(new URL('./cli-seed-app.mjs', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function runScript(env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {

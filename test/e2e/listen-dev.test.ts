@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 describe('dev --forward-to', () => {
-  it('runs the emulator and forwards triggered events in one process, and stops with exit 0', async () => {
+  it('runs the emulator and forwards triggered events in one process, and stops on SIGTERM (status 143)', async () => {
     const r = await startReceiver();
     cleanup.push(() => r.close());
     const env = isolatedEnv();
@@ -35,6 +35,6 @@ describe('dev --forward-to', () => {
     for (const q of got) expect(q.headers['x-propitbox-signature']).toBe(createHmac('sha256', secret).update(JSON.stringify(JSON.parse(q.body))).digest('hex'));
     expect(got.map((q) => q.path).sort()).toEqual(['/sessions', '/webhooks/pro-pitbox']);
     await dev.waitForStdout(/<-- \[200\][^\n]*\n[\s\S]*<-- \[200\]/);
-    expect(await dev.stop('SIGTERM')).toBe(0);
+    expect(await dev.stop('SIGTERM')).toBe(143);
   });
 });

@@ -1,7 +1,7 @@
 // Run the built CLI (bin/propitbox.js) as a child process with an isolated config/state dir.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait-for.js';
@@ -55,6 +55,7 @@ export interface LiveCli {
   stderr: () => string;
   waitForStdout(pattern: RegExp | string, timeout?: number): Promise<string>;
   waitForStderr(pattern: RegExp | string, timeout?: number): Promise<string>;
+  /** The exit status as a shell reports it: the code, or 128 + the signal's number (SIGTERM: 143). */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -66,7 +67,7 @@ export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {})
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))));
   const matcher = (p: RegExp | string) => (s: string) => (typeof p === 'string' ? s.includes(p) : p.test(s));
   return {
     child,

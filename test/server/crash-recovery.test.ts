@@ -51,7 +51,7 @@ it('resumes 1,000 pending deliveries after kill -9 and delivers every event', as
   await waitFor(async () => (await second.api('GET', '/v1/deliveries?status=pending&limit=1')).body.data.length === 0, { what: 'no pending deliveries left' });
 });
 
-it('on SIGTERM leaves in-flight attempts pending, exits 0, and the next start delivers them', async () => {
+it('on SIGTERM leaves unanswered attempts pending, exits 143, and the next start delivers them', async () => {
   // Every request hangs until the gate opens: the emulator is stopped with attempts in flight.
   let open = false;
   let release!: () => void;
@@ -75,7 +75,7 @@ it('on SIGTERM leaves in-flight attempts pending, exits 0, and the next start de
   const ids: string[] = [];
   for (let i = 0; i < 50; i++) ids.push((await first.api('POST', '/v1/events', { type: 'session.ended', data: { i } })).body.event.id);
   await receiver.waitForCount(32); // the per-endpoint cap is in flight
-  expect(await first.stop()).toBe(0);
+  expect(await first.stop()).toBe(143);
 
   open = true;
   release();

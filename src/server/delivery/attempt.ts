@@ -13,6 +13,8 @@ export interface AttemptRequest {
   body: string;
   headers: Record<string, string>;
   timeoutMs: number;
+  /** Asked on a connected socket right before the request is written (after DNS and connect); false = not sent. */
+  beforeSend?: () => boolean;
 }
 
 export type AttemptOutcome = Omit<Attempt, 'number' | 'manual'>;
@@ -22,6 +24,7 @@ export function performAttempt(dispatcher: Dispatcher, req: AttemptRequest): Pro
   return new Promise((resolve) =>
     dispatchOutbound(dispatcher, { method: 'POST', url: req.url, headers: headerPairs(req.headers), body: req.body, deadlineMs: req.timeoutMs }, (r) =>
       resolve(toAttempt(r, req.headers)),
+      { beforeSend: req.beforeSend },
     ),
   );
 }

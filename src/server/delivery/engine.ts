@@ -3,11 +3,14 @@
 // wake a single timer, and a restart rescans the database, so kill -9 loses nothing.
 // Bounded: at most `maxInFlight` requests overall and `perEndpoint` per endpoint, so a slow endpoint
 // cannot hold up the others; results are written in one transaction per tick.
+// An answer, once received, is never asked for again: a result that cannot be written (disk full) stays
+// in memory, its row held, and the write is retried with backoff; no new attempt starts meanwhile.
 import { Agent } from 'undici';
 import { Signer } from '../../signing/signer.js';
 import { applyAttempt, type AttemptResult, type DeliveryRow, type DeliveryStore } from '../store/deliveries.js';
 import type { EndpointStore } from '../store/endpoints.js';
 import type { EventStore } from '../store/events.js';
+import type { StorageHealth } from '../storage-health.js';
 import { performAttempt } from './attempt.js';
 import { Fifo } from './queue.js';
 import { isSuccessStatus, nextRetryDelay } from './schedule.js';
@@ -20,14 +23,31 @@ export interface EngineOptions {
   /** Most deliveries held in memory per endpoint; the rest wait in the database. */
   perEndpointQueue?: number;
   log?: (line: string) => void;
+  /** Told when result writes fail and recover (health reports it). */
+  storage?: StorageHealth;
 }
 
 const FLUSH_DELAY_MS = 5;
 const MAX_TIMER_MS = 60_000;
+/** Retrying a failed result write: 100 ms, doubling, at most every 5 s. */
+const WRITE_RETRY_MIN_MS = 100;
+const WRITE_RETRY_MAX_MS = 5_000;
 
 interface Work {
   row: DeliveryRow;
   body?: string;
+}
+
+/** An attempt in flight; `sent` once its request is going out on a connection (not while resolving or connecting). */
+interface InFlight {
+  sent: boolean;
+  done: Promise<void>;
+}
+
+/** A promise that settles within `ms` (shutdown never waits on something unbounded). */
+function within(p: Promise<unknown>, ms: number): Promise<void> {
+  let t: NodeJS.Timeout | undefined;
+  return Promise.race([p.then(() => undefined, () => undefined), new Promise<void>((r) => (t = setTimeout(r, ms)))]).finally(() => clearTimeout(t));
 }
 
 export class DeliveryEngine {
@@ -36,11 +56,13 @@ export class DeliveryEngine {
   private readonly held = new Set<string>(); // queued, in flight, or awaiting its result write
   private readonly perEndpointActive = new Map<string, number>();
   private readonly overflowed = new Set<string>(); // endpoints with due rows left in the database
-  private readonly inFlightDone = new Set<Promise<void>>();
+  private readonly inFlight = new Set<InFlight>();
   /** One signer per endpoint (its HMAC keys prepared once), replaced when the secret rotates. */
   private readonly signers = new Map<string, Signer>();
   private results: AttemptResult[] = [];
   private flushScheduled = false;
+  /** Set while result writes fail: the delay before the next try (0 = writes work). */
+  private writeRetryMs = 0;
   private pumpScheduled = false;
   private active = 0;
   private timer: NodeJS.Timeout | null = null;
@@ -88,24 +110,28 @@ export class DeliveryEngine {
     this.schedulePump();
   }
 
-  /** Stop taking work; give in-flight attempts `graceMs` to finish, then drop them (they stay pending). */
+  /**
+   * Shutdown: no new attempt starts (nor goes out: one still resolving or connecting is dropped), those
+   * already sending get `graceMs` to be answered, and their results are written. What is cut off stays
+   * pending in the database and is sent again on the next start. Bounded: never waits on DNS or a socket.
+   */
   async stop(graceMs = 2000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const all = Promise.allSettled([...this.inFlightDone]);
-    let grace: NodeJS.Timeout | undefined;
-    await Promise.race([all, new Promise<void>((r) => (grace = setTimeout(r, graceMs)))]);
-    clearTimeout(grace);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    const sending = [...this.inFlight].filter((f) => f.sent).map((f) => f.done);
+    if (sending.length) await within(Promise.all(sending), graceMs);
     // Whatever is still in flight fails now; those attempts are dropped and stay pending in the DB.
     this.aborting = true;
-    await this.agent.destroy().catch(() => undefined);
-    await all;
+    await within(this.agent.destroy(), 250);
+    await within(Promise.all([...this.inFlight].map((f) => f.done)), 250);
     this.flush();
+    if (this.results.length) this.opts.log?.(`${this.results.length} delivery results could not be recorded (${this.lastWriteError}): those deliveries stay pending and are sent again on the next start`);
   }
 
-  get stats(): { inFlight: number; held: number } {
-    return { inFlight: this.active, held: this.held.size };
+  get stats(): { inFlight: number; held: number; unrecorded: number } {
+    return { inFlight: this.active, held: this.held.size, unrecorded: this.writeRetryMs ? this.results.length : 0 };
   }
 
   private queue(endpointId: string): Fifo<Work> {
@@ -115,7 +141,7 @@ export class DeliveryEngine {
   }
 
   private schedulePump(): void {
-    if (this.pumpScheduled || this.stopped) return;
+    if (this.pumpScheduled || this.stopped || this.writeRetryMs) return;
     this.pumpScheduled = true;
     queueMicrotask(() => {
       this.pumpScheduled = false;
@@ -126,7 +152,8 @@ export class DeliveryEngine {
   /** Start attempts round-robin across endpoints until the caps are reached. */
   private pump(): void {
     let started = true;
-    while (started && this.active < this.maxInFlight && !this.stopped) {
+    // While results cannot be written, starting more attempts would only pile up answers in memory.
+    while (started && this.active < this.maxInFlight && !this.stopped && !this.writeRetryMs) {
       started = false;
       for (const [endpointId, q] of this.queues) {
         if (this.active >= this.maxInFlight) break;
@@ -142,20 +169,21 @@ export class DeliveryEngine {
         this.perEndpointActive.set(endpointId, busy + 1);
         this.active++;
         // attempt() never rejects: one continuation per attempt, no finally().
-        const done: Promise<void> = this.attempt(work).then(() => {
-          this.inFlightDone.delete(done);
+        const f: InFlight = { sent: false, done: undefined as unknown as Promise<void> };
+        f.done = this.attempt(work, f).then(() => {
+          this.inFlight.delete(f);
           this.active--;
           this.perEndpointActive.set(endpointId, (this.perEndpointActive.get(endpointId) ?? 1) - 1);
           this.schedulePump();
         });
-        this.inFlightDone.add(done);
+        this.inFlight.add(f);
         started = true;
       }
     }
   }
 
   /** One attempt and its recorded result; never rejects. */
-  private attempt({ row, body }: Work): Promise<void> {
+  private attempt({ row, body }: Work, f: InFlight): Promise<void> {
     // A bug or a database error must not kill the engine; the row stays pending and is rescanned.
     const lost = (err: unknown) => {
       this.held.delete(row.id);
@@ -174,8 +202,10 @@ export class DeliveryEngine {
       }
       const payload = body ?? this.events.get(row.event_id).body;
       const headers = this.signer(target.id, target.secret).headers(row.event_id, row.event_type, payload, number, now);
-      return performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs }).then((attempt) => {
-        if (this.aborting) return void this.held.delete(row.id);
+      // Once stopping, a request that has not gone out yet does not go out (no answer to wait for).
+      const beforeSend = () => (this.stopped ? false : (f.sent = true));
+      return performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs, beforeSend }).then((attempt) => {
+        if (this.aborting || (this.stopped && !f.sent)) return void this.held.delete(row.id);
         try {
           const ok = isSuccessStatus(attempt.status_code);
           const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
@@ -207,23 +237,44 @@ export class DeliveryEngine {
     setTimeout(() => this.flush(), FLUSH_DELAY_MS);
   }
 
-  /** One transaction for every result of this tick; a row leaves `held` only once its new state is stored. */
+  /**
+   * One transaction for every result of this tick; a row leaves `held` only once its new state is stored.
+   * A failed write keeps the results (and their rows held, so no rescan sends them again) and retries.
+   */
   private flush(): void {
     this.flushScheduled = false;
+    this.retryTimer = null;
     const batch = this.results;
     if (!batch.length) return;
-    this.results = [];
     try {
       this.deliveries.recordResults(batch);
     } catch (err) {
-      // The rows are still pending and due in the database: a rescan soon retries them.
-      this.opts.log?.(`could not record ${batch.length} delivery results: ${(err as Error).message}`);
-      this.armTimer(Date.now() + 1000);
+      return this.writeFailed(err as Error);
     }
+    this.results = [];
     for (const r of batch) {
       this.held.delete(r.row.id);
       if (r.row.status === 'pending' && r.row.next_attempt_at !== null) this.armTimer(r.row.next_attempt_at);
     }
+    if (this.writeRetryMs) {
+      this.writeRetryMs = 0;
+      this.opts.storage?.ok();
+      this.opts.log?.(`delivery results are being recorded again (${batch.length} kept in memory were written)`);
+      this.scan();
+    }
+  }
+
+  private retryTimer: NodeJS.Timeout | null = null;
+  private lastWriteError = '';
+
+  private writeFailed(err: Error): void {
+    this.opts.storage?.failed(err);
+    this.lastWriteError = err.message;
+    if (!this.writeRetryMs) this.opts.log?.(`could not record ${this.results.length} delivery results (${err.message}): kept in memory, not sent again; retrying the write`);
+    this.writeRetryMs = Math.min(WRITE_RETRY_MAX_MS, this.writeRetryMs ? this.writeRetryMs * 2 : WRITE_RETRY_MIN_MS);
+    if (this.stopped) return;
+    this.flushScheduled = true;
+    this.retryTimer = setTimeout(() => this.flush(), this.writeRetryMs);
   }
 
   private armTimer(at: number): void {
@@ -242,7 +293,7 @@ export class DeliveryEngine {
 
   /** Pick up every endpoint's due rows from the database and arm the timer for the next future one. */
   private scan(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.writeRetryMs) return;
     const now = Date.now();
     for (const endpointId of this.deliveries.endpointsWithDueWork(now)) this.refill(endpointId, now);
     const next = this.deliveries.earliestDueAfter(now);

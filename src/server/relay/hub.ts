@@ -2,6 +2,8 @@
 // unknown session -> 404), keeps one socket per session (a new one replaces the old), wakes sockets
 // after events commit, and runs the heartbeat (ping every interval; no pong by the next one =
 // terminated). maxPayload caps a client frame at 1 MiB: an oversized frame closes that socket only.
+// On shutdown every socket gets 1001 "going away" (listen reconnects and resumes later); a peer that
+// does not answer the close within a second is cut, so an open socket never holds the server up.
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -14,6 +16,8 @@ import { keyHash, type SessionStore } from './session-store.js';
 
 export const WS_PATH = /^\/v1\/listen-sessions\/([A-Za-z0-9_]+)\/ws\/?(?:\?.*)?$/;
 export const MAX_FRAME_BYTES = 1024 * 1024;
+/** How long close() waits for clients to answer the close frame before dropping their sockets. */
+export const CLOSE_WAIT_MS = 1000;
 
 export interface HubOptions {
   isValidApiKey: (key: string) => boolean;
@@ -28,6 +32,7 @@ export class RelayHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   private readonly sockets = new Map<string, RelaySocket>();
   private readonly timer: NodeJS.Timeout;
+  private closing = false;
   readonly heartbeatMs: number;
 
   constructor(private readonly sessions: SessionStore, private readonly acks: AckBatcher, private readonly o: HubOptions) {
@@ -45,6 +50,7 @@ export class RelayHub {
     // Only the exact path is ours; an encoded or absolute-form variant is someone else's (or a 404).
     const m = WS_PATH.exec(req.url ?? '');
     if (!m) return false;
+    if (this.closing) return rejectUpgrade(socket, new ApiHttpError(503, 'api_error', 'shutting_down', 'The server is shutting down: reconnect once it is back'));
     try {
       this.o.checkHost?.(req.headers.host, req.url ?? '/');
     } catch (err) {
@@ -91,10 +97,16 @@ export class RelayHub {
     this.sockets.get(id)?.close(code, reason);
   }
 
-  async close(): Promise<void> {
+  async close(waitMs = CLOSE_WAIT_MS): Promise<void> {
+    this.closing = true;
     clearInterval(this.timer);
-    for (const s of this.sockets.values()) s.close(CLOSE.GOING_AWAY, 'emulator shutting down');
-    this.sockets.clear();
+    const open = [...this.sockets.values()];
+    const closed = open.map((s) => new Promise<void>((r) => (s.ws.readyState === s.ws.CLOSED ? r() : s.ws.once('close', () => r()))));
+    for (const s of open) s.close(CLOSE.GOING_AWAY, 'emulator shutting down');
+    let t: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise<void>((r) => (t = setTimeout(r, waitMs)))]);
+    clearTimeout(t);
+    for (const s of open) s.ws.terminate(); // no-op once closed
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 

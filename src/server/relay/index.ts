@@ -66,13 +66,14 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
     hub,
     acks,
     graceMs,
+    // Runs before the HTTP server waits for its connections (an upgraded socket would hold it open).
     async close() {
       clearInterval(expiry);
       unregister();
       unwatch();
-      server.off('upgrade', onUpgrade);
-      acks.flush();
       await hub.close();
+      server.off('upgrade', onUpgrade);
+      acks.flush(); // the acks that came in while the sockets were closing too
     },
   };
   relays.set(ctx, relay);

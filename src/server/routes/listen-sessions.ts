@@ -26,7 +26,8 @@ const MAX_SINCE_SEC = 7 * 24 * 3600;
 
 export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
   const relay = relayFor(ctx, app);
-  app.addHook('onClose', async () => relay.close());
+  // preClose: the relay's sockets must be closed before the server waits for its connections to end.
+  app.addHook('preClose', async () => relay.close());
   const hashOf = (req: FastifyRequest) => keyHash(bearerToken(req.headers.authorization) ?? '');
   // ws:// on the host the client used, so a client behind a proxy or port forward reconnects the same way.
   const wsBase = (req: FastifyRequest) => publicBase(req, ctx).replace(/^http/, 'ws');
