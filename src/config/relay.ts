@@ -18,7 +18,7 @@ export interface ResolvedRelay {
   isApi: boolean;
 }
 
-export function resolveRelay(cfg: ResolvedConfig, flags: RelayFlags): ResolvedRelay {
+export function resolveRelay(cfg: Pick<ResolvedConfig, 'apiUrl' | 'apiKey' | 'profile'>, flags: RelayFlags): ResolvedRelay {
   const given = flags.relay ?? env('PROPITBOX_RELAY_URL') ?? cfg.profile.relay_url;
   const url = (given ?? cfg.apiUrl).replace(/\/+$/, '');
   const isApi = url === cfg.apiUrl;

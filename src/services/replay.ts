@@ -21,7 +21,7 @@ export interface ReplayOptions {
 export async function replayEvent(o: ReplayOptions, report: ForwardReporter): Promise<void> {
   const { config: cfg, id } = o;
   const file = historyFile(cfg.profileName);
-  const found = (await findInHistory(file, id)) ?? (cfg.apiKey ? await fromApi(cfg.apiUrl, cfg.apiKey, id) : null);
+  const found = (await findInHistory(file, id)) ?? (id.startsWith('req_') ? await fromRelay(cfg, id) : cfg.apiKey ? await fromApi(cfg.apiUrl, cfg.apiKey, id) : null);
   if (!found) throw new FailedError(`Event ${id} is not in the local history (${file}) nor in the API`, cfg.apiKey ? 'check the id with `propitbox events list`' : 'run `propitbox login` to look it up in the API');
   const url = o.forwardTo ?? (found.url || undefined);
   if (!url) throw new UsageError('--forward-to URL is required (this event was never forwarded from this machine)');
@@ -31,12 +31,8 @@ export async function replayEvent(o: ReplayOptions, report: ForwardReporter): Pr
     if (e instanceof RouteError) throw new UsageError(e.message);
     throw e;
   }
-  const secret = pickSecret({ secret: o.secret, profileSecret: cfg.profile.listen_secret });
-  const { Signer } = await import('../signing/signer.js');
-  const { signedPost } = await import('./signed-post.js');
-  const signer = new Signer(secret, 'ProPitbox-Webhooks/1.0 (propitbox replay)');
   const timeoutMs = o.timeoutMs ?? 30_000;
-  const r = await signedPost({ url, event: found, body: found.body, signer, timeoutMs });
+  const r = found.ingest || id.startsWith('req_') ? await replayIngested(o, found, url, timeoutMs) : await replaySigned(o, found, url, timeoutMs);
   const history = new History(file);
   history.append({ ...found, v: 1, at: new Date().toISOString(), url, status: r.status_code, duration_ms: r.duration_ms, error: r.error, replay: true });
   history.close();
@@ -44,6 +40,45 @@ export async function replayEvent(o: ReplayOptions, report: ForwardReporter): Pr
   report.done([r]);
   if (r.status_code === null) throw noAnswerError(r, timeoutMs);
   if (r.status_code < 200 || r.status_code >= 300) throw new FailedError(`Receiver at ${url} answered ${r.status_code} (not 2xx)`);
+}
+
+async function replaySigned(o: ReplayOptions, found: HistoryRecord, url: string, timeoutMs: number) {
+  const secret = pickSecret({ secret: o.secret, profileSecret: o.config.profile.listen_secret });
+  const { Signer } = await import('../signing/signer.js');
+  const { signedPost } = await import('./signed-post.js');
+  const signer = new Signer(secret, 'ProPitbox-Webhooks/1.0 (propitbox replay)');
+  return signedPost({ url, event: found, body: found.body, signer, timeoutMs });
+}
+
+/** An ingested request goes again as it came (no signature): from the history, else from the relay. */
+async function replayIngested(o: ReplayOptions, found: HistoryRecord, url: string, timeoutMs: number) {
+  const { fromApi: itemFromApi, fromHistory } = await import('../relay/ingest-item.js');
+  let item = found.ingest ? fromHistory(found.ingest, found.type) : null;
+  if (!item) {
+    const r = await relayRequest(o.config, found.id);
+    if (!r) throw new FailedError(`Request ${found.id} is no longer on the relay (kept 7 days) and its body was too big for the local history`);
+    item = itemFromApi(r);
+  }
+  const { rawPost } = await import('./raw-post.js');
+  return rawPost({ url, id: found.id, type: found.type, item, timeoutMs });
+}
+
+/** An ingested request from the relay (--relay / PROPITBOX_RELAY_URL / profile, else the API). */
+async function relayRequest(cfg: ReplayOptions['config'], id: string) {
+  const { resolveRelay } = await import('../config/relay.js');
+  const relay = resolveRelay(cfg, {});
+  if (!relay.key) return null;
+  const { RelayApi } = await import('../relay/relay-api.js');
+  const api = new RelayApi(relay.url, relay.key);
+  return api.getIngestRequest(id).finally(() => api.close());
+}
+
+async function fromRelay(cfg: ReplayOptions['config'], id: string): Promise<HistoryRecord | null> {
+  const r = await relayRequest(cfg, id);
+  if (!r) return null;
+  const { fromApi: itemFromApi, displayBody, toHistory } = await import('../relay/ingest-item.js');
+  const item = itemFromApi(r);
+  return { v: 1, at: '', id: r.id, type: r.event_type ?? 'ingest', created: r.received, seq: null, body: displayBody(item), url: '', status: null, duration_ms: 0, error: null, replay: false, ingest: toHistory(item) };
 }
 
 async function fromApi(apiUrl: string, apiKey: string, id: string): Promise<HistoryRecord | null> {
