@@ -97,6 +97,26 @@ describe('GET /v1/stats', () => {
     expect(after.body.total).toMatchObject({ attempts: 7, retried: 4, failed: 3 });
   });
 
+  it("lists the deliveries behind a bucket: GET /v1/deliveries?attempted_from=&attempted_to=", async () => {
+    const rx = await startReceiver(() => ({ status: 200 }));
+    receivers.push(rx);
+    const ep = await endpoint(rx.url, ['session.ended']);
+    const sent = await Promise.all([1, 2, 3].map(() => emu.api('POST', '/v1/events', { type: 'session.ended' })));
+    await settledAll(ep, 3);
+    const s = (await emu.api('GET', `/v1/stats?window=1h&bucket=1m&endpoint=${ep}`)).body;
+    const busy = s.buckets.filter((b: any) => b.attempts > 0);
+    const inBuckets = await Promise.all(busy.map((b: any) => emu.api('GET', `/v1/deliveries?endpoint_id=${ep}&attempted_from=${b.start}&attempted_to=${b.end}`)));
+    const ids = inBuckets.flatMap((r) => r.body.data.map((d: any) => d.id)).sort();
+    expect(ids).toEqual(sent.map((r) => r.body.deliveries[0].id).sort());
+    expect(inBuckets.map((r) => r.body.data.length)).toEqual(busy.map((b: any) => b.attempts));
+    const before = await emu.api('GET', `/v1/deliveries?endpoint_id=${ep}&attempted_to=${s.from}`);
+    expect(before.body.data).toEqual([]);
+    // Any ISO-8601 offset works: the same instant as the bucket's start.
+    const offset = new Date(Date.parse(s.from) + 2 * 3600_000).toISOString().replace('Z', '+02:00');
+    expect((await emu.api('GET', `/v1/deliveries?endpoint_id=${ep}&attempted_from=${encodeURIComponent(offset)}`)).body.data).toHaveLength(3);
+    expectError(await emu.api('GET', '/v1/deliveries?attempted_from=yesterday'), 400, 'attempted_from');
+  });
+
   it('returns aligned buckets, oldest first, with the window, bucket and filters it used', async () => {
     const before = Date.now();
     const res = await emu.api('GET', '/v1/stats?window=1h&bucket=5m');

@@ -1,6 +1,7 @@
-// Deliveries (the docs' "Event Logs"): list by endpoint/session/event/status, get with attempts, retry.
+// Deliveries (the docs' "Event Logs"): list by endpoint/session/event/status/attempt time, get with attempts, retry.
 import type { DeliveryStatus } from '../../contract/v1.js';
 import type { RoutePlugin } from '../context.js';
+import { badRequest } from '../errors.js';
 import { idParams, pageOf, pageQueryProps, toList } from './schemas.js';
 
 const idFilter = { type: 'string', minLength: 1, maxLength: 128 } as const;
@@ -12,7 +13,11 @@ interface ListQuery {
   session_id?: string;
   event_id?: string;
   status?: DeliveryStatus;
+  attempted_from?: string;
+  attempted_to?: string;
 }
+
+const timeFilter = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 
 export const deliveryRoutes: RoutePlugin = (app, ctx) => {
   app.get<{ Querystring: ListQuery }>(
@@ -22,13 +27,20 @@ export const deliveryRoutes: RoutePlugin = (app, ctx) => {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...pageQueryProps, endpoint_id: idFilter, session_id: idFilter, event_id: idFilter, status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] } },
+          properties: { ...pageQueryProps, endpoint_id: idFilter, session_id: idFilter, event_id: idFilter, status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] }, attempted_from: timeFilter, attempted_to: timeFilter },
         },
       },
     },
     async (req) => {
-      const { limit, starting_after, ...filters } = req.query;
-      return toList(ctx.deliveries.list(filters, pageOf({ limit, starting_after })));
+      const { limit, starting_after, attempted_from, attempted_to, ...filters } = req.query;
+      // Attempt times are stored as toISOString() text: compare in that form, whatever offset was sent.
+      const iso = (t: string | undefined, param: string) => {
+        if (t === undefined) return undefined;
+        const ms = Date.parse(t);
+        if (Number.isNaN(ms)) throw badRequest(`Invalid '${param}': '${t}' is not a time (use ISO-8601, e.g. 2025-01-01T10:00:00Z)`, param);
+        return new Date(ms).toISOString();
+      };
+      return toList(ctx.deliveries.list({ ...filters, attempted_from: iso(attempted_from, 'attempted_from'), attempted_to: iso(attempted_to, 'attempted_to') }, pageOf({ limit, starting_after })));
     },
   );
 

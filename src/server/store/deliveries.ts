@@ -28,6 +28,9 @@ export interface DeliveryFilters {
   session_id?: string;
   event_id?: string;
   status?: DeliveryStatus;
+  /** ISO-8601 (toISOString form): deliveries with an attempt started at or after / before it. */
+  attempted_from?: string;
+  attempted_to?: string;
 }
 
 export class DeliveryStore {
@@ -114,9 +117,13 @@ export class DeliveryStore {
   }
 
   list(filters: DeliveryFilters & { owner?: string }, page: PageQuery): Page<Delivery> {
-    const { status, ...rest } = filters;
+    const { status, attempted_from, attempted_to, ...rest } = filters;
     // status is schema-validated (an enum), so it is safe as a literal.
-    const raw = status && ['pending', 'succeeded', 'failed'].includes(status) ? [`status = '${status}'`] : [];
+    const raw: Parameters<typeof paginate>[5] = status && ['pending', 'succeeded', 'failed'].includes(status) ? [`status = '${status}'`] : [];
+    // "Had an attempt in [from, to)": a range scan of the attempts_started index (the dashboard's chart bars).
+    if (attempted_from !== undefined || attempted_to !== undefined) {
+      raw.push({ sql: 'id IN (SELECT delivery_id FROM attempts WHERE started_at >= ? AND started_at < ?)', params: [attempted_from ?? '', attempted_to ?? '~'] });
+    }
     const p = paginate<DeliveryRow>(this.stmts, 'deliveries', 'delivery', rest, page, raw);
     return { rows: p.rows.map(toDelivery), has_more: p.has_more };
   }

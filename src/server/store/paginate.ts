@@ -31,11 +31,15 @@ export function paginate<R>(
   what: string,
   filters: Record<string, string | number | undefined>,
   page: PageQuery,
-  /** Trusted SQL conditions with literals (a literal lets SQLite pick a partial index). */
-  raw: string[] = [],
+  /** Trusted SQL conditions with literals (a literal lets SQLite pick a partial index), or with `?` and their values. */
+  raw: Array<string | { sql: string; params: (string | number)[] }> = [],
 ): Page<R> {
-  const where: string[] = [...raw];
+  const where: string[] = [];
   const params: (string | number)[] = [];
+  for (const r of raw) {
+    if (typeof r === 'string') where.push(r);
+    else (where.push(r.sql), params.push(...r.params));
+  }
   for (const [col, value] of Object.entries(filters)) {
     if (value === undefined) continue;
     where.push(`${col} = ?`);
