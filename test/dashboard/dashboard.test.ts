@@ -3,7 +3,7 @@
 // retry live, retry it by hand. Waits on selectors and conditions only. Screenshots go to
 // test-artifacts/dashboard/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +11,9 @@ import type { Browser, Page } from 'playwright-core';
 import type { Endpoint, List, WebhookEvent } from '../../src/contract/v1.js';
 import { startTestEmulator, TEST_API_KEY as KEY, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { CHROMIUM, HAS_CHROMIUM, launchChromium } from '../helpers/chromium.js';
 import { isolatedEnv, runCli } from '../helpers/run-cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAS_CHROMIUM = existsSync(CHROMIUM);
 if (!HAS_CHROMIUM) console.warn(`\n⚠ SKIPPED the dashboard browser test: ${CHROMIUM} is missing (apt-get install -y chromium; .ci/run installs it)\n`);
 
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/dashboard/', import.meta.url));
@@ -46,13 +45,9 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
       if (failures >= 2 && gate) await gate; // hold the 2nd attempt so its "retry" state can be seen
       return { status: 500, body: 'boom: receiver down' };
     });
-    const { chromium } = await import('playwright-core');
     [emu, browser] = await Promise.all([
       startTestEmulator({ dataDir, retrySchedule: [300, 300, 300, 300, 300] }),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      }),
+      launchChromium(),
     ]);
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.setDefaultTimeout(15_000);

@@ -1,6 +1,7 @@
 // The dashboard's only data source: the emulator's public /v1 API (src/contract/v1.ts), the same one the
 // CLI speaks, authenticated with the developer's API key. Errors carry the API's own message so the
 // dashboard shows exactly what the CLI would print.
+import type { Stats, StatsQuery } from '../../../contract/stats.js';
 import type { ApiErrorBody, CreateEventResponse, Delivery, Endpoint, List, WebhookEvent } from '../../../contract/v1.js';
 
 export class ApiError extends Error {
@@ -18,6 +19,8 @@ export interface DeliveryQuery {
   endpoint_id?: string;
   status?: string;
   event_id?: string;
+  attempted_from?: string;
+  attempted_to?: string;
   limit?: number;
   starting_after?: string;
 }
@@ -76,6 +79,7 @@ export function createApi(key: string, base = '') {
     getDelivery: (id: string) => request<Delivery>('GET', `/v1/deliveries/${enc(id)}`),
     retryDelivery: (id: string) => request<Delivery>('POST', `/v1/deliveries/${enc(id)}/retry`),
     getEvent: (id: string) => request<WebhookEvent>('GET', `/v1/events/${enc(id)}`),
+    getStats: (q: StatsQuery) => request<Stats>('GET', `/v1/stats${queryString({ ...q })}`),
   };
 }
 

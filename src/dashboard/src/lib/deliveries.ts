@@ -28,12 +28,22 @@ export function isStale(existing: Delivery | undefined, incoming: Delivery): boo
   return existing.attempt_count > incoming.attempt_count;
 }
 
-/** Insert or replace `d`, or remove it when it no longer matches the filters. */
-export function applyDeliveryUpdate(list: readonly Delivery[], d: Delivery, f: LogFilters): Delivery[] {
+/** Within the view's attempt-time range (a chart bar), if it has one. */
+function inTimeRange(iso: string, f: LogFilters): boolean {
+  return (!f.from || iso >= new Date(f.from).toISOString()) && (!f.to || iso < new Date(f.to).toISOString());
+}
+
+/**
+ * Insert or replace `d`, or remove it when it no longer matches the filters. With an attempt-time
+ * range, a live update adds a delivery only when its latest change falls in the range, and never
+ * removes one for its time (it had an attempt in the range); rows the API returned (`fromApi`) are in.
+ */
+export function applyDeliveryUpdate(list: readonly Delivery[], d: Delivery, f: LogFilters, fromApi = false): Delivery[] {
   const existing = list.find((x) => x.id === d.id);
   if (isStale(existing, d)) return [...list];
   const rest = list.filter((x) => x.id !== d.id);
   if (!matchesFilters(d, f)) return rest;
+  if (!existing && !fromApi && !inTimeRange(d.updated, f)) return rest;
   // Keep attempts we already know when the update carries none.
   const merged = existing?.attempts && !d.attempts ? { ...d, attempts: existing.attempts } : d;
   return [...rest, merged].sort(newestFirst);
@@ -41,7 +51,7 @@ export function applyDeliveryUpdate(list: readonly Delivery[], d: Delivery, f: L
 
 /** Merge a freshly fetched first page into what is loaded (keeps older pages loaded with "Load more"). */
 export function mergePage(list: readonly Delivery[], page: readonly Delivery[], f: LogFilters): Delivery[] {
-  return page.reduce<Delivery[]>((acc, d) => applyDeliveryUpdate(acc, d, f), [...list]);
+  return page.reduce<Delivery[]>((acc, d) => applyDeliveryUpdate(acc, d, f, true), [...list]);
 }
 
 /** "in 4 s", "now", or null when no retry is scheduled. */

@@ -11,6 +11,9 @@ export interface LogFilters {
   type?: string;
   status?: string;
   endpoint?: string;
+  /** ISO-8601: deliveries with an attempt in [from, to) (a bar of the delivery chart). */
+  from?: string;
+  to?: string;
 }
 
 export function parseHash(hash: string): Route {
@@ -27,7 +30,7 @@ export function parseHash(hash: string): Route {
   }
   if (parts[0] === 'test' && parts.length === 1) return { name: 'test', endpoint: get('endpoint') };
   if (parts[0] === 'logs' && parts.length <= 2) {
-    return { name: 'logs', filters: { type: get('type'), status: get('status'), endpoint: get('endpoint') }, delivery: parts[1] };
+    return { name: 'logs', filters: { type: get('type'), status: get('status'), endpoint: get('endpoint'), from: get('from'), to: get('to') }, delivery: parts[1] };
   }
   return { name: 'not-found', path };
 }
@@ -45,5 +48,5 @@ export const href = {
   endpoint: (id: string) => `#/webhooks/${encodeURIComponent(id)}`,
   test: (endpoint?: string) => withQuery('/test', { endpoint }),
   logs: (filters: LogFilters = {}, delivery?: string) =>
-    withQuery(delivery ? `/logs/${encodeURIComponent(delivery)}` : '/logs', { type: filters.type, status: filters.status, endpoint: filters.endpoint }),
+    withQuery(delivery ? `/logs/${encodeURIComponent(delivery)}` : '/logs', { type: filters.type, status: filters.status, endpoint: filters.endpoint, from: filters.from, to: filters.to }),
 };

@@ -13,6 +13,7 @@ import { DeliveriesTable } from '../components/deliveries-table.js';
 import { EndpointForm } from '../components/endpoint-form.js';
 import { ErrorMessage } from '../components/error-message.js';
 import { SecretPanel } from '../components/secret-panel.js';
+import { DeliveryHealth } from '../components/delivery-health.js';
 import { StatusBadge } from '../components/status-badge.js';
 
 export function EndpointPage({ id }: { id: string }) {
@@ -97,6 +98,7 @@ export function EndpointPage({ id }: { id: string }) {
           </div>
         </section>
       )}
+      <DeliveryHealth endpoint={ep.id} title="Delivery health" />
       <SecretPanel endpointId={ep.id} />
       <section aria-labelledby="endpoint-deliveries">
         <div className="page-head">

@@ -11,6 +11,7 @@ import { href, type LogFilters } from '../lib/routes.js';
 import { DeliveriesTable } from '../components/deliveries-table.js';
 import { DeliveryDetail } from '../components/delivery-detail.js';
 import { ErrorMessage } from '../components/error-message.js';
+import { TimeRangeChip } from '../components/time-range-chip.js';
 
 const PAGE = 50;
 
@@ -26,10 +27,10 @@ export function EventLogsPage({ filters, delivery }: { filters: LogFilters; deli
   const endpoints = useLoad(async () => (await api.listEndpoints()).data, [api]);
   // The API filters by endpoint and status; the type is filtered here (the list is small and local).
   const fetchPage = async (after?: string): Promise<Page> => {
-    const res = await api.listDeliveries({ endpoint_id: filters.endpoint, status: filters.status, limit: PAGE, starting_after: after });
+    const res = await api.listDeliveries({ endpoint_id: filters.endpoint, status: filters.status, attempted_from: filters.from, attempted_to: filters.to, limit: PAGE, starting_after: after });
     return { items: res.data.filter((d) => matchesFilters(d, filters)), hasMore: res.has_more, cursor: res.data[res.data.length - 1]?.id };
   };
-  const page = useLoad(() => fetchPage(), [api, filters.type, filters.status, filters.endpoint]);
+  const page = useLoad(() => fetchPage(), [api, filters.type, filters.status, filters.endpoint, filters.from, filters.to]);
 
   useBus((m) => {
     if (m.event === 'delivery.updated') {
@@ -79,6 +80,7 @@ export function EventLogsPage({ filters, delivery }: { filters: LogFilters; deli
           options={[{ value: '', label: 'All endpoints' }, ...(endpoints.data ?? []).map((ep) => ({ value: ep.id, label: ep.url }))]}
         />
       </form>
+      {(filters.from || filters.to) && <TimeRangeChip filters={filters} onClear={() => setFilter({ from: undefined, to: undefined })} />}
       <ErrorMessage message={page.error ?? action.error} />
       <div className={delivery ? 'split' : undefined}>
         <section aria-label="Deliveries">

@@ -8,6 +8,7 @@ import { ErrorMessage } from '../components/error-message.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { useAction } from '../hooks/use-action.js';
 import { EventTags } from '../components/event-tags.js';
+import { DeliveryHealth } from '../components/delivery-health.js';
 
 export function WebhooksPage() {
   const { api } = useApp();
@@ -29,6 +30,7 @@ export function WebhooksPage() {
           Add endpoint
         </a>
       </div>
+      <DeliveryHealth title="Deliveries to all endpoints" />
       <ErrorMessage message={list.error ?? action.error} />
       {list.loading && <p aria-busy="true">Loading endpoints…</p>}
       {list.data && list.data.data.length === 0 && (
