@@ -56,7 +56,7 @@ export const ingestReceiveRoutes: RoutePlugin = (app, ctx) => {
   const receive = async (req: FastifyRequest, reply: FastifyReply) => {
     const t = targets.get(req.raw)!;
     const body = Buffer.isBuffer(req.body) ? req.body : await bodylessMethodBody(req.raw, limit);
-    const row = ingest.receive(t.channel, { method: req.method, path: t.path, query: t.query, headers: pairs(req.raw.rawHeaders), body, remote_addr: req.ip ?? null, received_ms: Date.now() });
+    const row = await ingest.receive(t.channel, { method: req.method, path: t.path, query: t.query, headers: pairs(req.raw.rawHeaders), body, remote_addr: req.ip ?? null, received_ms: Date.now() });
     void reply.header('x-propitbox-request-id', row.id);
     const o = t.channel.options;
     if (o.wait_for_response) return answerWith(reply, row.id, await ingest.waitForAnswer(row.id, o.wait_timeout_ms), o.wait_timeout_ms);
