@@ -9,7 +9,9 @@ import { EmulatorBus } from '../../src/server/bus.js';
 import { migrate, openDatabase, type Db } from '../../src/server/db/open.js';
 import { MIGRATIONS } from '../../src/server/db/schema.js';
 import { applyAttempt, DeliveryStore } from '../../src/server/store/deliveries.js';
-import { StatsStore } from '../../src/server/store/stats.js';
+import { POSTGRES_STATS, StatsStore, countsFromRows, statsQuery, type StatsRow } from '../../src/server/store/stats.js';
+import { openStore } from '../../src/server/store/open-store.js';
+import { freshSchema, pgAvailable } from '../helpers/pg.js';
 import { planStats } from '../../src/server/stats-plan.js';
 
 const dirs: string[] = [];
@@ -162,6 +164,50 @@ describe('stats plan', () => {
       planStats(q, now);
     } catch (e) {
       expect((e as { param: string }).param).toBe(param);
+    }
+  });
+});
+
+describe.skipIf(!pgAvailable())('stats on PostgreSQL', () => {
+  it('the same statement (PostgreSQL spelling) gives the same buckets as SQLite on the same attempts', async () => {
+    // The SQLite side: attempts written by the delivery store, as the engine does.
+    const db = open();
+    const deliveries = new DeliveryStore(db, new EmulatorBus());
+    const results = [];
+    for (let k = 0; k < 60; k++) {
+      const d = deliveries.createForEndpoint({ id: `evt_${k}`, type: k % 3 ? 'vehicle.created' : 'parts.inventory.low' }, { id: k % 2 ? 'we_a' : 'we_b', url: 'http://x' });
+      const code = k % 7 === 0 ? 500 : 200;
+      results.push(applyAttempt(d, attempt(T0 + k * 7_000, code, (k * 37) % 250), code === 200 ? 'succeeded' : 'failed', k % 14 === 0 ? T0 + 9e6 : null));
+    }
+    deliveries.recordResults(results);
+    const rows = db.prepare('SELECT * FROM attempts').all() as Record<string, unknown>[];
+
+    // The PostgreSQL side: the PostgreSQL store's schema, the same rows copied in.
+    const schema = await freshSchema();
+    const store = await openStore({ dataDir: '', databaseUrl: schema.url, schema: schema.schema });
+    await store.close();
+    const { default: pg } = await import('pg');
+    const client = new pg.Client({ connectionString: schema.url, options: `-c search_path=${schema.schema}` });
+    await client.connect();
+    try {
+      const cols = Object.keys(rows[0]);
+      for (const r of rows) await client.query(`INSERT INTO attempts (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, cols.map((c) => r[c]));
+      const stats = new StatsStore(db);
+      for (const [range, filters] of [
+        [{ from: T0, bucketMs: MIN, buckets: 10 }, {}],
+        [{ from: T0, bucketMs: MIN, buckets: 10 }, { endpoint_id: 'we_a' }],
+        [{ from: T0 - 30_000, bucketMs: 15_000, buckets: 40 }, { event_type: 'parts.inventory.low' }],
+        [{ from: T0, bucketMs: 10 * MIN, buckets: 1 }, {}],
+      ] as const) {
+        const q = statsQuery(POSTGRES_STATS, range, filters);
+        const onPg = countsFromRows((await client.query<StatsRow>(q.sql, q.params)).rows, range.buckets);
+        const onSqlite = stats.buckets(range, filters);
+        expect(onPg).toEqual(onSqlite);
+        expect(onSqlite.some((b) => b.attempts > 0)).toBe(true);
+      }
+    } finally {
+      await client.end();
+      await schema.drop();
     }
   });
 });
