@@ -4,13 +4,26 @@ import { buildProgram } from './program.js';
 import { PropitboxError } from '../errors.js';
 import { EXIT, exitCodeFor } from './exit-codes.js';
 import { isDebug } from '../util/env.js';
+import { exitCode, runWithIo, stderr, type Io } from '../util/io.js';
 
-export async function main(argv: string[]): Promise<number> {
-  exitQuietlyOnClosedPipe();
+/**
+ * Runs one command and returns its exit code. Without `io` it is the process's own run (bin/propitbox.js);
+ * with one, the command sees only that environment, those streams and that clock (in-process tests).
+ */
+export async function main(argv: string[], io?: Io): Promise<number> {
+  if (!io) {
+    exitQuietlyOnClosedPipe();
+    return run(argv, true);
+  }
+  // A copy: what the run sets (--no-color, its exit code) stays with the run.
+  return runWithIo({ ...io, env: { ...io.env }, exitCode: undefined }, () => run(argv, false));
+}
+
+async function run(argv: string[], ownProcess: boolean): Promise<number> {
   try {
-    const program = await buildProgram(argv);
+    const program = await buildProgram(argv, { tuneProcess: ownProcess });
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.OK;
+    return exitCode() ?? EXIT.OK;
   } catch (err) {
     return report(err);
   }
@@ -23,13 +36,13 @@ export function report(err: unknown): number {
     return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
   }
   if (err instanceof PropitboxError) {
-    process.stderr.write(`error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
-    if (isDebug() && err.stack) process.stderr.write(err.stack + '\n');
+    stderr().write(`error: ${err.message}${err.hint ? ` (${err.hint})` : ''}\n`);
+    if (isDebug() && err.stack) stderr().write(err.stack + '\n');
     return exitCodeFor(err.kind);
   }
   const e = err as Error;
-  process.stderr.write(`error: ${e?.message ?? String(err)} (unexpected; set PROPITBOX_DEBUG=1 for details and report it)\n`);
-  if (isDebug() && e?.stack) process.stderr.write(e.stack + '\n');
+  stderr().write(`error: ${e?.message ?? String(err)} (unexpected; set PROPITBOX_DEBUG=1 for details and report it)\n`);
+  if (isDebug() && e?.stack) stderr().write(e.stack + '\n');
   return EXIT.FAILED;
 }
 

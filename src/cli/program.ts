@@ -4,6 +4,8 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { registerCommands } from './commands/index.js';
 import { UsageError } from '../errors.js';
 import { EVENT_TYPE_NAMES } from '../domain/event-types.js';
+import { setEnvVar } from '../util/env.js';
+import { stderr, stdout } from '../util/io.js';
 import { commandPath, tuneForCommand } from './process-tuning.js';
 
 export const VERSION = '0.1.0';
@@ -15,13 +17,17 @@ export interface GlobalOptions {
   color?: boolean;
 }
 
-/** Commander's errors ("error: unknown command 'x'\n(Did you mean y?)") as one line with the fix, like ours. */
+/** Commander writes to this run's streams, and its errors ("error: unknown command 'x'\n(Did you mean y?)") are one line with the fix, like ours. */
 const ONE_LINE_ERRORS = {
+  writeOut: (str: string) => void stdout().write(str),
+  writeErr: (str: string) => void stderr().write(str),
+  getOutHelpWidth: () => (stdout().isTTY && stdout().columns) || 80,
+  getErrHelpWidth: () => (stderr().isTTY && stderr().columns) || 80,
   outputError: (str: string, write: (s: string) => void) => write(`${str.trim().replace(/\s*\n\s*/g, ' ')} (run with --help for usage)\n`),
 };
 
 /** The whole tree, or (given argv) only the invoked command under the root: see commands/index.ts. */
-export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+export async function buildProgram(argv?: readonly string[], opts: { tuneProcess?: boolean } = {}): Promise<Command> {
   const program = new Command('propitbox')
     .description('Developer CLI for RCManager (Pro-Pitbox) webhooks: endpoints, test events, local forwarding, and an offline emulator.')
     .version(VERSION, '-V, --version')
@@ -47,8 +53,9 @@ Examples:
   $ propitbox trigger maintenance.task.created`,
     );
   program.hook('preAction', (_this, action) => {
-    if (action.optsWithGlobals().color === false) process.env.NO_COLOR = '1';
-    tuneForCommand(commandPath(action));
+    if (action.optsWithGlobals().color === false) setEnvVar('NO_COLOR', '1');
+    // V8 flags are process-wide: only the process's own run (not an in-process test run) sets them.
+    if (opts.tuneProcess) tuneForCommand(commandPath(action));
   });
   await registerCommands(program, argv);
   // Every subcommand inherits exitOverride and error suggestions.

@@ -2,10 +2,11 @@
 // (--no-color sets NO_COLOR in src/cli/program.ts). FORCE_COLOR=1..3 forces it (e.g. for screenshots).
 import { Chalk, type ChalkInstance } from 'chalk';
 import { env } from '../util/env.js';
+import { stdout } from '../util/io.js';
 
 export type Level = 0 | 1 | 2 | 3;
 
-export function colorLevel(stream: { isTTY?: boolean; getColorDepth?: () => number } = process.stdout): Level {
+export function colorLevel(stream: { isTTY?: boolean; getColorDepth?: () => number } = stdout()): Level {
   if (env('NO_COLOR')) return 0;
   const forced = env('FORCE_COLOR');
   if (forced !== undefined) return (['0', 'false'].includes(forced) ? 0 : Math.min(3, Math.max(1, Number(forced) || 1))) as Level;

@@ -3,8 +3,9 @@ import type { Attempt, Delivery } from '../contract/v1.js';
 import { colors, paintState, paintStatus } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';
+import { now as clock } from '../util/io.js';
 
-export function deliveriesTable(list: Delivery[], now = Date.now()): string {
+export function deliveriesTable(list: Delivery[], now = clock()): string {
   return renderTable(
     [
       { header: 'ID' },
@@ -32,7 +33,7 @@ export function deliveriesTable(list: Delivery[], now = Date.now()): string {
   );
 }
 
-export function deliveryDetail(d: Delivery, now = Date.now()): string {
+export function deliveryDetail(d: Delivery, now = clock()): string {
   const c = colors();
   let out = renderFields([
     ['id', d.id],

@@ -3,8 +3,9 @@ import type { Endpoint } from '../contract/v1.js';
 import { colors, paintState } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';
+import { now as clock } from '../util/io.js';
 
-export function endpointsTable(list: Endpoint[], now = Date.now()): string {
+export function endpointsTable(list: Endpoint[], now = clock()): string {
   return renderTable(
     [{ header: 'ID' }, { header: 'STATUS' }, { header: 'URL', max: 60 }, { header: 'EVENTS', max: 50 }, { header: 'CREATED' }],
     list.map((e) => [e.id, paintState(e.status), e.url, e.events.join(','), relativeTime(e.created, now)]),

@@ -3,8 +3,9 @@ import type { CreateEventResponse, Delivery, WebhookEvent } from '../contract/v1
 import { colors } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';
+import { now as clock } from '../util/io.js';
 
-export function eventsTable(list: WebhookEvent[], now = Date.now()): string {
+export function eventsTable(list: WebhookEvent[], now = clock()): string {
   return renderTable(
     [{ header: 'ID' }, { header: 'TYPE' }, { header: 'CREATED' }],
     list.map((e) => [e.id, e.type, relativeTime(e.created, now)]),
@@ -12,7 +13,7 @@ export function eventsTable(list: WebhookEvent[], now = Date.now()): string {
   );
 }
 
-export function eventDetail(e: WebhookEvent, now = Date.now()): string {
+export function eventDetail(e: WebhookEvent, now = clock()): string {
   return renderFields([
     ['id', e.id],
     ['type', e.type],

@@ -6,8 +6,9 @@ import { formatSize } from '../util/size.js';
 import { paintStatus } from './color.js';
 import { renderFields, renderTable } from './table.js';
 import { relativeTime } from './time.js';
+import { now as clock } from '../util/io.js';
 
-export function channelsTable(list: IngestChannel[], now = Date.now()): string {
+export function channelsTable(list: IngestChannel[], now = clock()): string {
   return renderTable(
     [{ header: 'ID' }, { header: 'URL', max: 80 }, { header: 'ANSWER' }, { header: 'DESCRIPTION', max: 40 }, { header: 'CREATED' }],
     list.map((c) => [c.id, c.url, answerText(c), c.description ?? '', relativeTime(c.created, now)]),
@@ -19,7 +20,7 @@ function answerText(c: IngestChannel): string {
   return c.wait_for_response ? `local app's (wait ${c.wait_timeout_ms / 1000}s)` : String(c.response.status);
 }
 
-export function channelDetail(c: IngestChannel, now = Date.now()): string {
+export function channelDetail(c: IngestChannel, now = clock()): string {
   return renderFields([
     ['id', c.id],
     ['url', c.url],
@@ -36,7 +37,7 @@ export function outcomeText(r: IngestRequestSummary): string {
   return paintStatus(null, `ERR ${r.forwarded_error ?? ''}`.trim());
 }
 
-export function requestsTable(list: IngestRequestSummary[], now = Date.now()): string {
+export function requestsTable(list: IngestRequestSummary[], now = clock()): string {
   return renderTable(
     [{ header: 'ID' }, { header: 'RECEIVED' }, { header: 'METHOD' }, { header: 'PATH', max: 40 }, { header: 'CONTENT TYPE', max: 32 }, { header: 'SIZE', align: 'right' }, { header: 'EVENT', max: 28 }, { header: 'FORWARDED' }],
     list.map((r) => [r.id, relativeTime(r.received, now), r.method, (r.path || '/') + (r.query ? `?${r.query}` : ''), r.content_type ?? '-', formatSize(r.content_length), r.event_type ?? '-', outcomeText(r)]),
@@ -45,7 +46,7 @@ export function requestsTable(list: IngestRequestSummary[], now = Date.now()): s
 }
 
 /** One request: fields, every header pair as received, then the body as text (UTF-8) or a hex dump. */
-export function requestDetail(r: IngestRequest, now = Date.now()): string {
+export function requestDetail(r: IngestRequest, now = clock()): string {
   const body = Buffer.from(r.body_base64, 'base64');
   const fields = renderFields([
     ['id', r.id],

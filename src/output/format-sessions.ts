@@ -3,8 +3,9 @@ import type { ListenSession } from '../contract/v1.js';
 import { colors } from './color.js';
 import { renderTable } from './table.js';
 import { relativeTime } from './time.js';
+import { now as clock } from '../util/io.js';
 
-export function sessionsTable(list: ListenSession[], now = Date.now()): string {
+export function sessionsTable(list: ListenSession[], now = clock()): string {
   const c = colors();
   return renderTable(
     [{ header: 'ID' }, { header: 'CLIENT' }, { header: 'FORWARDS TO', max: 50 }, { header: 'EVENTS', max: 30 }, { header: 'WAITING' }, { header: 'KEPT UNTIL' }, { header: 'CREATED' }],

@@ -1,5 +1,7 @@
-// Relative times for humans: "3s ago", "5m ago", "in 30s". Pure: `now` is passed in.
-export function relativeTime(iso: string | null | undefined, now: number = Date.now()): string {
+// Relative times for humans: "3s ago", "5m ago", "in 30s". `now` is passed in, else the run's clock.
+import { now as clock } from '../util/io.js';
+
+export function relativeTime(iso: string | null | undefined, now: number = clock()): string {
   if (!iso) return '-';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;

@@ -12,6 +12,7 @@ import type { SessionRenderer } from '../output/listen/renderer.js';
 import { DataDirInUseError, PortInUseError, startEmulator, type Emulator } from '../server/emulator.js';
 import { mask } from '../util/mask.js';
 import type { ListenOutcome, ListenServiceOptions } from './listen.js';
+import { stderr, stdout } from '../util/io.js';
 
 export interface DevSettings {
   host: string;
@@ -86,8 +87,8 @@ export async function runDev(s: DevSettings, forward?: DevForward): Promise<List
 }
 
 export async function startDev(s: DevSettings): Promise<DevHandle> {
-  const out = s.out ?? ((l: string) => process.stdout.write(l + '\n'));
-  const err = s.err ?? ((l: string) => process.stderr.write(l + '\n'));
+  const out = s.out ?? ((l: string) => stdout().write(l + '\n'));
+  const err = s.err ?? ((l: string) => stderr().write(l + '\n'));
   let emulator: Emulator;
   try {
     emulator = await startEmulator({

@@ -10,6 +10,7 @@ import type { ForwardTarget } from '../relay/listen-events.js';
 import { ListenSessionRunner } from '../relay/listen-session.js';
 import { RelayApi } from '../relay/relay-api.js';
 import type { Registered, RegisterOptions } from './ingest-listen.js';
+import { stderr, stdout } from '../util/io.js';
 
 export interface ListenServiceOptions {
   apiUrl: string;
@@ -78,7 +79,7 @@ export interface ListenOutcome {
   signal: NodeJS.Signals | null;
 }
 
-const note = (line: string) => void process.stderr.write(line + '\n');
+const note = (line: string) => void stderr().write(line + '\n');
 
 /** --ingest: the channel (and with --register the API endpoint delivering to it), before the session opens. */
 async function prepareIngest(o: ListenServiceOptions, i: IngestListenOptions) {
@@ -123,13 +124,13 @@ async function listenUntilDone(o: ListenServiceOptions, renderer: SessionRendere
   const onSignal = (s: NodeJS.Signals) => {
     // The first signal lets in-flight forwards finish; a second one cuts them off (they stay unacknowledged).
     if (signal) {
-      process.stderr.write(o.keepSession ? 'Stopping now: unfinished forwards will be re-sent next time\n' : 'Stopping now: unfinished forwards are dropped (failed in the Event Logs; --keep-session re-sends them next time)\n');
+      stderr().write(o.keepSession ? 'Stopping now: unfinished forwards will be re-sent next time\n' : 'Stopping now: unfinished forwards are dropped (failed in the Event Logs; --keep-session re-sends them next time)\n');
       runner.abort();
       return;
     }
     signal = s;
     const busy = runner.inFlight();
-    if (busy) process.stderr.write(`Stopping: finishing ${busy} in-flight forward${busy === 1 ? '' : 's'} (signal again to stop now)\n`);
+    if (busy) stderr().write(`Stopping: finishing ${busy} in-flight forward${busy === 1 ? '' : 's'} (signal again to stop now)\n`);
     stop();
   };
   process.on('SIGINT', onSignal);
@@ -138,7 +139,8 @@ async function listenUntilDone(o: ListenServiceOptions, renderer: SessionRendere
   const onStdoutError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') stop();
   };
-  process.stdout.on('error', onStdoutError);
+  const out = stdout();
+  out.on('error', onStdoutError);
 
   const watcher = new ExitWatcher(o.exit, (d) => {
     decision = d;
@@ -156,12 +158,12 @@ async function listenUntilDone(o: ListenServiceOptions, renderer: SessionRendere
     await renderer.finish();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    process.stdout.off('error', onStdoutError);
+    out.off('error', onStdoutError);
   }
   const d = decision as ExitDecision | null;
   if (d) {
     if (d.code !== 0) throw new FailedError(d.message);
-    process.stderr.write(d.message + '\n');
+    stderr().write(d.message + '\n');
   }
   return { signal };
 }

@@ -6,6 +6,7 @@ import { FailedError } from '../errors.js';
 import type { Delivery } from '../contract/v1.js';
 import { DataDirInUseError, PortInUseError, startEmulator, type Emulator } from '../server/emulator.js';
 import { SERVER_VERSION } from '../server/routes/health.js';
+import { stdout } from '../util/io.js';
 
 export interface ServeSettings {
   host: string;
@@ -25,7 +26,7 @@ export interface ServeSettings {
 export const SHUTDOWN_MS = 5_000;
 
 export async function runServe(s: ServeSettings): Promise<{ signal: NodeJS.Signals | null }> {
-  const out = s.out ?? ((l: string) => process.stdout.write(l + '\n'));
+  const out = s.out ?? ((l: string) => stdout().write(l + '\n'));
   const log = (kind: string, fields: Record<string, unknown>) => out(JSON.stringify({ time: new Date().toISOString(), kind, ...fields }));
   let emulator: Emulator;
   try {

@@ -5,6 +5,7 @@ import type { FailureKind } from '../outbound/classify.js';
 import { headerPairs } from '../outbound/request.js';
 import { sendOnce } from '../outbound/send-once.js';
 import type { Signer } from '../signing/signer.js';
+import { now as clock } from '../util/io.js';
 
 export interface ForwardResult {
   url: string;
@@ -35,7 +36,7 @@ export interface SignedPost {
 const EXCERPT_BYTES = 2048;
 
 export async function signedPost(o: SignedPost): Promise<ForwardResult> {
-  const headers = headerPairs(o.signer.headers(o.event.id, o.event.type, o.body, 1, Date.now()));
+  const headers = headerPairs(o.signer.headers(o.event.id, o.event.type, o.body, 1, clock()));
   const r = await sendOnce({ method: 'POST', url: o.url, headers, body: o.body, deadlineMs: o.timeoutMs }, { excerptBytes: EXCERPT_BYTES });
   return {
     url: o.url,

@@ -1,10 +1,12 @@
-// Shared by the cli-*.test.ts files: run the built CLI and check the error contract (one line on
-// stderr, the documented exit code, never a stack trace).
+// Shared by the cli-*.test.ts files: run a command in-process (main(argv, io), as bin/propitbox.js
+// does, without starting Node) and check the error contract (one line on stderr, the documented exit
+// code, never a stack trace). cli-startup and cli-ci-smoke run the built CLI as a process.
 import { expect } from 'vitest';
-import { runCli, type CliResult } from '../helpers/run-cli.js';
+import type { CliResult } from '../helpers/run-cli.js';
+import { runInProcess } from '../helpers/run-in-process.js';
 
 export async function cli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
-  const r = await runCli(args, { env, input });
+  const r = await runInProcess(args, { env, input });
   expect(r.stderr, `stack trace from propitbox ${args.join(' ')}`).not.toMatch(/^\s{4}at /m);
   return r;
 }

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { isolatedEnv, runCli, spawnCli, type LiveCli } from '../helpers/run-cli.js';
+import { isolatedEnv, spawnCli, type LiveCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../helpers/run-in-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { standardSignature } from '../../src/signing/sign.js';
 
@@ -146,26 +147,26 @@ describe('webhooks listen', () => {
     const env = envFor();
     const sessions = async () => ((await (await fetch(`${emu.url}/v1/listen-sessions`, { headers: { authorization: `Bearer ${emu.apiKey}` } })).json()) as { data: unknown[] }).data.length;
     const before = await sessions();
-    const a = await runCli(['webhooks', 'listen', '--print-secret'], { env });
+    const a = await runInProcess(['webhooks', 'listen', '--print-secret'], { env });
     expect(a.code).toBe(0);
     const secret = a.stdout.trim();
     expect(secret).toMatch(/^whsec_/);
-    expect((await runCli(['webhooks', 'listen', '--print-secret'], { env })).stdout.trim()).toBe(secret);
+    expect((await runInProcess(['webhooks', 'listen', '--print-secret'], { env })).stdout.trim()).toBe(secret);
     const cfg = JSON.parse(readFileSync(join(env.PROPITBOX_CONFIG_DIR!, 'config.json'), 'utf8'));
     expect(Object.values(cfg.profiles).some((p) => (p as { listen_secret?: string }).listen_secret === secret)).toBe(true);
     const existing = join(env.HOME!, '.env');
     writeFileSync(existing, 'PORT=3000\nPROPITBOX_WEBHOOK_SECRET=old\nDEBUG=1\n');
-    expect((await runCli(['webhooks', 'listen', '--write-env', existing], { env })).code).toBe(0);
+    expect((await runInProcess(['webhooks', 'listen', '--write-env', existing], { env })).code).toBe(0);
     expect(readFileSync(existing, 'utf8')).toBe(`PORT=3000\nPROPITBOX_WEBHOOK_SECRET=${secret}\nDEBUG=1\n`);
     const fresh = join(env.HOME!, 'new.env');
-    expect((await runCli(['webhooks', 'listen', '--write-env', fresh], { env })).code).toBe(0);
+    expect((await runInProcess(['webhooks', 'listen', '--write-env', fresh], { env })).code).toBe(0);
     expect(readFileSync(fresh, 'utf8')).toBe(`PROPITBOX_WEBHOOK_SECRET=${secret}\n`);
     expect(statSync(fresh).mode & 0o777).toBe(0o600);
     // A --write-env path that cannot be written is one line, exit 2, before anything is opened.
-    const noDir = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--write-env', join(env.HOME!, 'missing', '.env')], { env });
+    const noDir = await runInProcess(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--write-env', join(env.HOME!, 'missing', '.env')], { env });
     expect(noDir.code).toBe(2);
     expect(noDir.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^error: --write-env: cannot write .*missing\/\.env \(its folder does not exist\)/)]);
-    const aDir = await runCli(['webhooks', 'listen', '--write-env', env.HOME!], { env });
+    const aDir = await runInProcess(['webhooks', 'listen', '--write-env', env.HOME!], { env });
     expect(aDir.code).toBe(2);
     expect(aDir.stderr).toMatch(/^error: --write-env: cannot write .* \(it is a folder\)/);
     // Reading the secret opens no session (one would collect every event with nobody to take them).
@@ -173,24 +174,24 @@ describe('webhooks listen', () => {
   });
 
   it('a bad key, a missing target and an unknown type are one line each with the right exit code', async () => {
-    const bad = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: envFor({ PROPITBOX_API_KEY: 'ppk_test_wrong' }) });
+    const bad = await runInProcess(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: envFor({ PROPITBOX_API_KEY: 'ppk_test_wrong' }) });
     expect(bad.code).toBe(1);
     expect(bad.stderr.trim().split('\n')).toHaveLength(1);
     expect(bad.stderr).toMatch(/Invalid API key.*propitbox login/);
-    const missing = await runCli(['webhooks', 'listen'], { env: envFor() });
+    const missing = await runInProcess(['webhooks', 'listen'], { env: envFor() });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--forward-to URL is required/);
-    const typo = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--events', 'vehicle.craeted'], { env: envFor() });
+    const typo = await runInProcess(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x', '--events', 'vehicle.craeted'], { env: envFor() });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/Did you mean 'vehicle.created'/);
-    const down = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: envFor({ PROPITBOX_API_URL: 'http://127.0.0.1:9' }) });
+    const down = await runInProcess(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: envFor({ PROPITBOX_API_URL: 'http://127.0.0.1:9' }) });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/API unreachable at http:\/\/127\.0\.0\.1:9.*propitbox dev/);
-    const nokey = await runCli(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
+    const nokey = await runInProcess(['webhooks', 'listen', '--forward-to', 'http://127.0.0.1:1/x'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
     expect(nokey.code).toBe(1);
     expect(nokey.stderr).toMatch(/No API key.*propitbox login/);
     // A flag typo is a usage error even with no key configured: the fix the user needs first.
-    const typoNoKey = await runCli(['webhooks', 'listen', '--forward-to', 'notaurl'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
+    const typoNoKey = await runInProcess(['webhooks', 'listen', '--forward-to', 'notaurl'], { env: isolatedEnv({ PROPITBOX_API_URL: emu.url }) });
     expect(typoNoKey.code).toBe(2);
     expect(typoNoKey.stderr).toMatch(/--forward-to 'notaurl' is not a URL/);
     for (const x of [bad, missing, typo, down, nokey, typoNoKey]) {
@@ -227,7 +228,7 @@ describe('webhooks listen', () => {
     await waitFor(() => l.stdout().includes('<-- [200]'));
     expect(await l.stop('SIGTERM')).toBe(0);
     const offline = { ...env, PROPITBOX_API_URL: 'http://127.0.0.1:9', PROPITBOX_API_KEY: emu.apiKey };
-    const rep = await runCli(['events', 'replay', id], { env: offline });
+    const rep = await runInProcess(['events', 'replay', id], { env: offline });
     expect(rep.stderr).toBe('');
     expect(rep.code).toBe(0);
     expect(rep.stdout).toMatch(new RegExp(`200.*POST ${r.url}.*${id}`));
@@ -238,12 +239,12 @@ describe('webhooks listen', () => {
   it('events replay falls back to GET /v1/events/:id when the event is not in the local history', async () => {
     const r = await receiver();
     const id = await trigger('vehicle.deleted');
-    const rep = await runCli(['events', 'replay', id, '--forward-to', `${r.url}/x`, '--secret', 'whsec_dGVzdA==', '--json'], { env: envFor() });
+    const rep = await runInProcess(['events', 'replay', id, '--forward-to', `${r.url}/x`, '--secret', 'whsec_dGVzdA==', '--json'], { env: envFor() });
     expect(rep.code).toBe(0);
     expect(JSON.parse(rep.stdout)).toMatchObject({ status_code: 200, event_id: id });
     expect(r.requests[0].body).toBe(JSON.stringify((await emu.api('GET', `/v1/events/${id}`)).body));
     expect(seedVerify(r.requests[0].body, r.requests[0].headers['x-propitbox-signature'] as string, 'whsec_dGVzdA==')).toBe(true);
-    const missing = await runCli(['events', 'replay', 'evt_doesnotexist', '--forward-to', r.url, '--secret', 's'], { env: envFor() });
+    const missing = await runInProcess(['events', 'replay', 'evt_doesnotexist', '--forward-to', r.url, '--secret', 's'], { env: envFor() });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/not in the local history/);
   });

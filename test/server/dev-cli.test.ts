@@ -1,10 +1,12 @@
-// `propitbox dev` as a real process: ready lines, the local profile, clean stop, port in use.
+// `propitbox dev` as a real process: ready lines, the local profile, clean stop; start-up errors (port in use,
+// bad flags) in-process.
 import { readFileSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnTestEmulator, TEST_API_KEY, type SpawnedEmulator } from '../helpers/emulator.js';
-import { isolatedEnv, runCli, spawnCli, type LiveCli } from '../helpers/run-cli.js';
+import { isolatedEnv, spawnCli, type LiveCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../helpers/run-in-process.js';
 
 const cleanup: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -61,7 +63,7 @@ describe('propitbox dev', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     cleanup.push(() => new Promise((r) => blocker.close(r)));
     const port = (blocker.address() as { port: number }).port;
-    const res = await runCli(['dev', '--headless', '--port', String(port)]);
+    const res = await runInProcess(['dev', '--headless', '--port', String(port)]);
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(`error: Port ${port} is already in use: stop the other propitbox dev or pass --port 0\n`);
     expect(res.stdout).toBe('');
@@ -69,21 +71,21 @@ describe('propitbox dev', () => {
 
   it('refuses a second emulator on the same data dir (it would deliver everything twice)', async () => {
     const first = track(await spawnTestEmulator());
-    const res = await runCli(['dev', '--headless', '--port', '0', '--data-dir', first.dataDir]);
+    const res = await runInProcess(['dev', '--headless', '--port', '0', '--data-dir', first.dataDir]);
     expect(res.code).toBe(1);
     expect(res.stderr).toBe(`error: Data dir ${first.dataDir} is in use by another propitbox dev: stop it or pass --data-dir\n`);
     expect((await first.api('GET', '/v1/health')).status).toBe(200);
   });
 
   it('rejects a bad --retry-schedule with a usage error', async () => {
-    const res = await runCli(['dev', '--headless', '--port', '0', '--retry-schedule', '5s,later']);
+    const res = await runInProcess(['dev', '--headless', '--port', '0', '--retry-schedule', '5s,later']);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/^error: --retry-schedule must be comma-separated durations/);
     expect(res.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('rejects an --api-key with whitespace (it could never authenticate) before starting', async () => {
-    const res = await runCli(['dev', '--headless', '--port', '0', '--api-key', 'ppk test']);
+    const res = await runInProcess(['dev', '--headless', '--port', '0', '--api-key', 'ppk test']);
     expect(res.code).toBe(2);
     expect(res.stderr).toBe('error: The API key contains whitespace: pass a key like ppk_test_ci (letters, digits, _ and -)\n');
   });

@@ -2,7 +2,8 @@
 // are usage errors before anything starts; good ones extend the Host allow-list and set ws_url.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnTestEmulator, type SpawnedEmulator } from '../helpers/emulator.js';
-import { isolatedEnv, runCli } from '../helpers/run-cli.js';
+import { isolatedEnv } from '../helpers/run-cli.js';
+import { runInProcess } from '../helpers/run-in-process.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 let dev: SpawnedEmulator | undefined;
@@ -16,7 +17,7 @@ describe('propitbox dev Host options', () => {
       ['--public-url', 'emu.example.com', /^error: --public-url 'emu\.example\.com' is not a URL/],
       ['--allowed-hosts', 'a.test:80', /^error: --allowed-hosts must be comma-separated host names/],
     ] as const) {
-      const res = await runCli(['dev', '--headless', '--port', '0', flag, value]);
+      const res = await runInProcess(['dev', '--headless', '--port', '0', flag, value]);
       expect(res.code, res.stderr).toBe(2);
       expect(res.stderr).toMatch(msg);
       expect(res.stderr.trim().split('\n')).toHaveLength(1);

@@ -3,11 +3,12 @@ import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals } from './shared.js';
 import { UsageError } from '../../errors.js';
 import { checkProfileName } from './config/index.js';
+import { stderr, stdin } from '../../util/io.js';
 
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new UsageError('--with-key reads the key from stdin: pipe it, e.g. `echo "$KEY" | propitbox login --with-key`');
+  if (stdin().isTTY) throw new UsageError('--with-key reads the key from stdin: pipe it, e.g. `echo "$KEY" | propitbox login --with-key`');
   let text = '';
-  for await (const chunk of process.stdin) text += chunk;
+  for await (const chunk of stdin()) text += chunk;
   return text.trim();
 }
 
@@ -44,7 +45,7 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
       const verdict = await verifyKey(apiUrl, key); // throws on a rejected key: nothing is saved
       updateProfile(name, { api_key: key, api_url: apiUrl }, { makeCurrent: true });
       const { mask } = await import('../../util/mask.js');
-      process.stderr.write(`${verdict}\nSaved API key ${mask(key)} for ${apiUrl} in profile '${name}' (now the current profile).\n`);
+      stderr().write(`${verdict}\nSaved API key ${mask(key)} for ${apiUrl} in profile '${name}' (now the current profile).\n`);
     });
 
   program
@@ -60,6 +61,6 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
       const removed = names.filter((n) => cfg.profiles[n]?.api_key);
       for (const n of removed) delete cfg.profiles[n].api_key;
       if (removed.length) writeConfig(cfg);
-      process.stderr.write(removed.length ? `Removed the API key from profile${removed.length > 1 ? 's' : ''} ${removed.map((n) => `'${n}'`).join(', ')}\n` : `No API key stored in ${names.map((n) => `'${n}'`).join(', ') || 'any profile'}: nothing to do\n`);
+      stderr().write(removed.length ? `Removed the API key from profile${removed.length > 1 ? 's' : ''} ${removed.map((n) => `'${n}'`).join(', ')}\n` : `No API key stored in ${names.map((n) => `'${n}'`).join(', ') || 'any profile'}: nothing to do\n`);
     });
 }

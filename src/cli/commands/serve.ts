@@ -9,6 +9,7 @@ import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
 import { examples, globals } from './shared.js';
+import { setExitCode } from '../../util/io.js';
 
 export function registerServe(program: CommandUnknownOpts): void {
   program
@@ -55,6 +56,6 @@ ${examples(
       };
       const { runServe } = await import('../../services/serve.js');
       const { signal } = await runServe(settings);
-      if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
+      if (signal === 'SIGINT') setExitCode(EXIT.INTERRUPTED);
     });
 }

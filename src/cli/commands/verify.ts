@@ -2,6 +2,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples } from './shared.js';
 import { FailedError, UsageError } from '../../errors.js';
+import { now as clock } from '../../util/io.js';
 
 export function registerVerify(program: CommandUnknownOpts): void {
   program
@@ -51,7 +52,7 @@ export function registerVerify(program: CommandUnknownOpts): void {
       if (timestamp !== undefined && !Number.isInteger(timestamp)) throw new UsageError(`--timestamp expects Unix seconds, got '${tsRaw}'`);
       let results;
       try {
-        results = signatures.map((signature) => diagnose({ secret, signature, payload, id: opts.id ?? h['webhook-id'], timestamp, toleranceMs, now: Date.now() }));
+        results = signatures.map((signature) => diagnose({ secret, signature, payload, id: opts.id ?? h['webhook-id'], timestamp, toleranceMs, now: clock() }));
       } catch (e) {
         if (e instanceof DiagnoseInputError) throw new UsageError(e.message);
         throw e;

@@ -6,6 +6,7 @@ import type { RunTui } from '../../tui/index.js';
 import { createNdjsonRenderer } from './ndjson.js';
 import { createPlainRenderer } from './plain.js';
 import type { ListenRenderer, SessionRenderer, Streams } from './renderer.js';
+import { stderr, stdout } from '../../util/io.js';
 
 export type ListenOutput = 'tui' | 'plain' | 'json';
 
@@ -21,7 +22,7 @@ export interface RendererChoice {
 const loadTuiModule = async (): Promise<RunTui> => (await import('../../tui/index.js')).loadListenTui();
 
 export async function createListenRenderer(c: RendererChoice): Promise<SessionRenderer> {
-  const streams = c.streams ?? { out: process.stdout, err: process.stderr };
+  const streams = c.streams ?? { out: stdout(), err: stderr() };
   if (c.output === 'tui') {
     try {
       return tuiRenderer(await (c.loadTui ?? loadTuiModule)(), streams);

@@ -2,6 +2,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples } from '../shared.js';
 import { UsageError } from '../../../errors.js';
+import { stdout } from '../../../util/io.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
 
@@ -26,6 +27,6 @@ export function registerCompletion(program: CommandUnknownOpts): void {
       const scripts = await import('./scripts.js');
       const spec = describe(root);
       const text = shell === 'bash' ? scripts.bashScript(spec) : shell === 'zsh' ? scripts.zshScript(spec) : scripts.fishScript(spec);
-      process.stdout.write(text);
+      stdout().write(text);
     });
 }

@@ -2,6 +2,7 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals, group } from '../shared.js';
 import { FailedError, UsageError } from '../../../errors.js';
+import { note, printText } from '../../../output/print.js';
 
 export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret', 'relay_url', 'relay_key', 'ingest_channel'] as const;
 const SECRET_KEYS = new Set(['api_key', 'listen_secret', 'relay_key']);
@@ -49,7 +50,7 @@ export function registerConfig(program: CommandUnknownOpts): void {
       const r = resolveConfig({ profile: globals(cmd).profile });
       const value = key === 'current_profile' ? file.current_profile : r.profile[key];
       if (value === undefined) throw new FailedError(`'${key}' is not set in profile '${r.profileName}'`);
-      process.stdout.write((SECRET_KEYS.has(key) && !opts.showSecret ? mask(value) : value) + '\n');
+      printText((SECRET_KEYS.has(key) && !opts.showSecret ? mask(value) : value));
     });
 
   cfg
@@ -66,7 +67,7 @@ export function registerConfig(program: CommandUnknownOpts): void {
         checkProfileName(value);
         const file = store.readConfig();
         store.writeConfig({ ...file, current_profile: value, profiles: { ...file.profiles, [value]: file.profiles[value] ?? {} } });
-        return void process.stderr.write(`Now using profile '${value}'\n`);
+        return note(`Now using profile '${value}'`);
       }
       if (key === 'api_url' || key === 'relay_url') {
         const { assertHttpUrl } = await import('../../../api/url.js');
@@ -75,7 +76,7 @@ export function registerConfig(program: CommandUnknownOpts): void {
       }
       const name = checkProfileName(resolveConfig({ profile: globals(cmd).profile }).profileName);
       store.updateProfile(name, { [key]: value });
-      process.stderr.write(`Set ${key} in profile '${name}'\n`);
+      note(`Set ${key} in profile '${name}'`);
     });
 
   cfg
@@ -89,8 +90,8 @@ export function registerConfig(program: CommandUnknownOpts): void {
       const store = await import('../../../config/store.js');
       const { resolveConfig } = await import('../../../config/resolve.js');
       const { profileName: name, profile } = resolveConfig({ profile: globals(cmd).profile });
-      if (profile[key] === undefined) return void process.stderr.write(`'${key}' is not set in profile '${name}': nothing to do\n`);
+      if (profile[key] === undefined) return note(`'${key}' is not set in profile '${name}': nothing to do`);
       store.updateProfile(name, { [key]: undefined });
-      process.stderr.write(`Removed ${key} from profile '${name}'\n`);
+      note(`Removed ${key} from profile '${name}'`);
     });
 }

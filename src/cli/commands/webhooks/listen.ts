@@ -9,6 +9,7 @@ import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.
 import { collect, examples, globals } from '../shared.js';
 import { webhooksGroup } from './index.js';
 import type { ListenOutput } from '../../../output/listen/create-renderer.js';
+import { setExitCode, stderr, stdout } from '../../../util/io.js';
 
 export interface ListenFlags {
   forwardTo?: string;
@@ -130,14 +131,14 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
       const run = { ...opts, apiUrl: relay.url, apiKey: relay.key, relayIsApi: relay.isApi, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv, ingest };
       if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length && !ingest)) {
         const secret = await resolveListenSecret(run);
-        if (flags.printSecret) process.stdout.write(secret + '\n');
-        if (flags.writeEnv) process.stderr.write(`Wrote PROPITBOX_WEBHOOK_SECRET to ${flags.writeEnv}\n`);
+        if (flags.printSecret) stdout().write(secret + '\n');
+        if (flags.writeEnv) stderr().write(`Wrote PROPITBOX_WEBHOOK_SECRET to ${flags.writeEnv}\n`);
         return;
       }
       const { createListenRenderer } = await import('../../../output/listen/create-renderer.js');
       const renderer = await createListenRenderer({ output, tuiRequired });
       const { signal } = await runListen(run, renderer);
-      if (signal === 'SIGINT') process.exitCode = EXIT.INTERRUPTED;
+      if (signal === 'SIGINT') setExitCode(EXIT.INTERRUPTED);
     });
 }
 
@@ -174,7 +175,7 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     const format = flags.format;
     if (format !== 'plain' && format !== 'json') throw new UsageError(`--format must be plain or json, got '${format}'`);
     if (flags.tui === true && format === 'json') throw new UsageError('--tui and --format json do not mix: pick one');
-    if (flags.tui === true && process.stdout.isTTY !== true) throw new UsageError('--tui needs a terminal, and stdout is not one: drop --tui for plain lines');
+    if (flags.tui === true && stdout().isTTY !== true) throw new UsageError('--tui needs a terminal, and stdout is not one: drop --tui for plain lines');
     if (flags.expect && !isValidPattern(flags.expect)) throw new UsageError(`--expect: ${unknownTypeMessage(flags.expect)}`);
     const duration = (flag: string, v: string | undefined) => {
       if (v === undefined) return undefined;
@@ -186,7 +187,7 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     const exit = { maxEvents: flags.maxEvents, expect: flags.expect, timeoutMs: duration('--timeout', flags.timeout) };
     const ci = exit.maxEvents !== undefined || exit.expect !== undefined || exit.timeoutMs !== undefined;
     // The TUI is for people; CI primitives and JSON want lines (unless --tui asks for it anyway).
-    const output: ListenOutput = flags.tui === true || (flags.tui !== false && format !== 'json' && !ci && process.stdout.isTTY === true) ? 'tui' : format;
+    const output: ListenOutput = flags.tui === true || (flags.tui !== false && format !== 'json' && !ci && stdout().isTTY === true) ? 'tui' : format;
     return {
       targets,
       // An ingest listener gets events from the relay only when it names them (--events).
