@@ -7,9 +7,8 @@ import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { BIN, median, startDevEmulator } from '../lib/harness.mjs';
 
-const BIN = fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? 15);
 
 function once(args, env) {
@@ -24,20 +23,6 @@ function once(args, env) {
       if (code !== 0) reject(new Error(`${args.join(' ')} exited ${code}: ${err}`));
       else resolve(ms);
     });
-  });
-}
-
-/** `propitbox dev` as users run it, on port 0; resolves with its URL once it says ready. */
-function startEmulator(env, key) {
-  const child = spawn(process.execPath, [BIN, 'dev', '--headless', '--json', '--port', '0', '--data-dir', join(env.HOME, 'emu'), '--api-key', key, '--no-profile'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const line = out.split('\n').find((l) => l.includes('"ready":true'));
-      if (line) resolve({ url: JSON.parse(line).url, stop: () => new Promise((r) => (child.once('exit', r), child.kill('SIGTERM'))) });
-    });
-    child.on('exit', (code) => reject(new Error(`propitbox dev exited ${code}`)));
   });
 }
 
@@ -69,11 +54,6 @@ function tailOf(args, env, stub) {
   });
 }
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-
 export async function run() {
   const home = mkdtempSync(join(tmpdir(), 'propitbox-bench-'));
   const env = { PATH: process.env.PATH, HOME: home, PROPITBOX_CONFIG_DIR: join(home, 'c'), PROPITBOX_STATE_DIR: join(home, 's'), PROPITBOX_DATA_DIR: join(home, 'd'), NO_COLOR: '1' };
@@ -84,7 +64,7 @@ export async function run() {
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${server.address().port}/webhooks/pro-pitbox`;
   const KEY = 'ppk_test_bench_startup_0123456789';
-  const emulator = await startEmulator(env, KEY);
+  const emulator = await startDevEmulator({ dataDir: join(home, 'emu'), apiKey: KEY, env });
   const apiEnv = { ...env, PROPITBOX_API_URL: emulator.url, PROPITBOX_API_KEY: KEY };
   const cases = [
     ['node -e 0', ['-e', '0']],

@@ -9,12 +9,12 @@
 // Targets: throughput >= 0.5x direct at c=1; added p50 <= 1 ms and p99 <= 5 ms at 500/s;
 // listen <= 1 CPU s and <= 120 MB peak RSS per 10,000 events.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Agent, request } from 'undici';
+import { loadText, now, pct, procStats, sleep, startListen, startReceiver } from '../lib/harness.mjs';
 
 const N = Number(process.env.BENCH_RELAY_N ?? 10_000);
 const PACED_RATE = Number(process.env.BENCH_RELAY_RATE ?? 500);
@@ -22,70 +22,11 @@ const PACED_SECONDS = 4;
 const KEY = 'ppk_test_benchrelay000000000000';
 // BENCH_LISTEN_BIN: another build's bin/propitbox.js for the listen child (A/B against the same emulator and receiver).
 const BIN = process.env.BENCH_LISTEN_BIN ?? fileURLToPath(new URL('../../../bin/propitbox.js', import.meta.url));
-const CLK_TCK = 100;
-
-// The receiver runs in its own process, like a user's app, so the emulator's work in this process does
-// not delay its answers. It reports (event id, answer time) in batches; times are epoch ms from
-// performance.timeOrigin + performance.now() in both processes, so latencies share one clock.
-const RECEIVER_CODE = `
-  const answered = [];
-  require('node:http').createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('OK');
-      answered.push(body.slice(7, body.indexOf('"', 7)), performance.timeOrigin + performance.now());
-    });
-  }).listen(0, '127.0.0.1', function () { process.send({ port: this.address().port }); }).keepAliveTimeout = 60000;
-  setInterval(() => { if (answered.length) process.send({ a: answered.splice(0) }); }, 20);
-`;
-
-function startReceiver() {
-  const answered = new Map(); // event id -> epoch ms when answered
-  const waiters = [];
-  const child = spawn(process.execPath, ['-e', RECEIVER_CODE], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  return new Promise((resolve) => {
-    child.on('message', (m) => {
-      if (m.port) {
-        return resolve({
-          url: `http://127.0.0.1:${m.port}/hook`,
-          answered,
-          until: (n) => (answered.size >= n ? Promise.resolve() : new Promise((r) => waiters.push({ n, resolve: r }))),
-          close: async () => {
-            child.kill();
-            await new Promise((r) => child.once('exit', r));
-          },
-        });
-      }
-      for (let i = 0; i < m.a.length; i += 2) if (!answered.has(m.a[i])) answered.set(m.a[i], m.a[i + 1]);
-      for (let i = waiters.length - 1; i >= 0; i--) if (answered.size >= waiters[i].n) waiters.splice(i, 1)[0].resolve();
-    });
-  });
-}
-
-const now = () => performance.timeOrigin + performance.now();
-
-const pct = (xs, p) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 const f1 = (x) => x.toFixed(1);
 const f2 = (x) => x.toFixed(2);
 const cpuText = (c) => `${f2(c.cpu)} (user ${f2(c.user)} + sys ${f2(c.sys)})`;
 /** CPU per 10k events between two procStats samples. */
 const per10k = (a, b, n) => ({ cpu: ((b.cpu - a.cpu) * 10_000) / n, user: ((b.user - a.user) * 10_000) / n, sys: ((b.sys - a.sys) * 10_000) / n });
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function procStats(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const user = Number(fields[11]) / CLK_TCK;
-  const sys = Number(fields[12]) / CLK_TCK; // mostly the kernel's loopback TCP work (and waking the peer) per write
-  const hwm = Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
-  return { cpu: user + sys, user, sys, hwmMb: hwm };
-}
 
 async function directRun(url, n, concurrency) {
   const agent = new Agent({ keepAliveTimeout: 30_000, connections: concurrency });
@@ -153,24 +94,9 @@ async function directClientCpu(url, n, rate = 0) {
   return { cpu: ((user + sys) * 10_000) / n, user: (user * 10_000) / n, sys: (sys * 10_000) / n };
 }
 
-async function startListen(emu, receiverUrl, concurrency, env) {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(' ') ?? []), BIN, 'webhooks', 'listen', '--no-tui', '--forward-to', receiverUrl, '--concurrency', String(concurrency)], {
-    env: { ...env, PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: KEY },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => {
-    if (out.length < 4096) out += d;
-  });
-  child.stderr.on('data', (d) => (err += d));
-  const t0 = Date.now();
-  while (!out.includes('Ready!')) {
-    if (child.exitCode !== null || Date.now() - t0 > 20_000) throw new Error(`listen did not get ready: ${err}`);
-    await sleep(20);
-  }
-  const exited = new Promise((r) => child.on('close', r));
-  return { child, stop: async () => (child.kill('SIGTERM'), await exited) };
+function listen(emu, receiverUrl, concurrency, env) {
+  const nodeArgs = process.env.BENCH_NODE_ARGS?.split(' ') ?? [];
+  return startListen({ apiUrl: emu.url, apiKey: KEY, env, bin: BIN, nodeArgs, args: ['--forward-to', receiverUrl, '--concurrency', String(concurrency)] });
 }
 
 /** Create `n` events keeping at most `outstanding` unanswered; returns latencies (ms) and events/s. */
@@ -222,13 +148,13 @@ export async function run() {
   const emu = await startEmulator({ port: 0, dataDir: join(home, 'data'), apiKey: KEY });
   const recv = await startReceiver();
   try {
-    console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock); load average ${(await import('node:os')).loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+    console.log(`  N=${N} events per run; latency = dispatcher commit -> receiver answered (same clock); load average ${loadText()}`);
     const floor = await directClientCpu(recv.url, 5_000);
     const pacedFloor = await directClientCpu(recv.url, PACED_RATE * 2, PACED_RATE);
     console.log(`  reference: a bare undici POST loop (own process) costs ${cpuText(floor)} CPU s per 10k requests flat out, ${cpuText(pacedFloor)} s paced at ${PACED_RATE}/s, on this machine`);
     for (const c of process.env.BENCH_RELAY_PACED_ONLY ? [] : (process.env.BENCH_RELAY_C ?? "1,16").split(",").map(Number)) {
       const direct = await directRun(recv.url, N, c);
-      const l = await startListen(emu, recv.url, c, env);
+      const l = await listen(emu, recv.url, c, env);
       const before = procStats(l.child.pid);
       await relayRun(emu, recv, 500, 64); // warm-up
       const mid = procStats(l.child.pid);
@@ -243,7 +169,7 @@ export async function run() {
       );
     }
     const d = await directPaced(recv.url, PACED_RATE, PACED_SECONDS);
-    const l = await startListen(emu, recv.url, 1, env);
+    const l = await listen(emu, recv.url, 1, env);
     await relayRun(emu, recv, 300, 32); // warm-up
     const s0 = procStats(l.child.pid);
     const lat = await relayPaced(emu, recv, PACED_RATE, PACED_SECONDS);
