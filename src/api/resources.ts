@@ -19,6 +19,15 @@ export interface DeliveryFilter extends Page {
   endpoint_id?: string;
   session_id?: string;
   event_id?: string;
+  event_type?: string;
+  status?: string;
+}
+
+/** GET /v1/events: by type, and by what their deliveries went to / how they ended. */
+export interface EventFilter extends Page {
+  type?: string;
+  endpoint_id?: string;
+  session_id?: string;
   status?: string;
 }
 
@@ -41,7 +50,7 @@ export function webhooks(c: ApiClient) {
 
 export function events(c: ApiClient) {
   return {
-    list: (q: Page & { type?: string } = {}) => c.get<List<WebhookEvent>>('/v1/events', q as Query),
+    list: (q: EventFilter = {}) => c.get<List<WebhookEvent>>('/v1/events', q as Query),
     get: (id: string) => c.get<WebhookEvent>(`/v1/events/${enc(id)}`),
     create: (req: CreateEventRequest) => c.post<CreateEventResponse>('/v1/events', req),
     resend: (id: string, endpointId?: string) => c.post<{ deliveries: Delivery[] }>(`/v1/events/${enc(id)}/resend`, endpointId ? { endpoint_id: endpointId } : {}),

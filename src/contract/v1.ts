@@ -115,10 +115,10 @@ POST   /v1/webhooks/:id/rotate-secret                                           
 GET    /v1/webhooks/:id/secret                                                  -> {secret}
 POST   /v1/webhooks/:id/test            {type, data?}                           -> 201 CreateEventResponse (this endpoint only)
 POST   /v1/events                       CreateEventRequest                      -> 201 CreateEventResponse
-GET    /v1/events                       ?type=                                  -> List<WebhookEvent>
+GET    /v1/events                       ?type= (or event_type=) &endpoint_id= &session_id= &status= -> List<WebhookEvent>
 GET    /v1/events/:id                                                           -> WebhookEvent
 POST   /v1/events/:id/resend            {endpoint_id?}                          -> 201 {deliveries: Delivery[]}
-GET    /v1/deliveries                   ?endpoint_id=&session_id=&event_id=&status=&attempted_from=&attempted_to= -> List<Delivery>
+GET    /v1/deliveries                   ?endpoint_id=&session_id=&event_id=&event_type=&status=&attempted_from=&attempted_to= -> List<Delivery>
 GET    /v1/deliveries/:id                                                       -> Delivery (with attempts)
 GET    /v1/stats                        ?window=&bucket=&endpoint=|session=&event_type= -> Stats (src/contract/stats.ts)
 POST   /v1/deliveries/:id/retry                                                 -> Delivery (409 while pending)

@@ -94,7 +94,7 @@ describe('verify', () => {
     expect(changed.stdout).toContain(`received: ${sig}`);
 
     const wrong = await fails(['verify', '--secret', 'whsec_other', '--signature', sig, '--payload-file', exact, '--json'], env, 1, /wrong secret/);
-    expect(JSON.parse(wrong.stdout)).toMatchObject({ verdict: 'mismatch', expected: createHmac('sha256', 'whsec_other').update(body).digest('hex') });
+    expect(JSON.parse(wrong.stdout)).toMatchObject({ ok: false, signatures: [{ verdict: 'mismatch', expected: createHmac('sha256', 'whsec_other').update(body).digest('hex') }] });
   });
 
   it('reads a raw HTTP dump captured from a real forward, and flags a stale timestamp', async () => {
@@ -104,6 +104,8 @@ describe('verify', () => {
     const r = await ok(['verify', '--secret', SECRET, '--headers-file', file('req.txt', dump)], env);
     expect(r.stdout).toMatch(/X-ProPitbox-Signature: valid/);
     expect(r.stdout).toMatch(/webhook-signature \(Standard Webhooks\): valid/);
+    const both = await okJson(['verify', '--secret', SECRET, '--headers-file', file('req.txt', dump)], env);
+    expect(both).toMatchObject({ ok: true, signatures: [{ scheme: 'x-propitbox-signature', ok: true }, { scheme: 'standard-webhooks', ok: true }] });
     const old = Number(req.headers['webhook-timestamp']) - 3600;
     const staleSig = standardSignature(String(req.headers['webhook-id']), old, req.body, SECRET);
     const stale = await fails(['verify', '--secret', SECRET, '--headers-file', file('req.txt', dump), '--timestamp', String(old), '--signature', staleSig], env, 1, /Signature does not verify: stale timestamp/);

@@ -7,7 +7,7 @@ import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
-import { globals } from './shared.js';
+import { globals, joinRepeats } from './shared.js';
 import { listenOptionsFrom, withListenOptions } from './webhooks/listen.js';
 
 export function registerDev(program: CommandUnknownOpts): void {
@@ -20,7 +20,7 @@ export function registerDev(program: CommandUnknownOpts): void {
     .option('--retry-schedule <list>', 'delays between attempts, comma-separated (env PROPITBOX_RETRY_SCHEDULE; default 5s,30s,2m,10m,1h)')
     .option('--timeout <duration>', 'per-attempt timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')
     .option('--public-url <url>', 'the URL clients use to reach the emulator (a proxy or tunnel): its host is allowed and ws_url uses it (env PROPITBOX_PUBLIC_URL)')
-    .option('--allowed-hosts <list>', 'more Host names to answer to, comma-separated (.example.com = it and its subdomains); others get 421')
+    .option('--allowed-hosts <list>', 'more Host names to answer to, comma-separated, repeatable (.example.com = it and its subdomains); others get 421', joinRepeats)
     .option('--headless', 'for scripts: the ready lines only once the port accepts requests (--json: one line), and exit when the process that started it exits')
     .option('--json', 'print the ready line as JSON')
     .option('--no-profile', "do not save the 'local' profile")

@@ -8,7 +8,7 @@ import { serveDataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
 import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
-import { examples, globals } from './shared.js';
+import { examples, globals, joinRepeats } from './shared.js';
 import { setExitCode } from '../../util/io.js';
 
 export function registerServe(program: CommandUnknownOpts): void {
@@ -19,7 +19,7 @@ export function registerServe(program: CommandUnknownOpts): void {
     .option('--host <host>', 'address to bind (behind a reverse proxy keep 127.0.0.1)', '127.0.0.1')
     .option('--data-dir <dir>', 'database directory (env PROPITBOX_DATA_DIR; default $XDG_DATA_HOME/propitbox/serve)')
     .option('--public-url <url>', 'the https:// URL clients reach this server at, used in ingest URLs and ws_url (env PROPITBOX_PUBLIC_URL)')
-    .option('--allowed-hosts <list>', 'more Host names to answer to besides localhost and --public-url\'s, comma-separated (.example.com = it and its subdomains); others get 421')
+    .option('--allowed-hosts <list>', 'more Host names to answer to besides localhost and --public-url\'s, comma-separated, repeatable (.example.com = it and its subdomains); others get 421', joinRepeats)
     .option('--trust-proxy', 'trust X-Forwarded-For/-Proto/-Host from the reverse proxy in front (env PROPITBOX_TRUST_PROXY=1)')
     .option('--retry-schedule <list>', 'delays between delivery attempts (env PROPITBOX_RETRY_SCHEDULE; default 5s,30s,2m,10m,1h)')
     .option('--timeout <duration>', 'per-attempt delivery timeout (env PROPITBOX_DELIVERY_TIMEOUT; default 30s)')

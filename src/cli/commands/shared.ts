@@ -50,12 +50,26 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** "a,b, c" -> ['a','b','c'], each a valid type / wildcard / '*', else a usage error with "did you mean". */
-export function parseEventPatterns(value: string): string[] {
+/** For repeatable comma-list flags: `--events a --events b,c` is `a,b,c` (a repeat adds, never replaces). */
+export function joinRepeats(value: string, previous?: string): string {
+  return previous ? `${previous},${value}` : value;
+}
+
+/**
+ * "a,b, c" -> ['a','b','c'], each a valid type / wildcard / '*', else a usage error with "did you mean".
+ * Repeats add to the list (`--events a --events b,c`), without duplicates.
+ */
+export function parseEventPatterns(value: string, previous: string[] = []): string[] {
   const list = value.split(',').map((s) => s.trim()).filter(Boolean);
   if (!list.length) throw new UsageError('--events needs at least one event type, e.g. --events maintenance.task.created,vehicle.*');
   for (const p of list) if (!isValidPattern(p)) throw new UsageError(unknownTypeMessage(p, true));
-  return list;
+  return [...new Set([...previous, ...list])];
+}
+
+export function parseDeliveryStatus(value: string): string {
+  const statuses = ['pending', 'succeeded', 'failed'];
+  if (!statuses.includes(value)) throw new UsageError(`--status must be one of ${statuses.join(', ')}, got '${value}'`);
+  return value;
 }
 
 export function parseLimit(value: string): number {

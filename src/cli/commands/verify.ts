@@ -15,7 +15,7 @@ export function registerVerify(program: CommandUnknownOpts): void {
     .option('--timestamp <seconds>', 'webhook-timestamp (for v1,… signatures)')
     .option('--id <id>', 'webhook-id (for v1,… signatures)')
     .option('--tolerance <duration>', 'how old a timestamp may be', '5m')
-    .option('--json', 'print the diagnosis as JSON')
+    .option('--json', 'print {"ok":true|false,"signatures":[diagnosis per signature]} as JSON')
     .addHelpText(
       'after',
       examples(
@@ -58,7 +58,8 @@ export function registerVerify(program: CommandUnknownOpts): void {
         throw e;
       }
       const { printJson, printText } = await import('../../output/print.js');
-      if (opts.json) printJson(results.length === 1 ? results[0] : results);
+      // One shape whether one signature was checked or both of a --headers-file.
+      if (opts.json) printJson({ ok: results.every((r) => r.ok), signatures: results });
       else {
         const { colors } = await import('../../output/color.js');
         const c = colors();

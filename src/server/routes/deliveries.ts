@@ -2,9 +2,7 @@
 import type { DeliveryStatus } from '../../contract/v1.js';
 import type { RoutePlugin } from '../context.js';
 import { badRequest } from '../errors.js';
-import { idParams, pageOf, pageQueryProps, toList } from './schemas.js';
-
-const idFilter = { type: 'string', minLength: 1, maxLength: 128 } as const;
+import { deliveryStatusField, eventTypeField, idFilter, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
 
 interface ListQuery {
   limit?: number;
@@ -12,6 +10,7 @@ interface ListQuery {
   endpoint_id?: string;
   session_id?: string;
   event_id?: string;
+  event_type?: string;
   status?: DeliveryStatus;
   attempted_from?: string;
   attempted_to?: string;
@@ -27,7 +26,7 @@ export const deliveryRoutes: RoutePlugin = (app, ctx) => {
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { ...pageQueryProps, endpoint_id: idFilter, session_id: idFilter, event_id: idFilter, status: { type: 'string', enum: ['pending', 'succeeded', 'failed'] }, attempted_from: timeFilter, attempted_to: timeFilter },
+          properties: { ...pageQueryProps, endpoint_id: idFilter, session_id: idFilter, event_id: idFilter, event_type: eventTypeField, status: deliveryStatusField, attempted_from: timeFilter, attempted_to: timeFilter },
         },
       },
     },

@@ -1,8 +1,19 @@
 // Events: create (dispatch to every matching endpoint and listen session), list, get, resend.
 import type { RoutePlugin } from '../context.js';
+import { badRequest } from '../errors.js';
 import { toPublic } from '../store/events.js';
 import { sampleData } from '../sample-data.js';
-import { dataField, eventTypeField, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
+import { dataField, deliveryStatusField, eventTypeField, idFilter, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
+
+interface ListQuery {
+  limit?: number;
+  starting_after?: string;
+  type?: string;
+  event_type?: string; // the same filter under the name GET /v1/deliveries uses
+  endpoint_id?: string;
+  session_id?: string;
+  status?: 'pending' | 'succeeded' | 'failed';
+}
 
 interface CreateBody {
   type: string;
@@ -37,10 +48,22 @@ export const eventRoutes: RoutePlugin = (app, ctx) => {
     },
   );
 
-  app.get<{ Querystring: { limit?: number; starting_after?: string; type?: string } }>(
+  app.get<{ Querystring: ListQuery }>(
     '/v1/events',
-    { schema: { querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProps, type: eventTypeField } } } },
-    async (req) => toList(ctx.events.list(pageOf(req.query), req.query.type)),
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ...pageQueryProps, type: eventTypeField, event_type: eventTypeField, endpoint_id: idFilter, session_id: idFilter, status: deliveryStatusField },
+        },
+      },
+    },
+    async (req) => {
+      const q = req.query;
+      if (q.type && q.event_type && q.type !== q.event_type) throw badRequest('type and event_type are the same filter: pass one', 'event_type');
+      return toList(ctx.events.list(pageOf(q), q.type ?? q.event_type, undefined, { endpoint_id: q.endpoint_id, session_id: q.session_id, status: q.status }));
+    },
   );
 
   app.get<{ Params: { id: string } }>('/v1/events/:id', { schema: { params: idParams } }, async (req) => toPublic(ctx.events.get(req.params.id)));

@@ -20,6 +20,9 @@ export const listQuery = {
 } as const;
 
 export const eventTypeField = { type: 'string', minLength: 1, maxLength: 128 } as const;
+/** An id used as a list filter (we_…, ls_…, evt_…): letters, digits and _ only. */
+export const idFilter = { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_]+$' } as const;
+export const deliveryStatusField = { type: 'string', enum: ['pending', 'succeeded', 'failed'] } as const;
 export const dataField = { type: 'object' } as const;
 
 export function toList<T>(page: Page<T>): List<T> {

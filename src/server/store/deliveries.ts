@@ -27,6 +27,7 @@ export interface DeliveryFilters {
   endpoint_id?: string;
   session_id?: string;
   event_id?: string;
+  event_type?: string;
   status?: DeliveryStatus;
   /** ISO-8601 (toISOString form): deliveries with an attempt started at or after / before it. */
   attempted_from?: string;

@@ -10,6 +10,12 @@ import { DEFAULT_OWNER, type StoredEvent } from './store.js';
 export type { StoredEvent } from './store.js';
 export { eventBody, toPublic } from './rows.js';
 
+export interface EventDeliveryFilter {
+  endpoint_id?: string;
+  session_id?: string;
+  status?: string;
+}
+
 interface EventRow {
   seq: number;
   id: string;
@@ -41,8 +47,14 @@ export class EventStore {
     return storedEvent(row);
   }
 
-  list(page: PageQuery, type?: string, owner?: string): Page<WebhookEvent> {
-    const p = paginate<EventRow>(this.stmts, 'events', 'event', { type, owner }, page);
+  /**
+   * `byDelivery`: only events with a delivery to this endpoint / session / in this status. The values
+   * must be schema-checked (ids of [A-Za-z0-9_] only, status an enum): they go in as SQL literals.
+   */
+  list(page: PageQuery, type?: string, owner?: string, byDelivery: EventDeliveryFilter = {}): Page<WebhookEvent> {
+    const conds = Object.entries(byDelivery).flatMap(([col, v]) => (v === undefined ? [] : [`${col} = '${String(v).replace(/'/g, "''")}'`]));
+    const raw = conds.length ? [`id IN (SELECT event_id FROM deliveries WHERE ${conds.join(' AND ')})`] : [];
+    const p = paginate<EventRow>(this.stmts, 'events', 'event', { type, owner }, page, raw);
     return { rows: p.rows.map((r) => toPublic(storedEvent(r))), has_more: p.has_more };
   }
 }

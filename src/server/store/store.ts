@@ -119,6 +119,7 @@ export interface DeliveryFilters {
   endpoint_id?: string;
   session_id?: string;
   event_id?: string;
+  event_type?: string;
   status?: DeliveryStatus;
 }
 

@@ -1,17 +1,11 @@
 // `propitbox deliveries …`: the docs' "Event Logs": recent deliveries, response codes, payloads,
 // failures, and manual retry.
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
+import { examples, group, listOptions, parseDeliveryStatus, show, showPage, withApi } from '../shared.js';
 import { isEventType } from '../../../domain/event-types.js';
 import { UsageError } from '../../../errors.js';
 import type { DeliveryFilter } from '../../../api/resources.js';
 
-const STATUSES = ['pending', 'succeeded', 'failed'];
-
-function parseStatus(value: string): string {
-  if (!STATUSES.includes(value)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${value}'`);
-  return value;
-}
 
 export function registerDeliveries(program: CommandUnknownOpts): void {
   const dl = group(program, 'deliveries', 'the event log: every delivery attempt, its response, and retry');
@@ -23,7 +17,7 @@ export function registerDeliveries(program: CommandUnknownOpts): void {
       .description('list recent deliveries, newest first')
       .option('--endpoint <id>', 'only to this endpoint (we_…)')
       .option('--session <id>', 'only to this listen session (ls_…)')
-      .option('--status <status>', `only ${STATUSES.join(' | ')}`, parseStatus)
+      .option('--status <status>', 'only pending | succeeded | failed', parseDeliveryStatus)
       .option('--event <id|type>', 'only for this event id (evt_…), or this event type'),
   )
     .addHelpText(
@@ -31,13 +25,13 @@ export function registerDeliveries(program: CommandUnknownOpts): void {
       examples('propitbox deliveries list --status failed', 'propitbox deliveries list --event evt_1a2b3c4d5e --json', 'propitbox deliveries list --endpoint we_123 --event parts.inventory.low'),
     )
     .action(async (opts, cmd) => {
-      // The API filters by event id; an event *type* is filtered here, on the page we got.
+      // Every filter runs on the server, so a page is never a filtered subset of a bigger one.
       const byType = opts.event && isEventType(opts.event) ? opts.event : undefined;
       if (opts.event && !byType && !opts.event.startsWith('evt_')) throw new UsageError(`--event expects an event id (evt_…) or an event type, got '${opts.event}'`);
       const filter: DeliveryFilter = { limit: opts.limit, starting_after: opts.startingAfter, endpoint_id: opts.endpoint, session_id: opts.session, status: opts.status };
-      if (!byType) filter.event_id = opts.event;
+      if (byType) filter.event_type = byType;
+      else filter.event_id = opts.event;
       const page = await withApi(cmd, (a) => a.deliveries.list(filter));
-      if (byType) page.data = page.data.filter((d) => d.event_type === byType);
       await showPage(opts.json, page, async (rows) => (await import('../../../output/format-deliveries.js')).deliveriesTable(rows));
     });
 

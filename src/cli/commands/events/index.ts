@@ -1,6 +1,6 @@
 // `propitbox events …`: the event log (list, get, resend). `events replay` is registered by its own module.
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { examples, group, listOptions, show, showPage, withApi } from '../shared.js';
+import { examples, group, listOptions, parseDeliveryStatus, show, showPage, withApi } from '../shared.js';
 import { isEventType, unknownTypeMessage } from '../../../domain/event-types.js';
 import { UsageError } from '../../../errors.js';
 
@@ -16,10 +16,19 @@ function parseType(value: string): string {
 export function registerEvents(program: CommandUnknownOpts): void {
   const ev = eventsGroup(program);
   ev.addHelpText('after', examples('propitbox events list --type maintenance.task.created', 'propitbox events get evt_1a2b3c4d5e --json', 'propitbox events resend evt_1a2b3c4d5e'));
-  listOptions(ev.command('list').alias('ls').description('list recent events, newest first').option('--type <type>', 'only this event type', parseType))
-    .addHelpText('after', examples('propitbox events list', 'propitbox events list --type maintenance.task.created --json'))
+  listOptions(
+    ev
+      .command('list')
+      .alias('ls')
+      .description('list recent events, newest first')
+      .option('--type <type>', 'only this event type', parseType)
+      .option('--endpoint <id>', 'only events with a delivery to this endpoint (we_…)')
+      .option('--session <id>', 'only events with a delivery to this listen session (ls_…)')
+      .option('--status <status>', 'only events with a delivery in this state: pending | succeeded | failed', parseDeliveryStatus),
+  )
+    .addHelpText('after', examples('propitbox events list', 'propitbox events list --type maintenance.task.created --json', 'propitbox events list --endpoint we_123 --status failed'))
     .action(async (opts, cmd) => {
-      const page = await withApi(cmd, (a) => a.events.list({ limit: opts.limit, starting_after: opts.startingAfter, type: opts.type }));
+      const page = await withApi(cmd, (a) => a.events.list({ limit: opts.limit, starting_after: opts.startingAfter, type: opts.type, endpoint_id: opts.endpoint, session_id: opts.session, status: opts.status }));
       await showPage(opts.json, page, async (rows) => (await import('../../../output/format-events.js')).eventsTable(rows));
     });
 

@@ -9,7 +9,7 @@ export function registerWebhooksCreate(parent: CommandUnknownOpts): void {
     .command('create')
     .description('add a webhook endpoint; prints its signing secret once')
     .requiredOption('--url <url>', 'where to POST events (http:// or https://)')
-    .requiredOption('--events <types>', 'comma list of event types, category wildcards (vehicle.*) or *', parseEventPatterns)
+    .requiredOption('--events <types>', 'comma list of event types, category wildcards (vehicle.*) or * (repeatable)', parseEventPatterns)
     .option('--description <text>', 'a note for yourself')
     .option('--disabled', 'create it disabled')
     .option('--json', 'print the created endpoint (with its secret) as JSON')

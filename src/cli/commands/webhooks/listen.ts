@@ -6,7 +6,7 @@ import { intOption } from '../../program.js';
 import { EXIT } from '../../exit-codes.js';
 import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
-import { collect, examples, globals } from '../shared.js';
+import { collect, examples, globals, joinRepeats } from '../shared.js';
 import { webhooksGroup } from './index.js';
 import type { ListenOutput } from '../../../output/listen/create-renderer.js';
 import { setExitCode, stderr, stdout } from '../../../util/io.js';
@@ -68,7 +68,7 @@ export function withListenOptions<A extends unknown[], O extends OptionValues, G
   return cmd
     .option('--forward-to <url>', 'local URL to POST every event to (the fallback after --route)')
     .option('--route <pattern=url>', "send matching types to URL, e.g. 'maintenance.task.*=http://localhost:3000/tasks' (repeatable, first match wins)", collect, [])
-    .option('--events <types>', 'only these event types (comma list; wildcards like vehicle.* allowed)')
+    .option('--events <types>', 'only these event types (comma list, repeatable; wildcards like vehicle.* allowed)', joinRepeats)
     .option('--headers <name:value>', 'extra header on every forwarded request (repeatable)', collect, [])
     .option('--format <format>', 'plain or json (NDJSON) when not using the TUI', 'plain')
     .option('--tui', 'the TUI, and an error if it cannot run (default: the TUI on a terminal)')

@@ -9,7 +9,7 @@ export function registerWebhooksUpdate(parent: CommandUnknownOpts): void {
     .argument('<id>', 'endpoint id (we_…)')
     .description('change an endpoint\'s URL, event types or description')
     .option('--url <url>', 'new URL (http:// or https://)')
-    .option('--events <types>', 'new comma list of event types / wildcards (replaces the old list)', parseEventPatterns)
+    .option('--events <types>', 'new comma list of event types / wildcards, repeatable (replaces the old list)', parseEventPatterns)
     .option('--description <text>', 'new description ("" clears it)')
     .option('--json', 'print the updated endpoint as JSON')
     .addHelpText('after', examples("propitbox webhooks update we_123 --events 'maintenance.task.*'", 'propitbox webhooks update we_123 --url https://staging.yourapp.com/webhooks/pro-pitbox'))

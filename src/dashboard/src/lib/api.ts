@@ -19,6 +19,7 @@ export interface DeliveryQuery {
   endpoint_id?: string;
   status?: string;
   event_id?: string;
+  event_type?: string;
   attempted_from?: string;
   attempted_to?: string;
   limit?: number;
