@@ -94,7 +94,7 @@ describe('an endpoint on the forwarder\'s own URL', () => {
     expect(other.stderr).not.toContain('warning:');
 
     // Started again with the endpoint already there: said as soon as it connects.
-    expect(await dev.stop('SIGTERM')).toBe(0);
+    expect(await dev.stop('SIGTERM')).toBe(143); // dev ends by its signal
     const again = spawnCli(['dev', '--port', '0', '--api-key', TEST_API_KEY, '--no-tui', '--forward-to', target], { env });
     cleanup.push(() => again.stop('SIGKILL'));
     await again.waitForStderr(warning);
