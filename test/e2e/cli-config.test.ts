@@ -35,7 +35,9 @@ describe('login', () => {
     expect(list.stdout).toMatch(/api_key: ppk_test…mnop \(profile\)/);
     const shown = await okJson(['config', 'list', '--show-secret'], env);
     expect(shown.profiles.default.api_key).toBe(emu.apiKey);
-    expect((await ok(['config', 'get', 'api_key'], env)).stdout.trim()).toBe('ppk_test…mnop');
+    // KEY=$(propitbox config get api_key) must not capture a masked key as if it were the key.
+    const masked = await fails(['config', 'get', 'api_key'], env, 1, /api_key is a secret and is printed only with --show-secret \(it is ppk_test…mnop\)/);
+    expect(masked.stdout).toBe('');
     expect((await ok(['config', 'get', 'api_key', '--show-secret'], env)).stdout.trim()).toBe(emu.apiKey);
   });
 
@@ -100,5 +102,40 @@ describe('profiles and precedence', () => {
     expect(statSync(configOf(env)).mode & 0o777).toBe(0o600);
     writeFileSync(configOf(env), '{nope');
     await fails(['config', 'list'], env, 2, /is not valid JSON \(fix or delete it, then run `propitbox login`\)/);
+  });
+});
+
+describe('profiles on the second day', () => {
+  it("login to another profile keeps dev's 'local' current unless --use; the README placeholder is refused; a typo in current_profile is refused; delete-profile", async () => {
+    const env = isolatedEnv();
+    // What `propitbox dev` leaves: a current 'local' profile on the emulator.
+    await ok(['--profile', 'local', 'config', 'set', 'api_url', emu.url], env);
+    await ok(['--profile', 'local', 'config', 'set', 'api_key', emu.apiKey], env);
+    await ok(['config', 'set', 'current_profile', 'local'], env);
+
+    await fails(['login', '--api-key', 'ppk_live_…'], env, 2, /'ppk_live_…' is the placeholder from the docs, not a key/);
+    const second = await ok(['login', '--api-key', 'ppk_live_offline123456', '--api-url', 'http://127.0.0.1:9'], env);
+    expect(second.stderr).toMatch(/in profile 'default'\. The current profile stays 'local': use this one with --profile default, or make it current with `propitbox config set current_profile default`/);
+    expect((await okJson(['config', 'list'], env)).effective).toMatchObject({ profile: 'local', api_url: emu.url });
+    expect((await ok(['webhooks', 'list'], env)).stdout).toMatch(/No webhook endpoints yet/); // still the emulator
+
+    const used = await ok(['login', '--api-key', emu.apiKey, '--api-url', emu.url, '--profile', 'staging', '--use'], env);
+    expect(used.stderr).toMatch(/in profile 'staging' \(now the current profile; back with `propitbox config set current_profile local`\)/);
+
+    await fails(['config', 'set', 'current_profile', 'lcoal'], env, 2, /^error: No profile 'lcoal'\. Did you mean 'local'\? Profiles: local, default, staging; create one with `propitbox login --profile lcoal`/);
+    expect((await ok(['config', 'get', 'current_profile'], env)).stdout.trim()).toBe('staging');
+
+    await fails(['config', 'delete-profile', 'stagin'], env, 2, /No profile 'stagin'\. Did you mean 'staging'\?/);
+    expect((await ok(['config', 'delete-profile', 'staging'], env)).stderr).toMatch(/Deleted profile 'staging'; it was the current one: pick another with `propitbox config set current_profile NAME` \(local, default\)/);
+    const file = JSON.parse(readFileSync(configOf(env), 'utf8'));
+    expect(Object.keys(file.profiles)).toEqual(['local', 'default']);
+    expect(file.current_profile).toBeUndefined();
+  });
+
+  it('the first login of a fresh machine becomes current', async () => {
+    const env = isolatedEnv();
+    const r = await ok(['login', '--api-key', emu.apiKey, '--api-url', emu.url, '--profile', 'work'], env);
+    expect(r.stderr).toMatch(/in profile 'work' \(the current profile\)\./);
+    expect(JSON.parse(readFileSync(configOf(env), 'utf8')).current_profile).toBe('work');
   });
 });

@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { isolatedEnv, runCli } from '../helpers/run-cli.js';
-import { ok, okJson } from './cli-helpers.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fails, ok, okJson } from './cli-helpers.js';
 
 let emu: TestEmulator;
 let rx: Receiver;
@@ -77,5 +79,21 @@ describe('list filters run on the server', () => {
     expect(viaApi.body.data).toHaveLength(2);
     expect((await emu.api('GET', '/v1/events?endpoint_id=we_x%27%20OR%201=1')).status).toBe(400);
     await Promise.all([ok(['webhooks', 'delete', good.id], env), ok(['webhooks', 'delete', bad.id], env)]);
+  });
+});
+
+describe('a rendered fixture, sent more than once', () => {
+  it('fixtures show --render > my.json && trigger --fixture my.json --count 2 sends two events; --keep-ids says what was sent before the duplicate', async () => {
+    const my = join(env.HOME!, 'my.json');
+    writeFileSync(my, (await ok(['fixtures', 'show', 'maintenance.task.created', '--render'], env)).stdout);
+    const two = await okJson(['trigger', '--fixture', my, '--count', '2'], env);
+    expect(two.events).toHaveLength(2);
+    expect(new Set(two.events.map((e: { id: string }) => e.id)).size).toBe(2);
+
+    const kept = await fails(['trigger', '--fixture', my, '--count', '2', '--keep-ids'], env, 1, /^error: Sent 1 of 2 events \(evt_\w+\), then the next one failed: .*evt_\w+/);
+    expect(kept.stdout).toMatch(/^Sent maintenance\.task\.created evt_\w+: \d+ deliver/);
+    const keptJson = await fails(['trigger', '--fixture', my, '--keep-ids', '--json'], env, 1, /already exists|duplicate/i);
+    expect(keptJson.stdout).toBe(''); // nothing was sent: nothing to report
+    await fails(['trigger', 'vehicle.created', '--keep-ids'], env, 2, /--keep-ids applies to a --fixture file/);
   });
 });

@@ -17,13 +17,17 @@ export function registerLogin(program: CommandUnknownOpts): void {
     .command('login')
     .description('save an API key (and API URL) in a profile; verifies it against the API when reachable')
     .option('--with-key', 'read the API key from stdin (keeps it out of shell history)')
+    .option('--use', 'make this profile the current one (the first login does so anyway)')
     .addHelpText(
       'after',
       `
 Global options used here: --api-key KEY, --api-url URL, --profile NAME (default: "default", or env PROPITBOX_PROFILE).
+The first login makes its profile current; a later one to another profile leaves the current one
+(e.g. dev's 'local') as it is unless you pass --use, and says how to switch.
 The config file is written with mode 0600; keys are shown masked everywhere unless --show-secret.` +
         examples(
-          'propitbox login --api-key ppk_live_…',
+          'propitbox login --api-key "$RCMANAGER_API_KEY"',
+          'propitbox login --api-key "$RCMANAGER_API_KEY" --use      # and switch to this profile',
           'echo "$PROPITBOX_KEY" | propitbox login --with-key --profile ci',
           'propitbox login --api-key ppk_test_… --api-url http://127.0.0.1:4480 --profile local',
         ),
@@ -34,6 +38,7 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
       const key = opts.withKey ? await readStdin() : g.apiKey;
       if (!key) throw new UsageError('No API key given: run `propitbox login --api-key KEY` or pipe it with `--with-key`');
       if (/\s/.test(key)) throw new UsageError('The API key contains whitespace: check what you pasted');
+      if (/…|\.\.\./.test(key)) throw new UsageError(`'${key}' is the placeholder from the docs, not a key: pass your API key (RCManager Settings -> API), e.g. --api-key "$RCMANAGER_API_KEY"`);
       const { env } = await import('../../util/env.js');
       const { readConfig, updateProfile } = await import('../../config/store.js');
       const { DEFAULT_API_URL } = await import('../../config/resolve.js');
@@ -43,9 +48,10 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
       assertHttpUrl(apiUrl, 'API URL');
       const { verifyKey } = await import('./login-verify.js');
       const verdict = await verifyKey(apiUrl, key); // throws on a rejected key: nothing is saved
-      updateProfile(name, { api_key: key, api_url: apiUrl }, { makeCurrent: true });
+      const before = readConfig().current_profile;
+      const after = updateProfile(name, { api_key: key, api_url: apiUrl }, { makeCurrent: opts.use === true }).current_profile;
       const { mask } = await import('../../util/mask.js');
-      stderr().write(`${verdict}\nSaved API key ${mask(key)} for ${apiUrl} in profile '${name}' (now the current profile).\n`);
+      stderr().write(`${verdict}\nSaved API key ${mask(key)} for ${apiUrl} in profile '${name}'${currentNote(name, before, after)}\n`);
     });
 
   program
@@ -63,4 +69,11 @@ The config file is written with mode 0600; keys are shown masked everywhere unle
       if (removed.length) writeConfig(cfg);
       stderr().write(removed.length ? `Removed the API key from profile${removed.length > 1 ? 's' : ''} ${removed.map((n) => `'${n}'`).join(', ')}\n` : `No API key stored in ${names.map((n) => `'${n}'`).join(', ') || 'any profile'}: nothing to do\n`);
     });
+}
+
+/** Whether the login switched profiles, and how to switch (or switch back). */
+function currentNote(name: string, before: string | undefined, after: string | undefined): string {
+  if (after !== name) return `. The current profile stays '${after}': use this one with --profile ${name}, or make it current with \`propitbox config set current_profile ${name}\``;
+  if (before && before !== name) return ` (now the current profile; back with \`propitbox config set current_profile ${before}\`)`;
+  return ' (the current profile).';
 }

@@ -3,6 +3,7 @@ import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals, group } from '../shared.js';
 import { FailedError, UsageError } from '../../../errors.js';
 import { note, printText } from '../../../output/print.js';
+import { suggest } from '../../../domain/event-types.js';
 
 export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret', 'relay_url', 'relay_key', 'ingest_channel'] as const;
 const SECRET_KEYS = new Set(['api_key', 'listen_secret', 'relay_key']);
@@ -10,6 +11,12 @@ const SECRET_KEYS = new Set(['api_key', 'listen_secret', 'relay_key']);
 function checkKey(key: string): void {
   if (key === 'current_profile' || (PROFILE_KEYS as readonly string[]).includes(key)) return;
   throw new UsageError(`Unknown config key '${key}': valid keys are ${PROFILE_KEYS.join(', ')}, current_profile`);
+}
+
+function unknownProfile(name: string, names: string[]): UsageError {
+  const close = suggest(name, names, 1);
+  const hint = close.length ? ` Did you mean '${close[0]}'?` : '';
+  return new UsageError(`No profile '${name}'.${hint} Profiles: ${names.join(', ') || 'none yet'}; create one with \`propitbox login --profile ${name}\``);
 }
 
 export function checkProfileName(name: string): string {
@@ -38,9 +45,9 @@ export function registerConfig(program: CommandUnknownOpts): void {
   cfg
     .command('get')
     .argument('<key>', `${PROFILE_KEYS.join(' | ')} | current_profile`)
-    .description('print one value of the selected profile')
-    .option('--show-secret', 'print api_key / listen_secret in full')
-    .addHelpText('after', examples('propitbox config get api_url', 'propitbox --profile local config get api_key --show-secret'))
+    .description('print one value of the selected profile (secrets only with --show-secret)')
+    .option('--show-secret', 'print api_key / listen_secret / relay_key (without it they are not printed: exit 1)')
+    .addHelpText('after', examples('propitbox config get api_url', 'KEY=$(propitbox --profile local config get api_key --show-secret)', '# see a masked key with `propitbox config list`'))
     .action(async (key, opts, cmd) => {
       checkKey(key);
       const { readConfig } = await import('../../../config/store.js');
@@ -50,7 +57,9 @@ export function registerConfig(program: CommandUnknownOpts): void {
       const r = resolveConfig({ profile: globals(cmd).profile });
       const value = key === 'current_profile' ? file.current_profile : r.profile[key];
       if (value === undefined) throw new FailedError(`'${key}' is not set in profile '${r.profileName}'`);
-      printText((SECRET_KEYS.has(key) && !opts.showSecret ? mask(value) : value));
+      // A masked value on stdout would be captured by KEY=$(…) as if it were the key: print nothing.
+      if (SECRET_KEYS.has(key) && !opts.showSecret) throw new FailedError(`${key} is a secret and is printed only with --show-secret (it is ${mask(value)}): \`propitbox config get ${key} --show-secret\``);
+      printText(value);
     });
 
   cfg
@@ -66,7 +75,9 @@ export function registerConfig(program: CommandUnknownOpts): void {
       if (key === 'current_profile') {
         checkProfileName(value);
         const file = store.readConfig();
-        store.writeConfig({ ...file, current_profile: value, profiles: { ...file.profiles, [value]: file.profiles[value] ?? {} } });
+        // A typo here would leave every command saying "No API key": refuse it.
+        if (!file.profiles[value]) throw unknownProfile(value, Object.keys(file.profiles));
+        store.writeConfig({ ...file, current_profile: value });
         return note(`Now using profile '${value}'`);
       }
       if (key === 'api_url' || key === 'relay_url') {
@@ -77,6 +88,23 @@ export function registerConfig(program: CommandUnknownOpts): void {
       const name = checkProfileName(resolveConfig({ profile: globals(cmd).profile }).profileName);
       store.updateProfile(name, { [key]: value });
       note(`Set ${key} in profile '${name}'`);
+    });
+
+  cfg
+    .command('delete-profile')
+    .argument('<name>', 'the profile to remove (its key, URL and listen secret)')
+    .description('remove a whole profile from the config file')
+    .addHelpText('after', examples('propitbox config delete-profile staging'))
+    .action(async (name) => {
+      const store = await import('../../../config/store.js');
+      const file = store.readConfig();
+      if (!file.profiles[name]) throw unknownProfile(name, Object.keys(file.profiles));
+      delete file.profiles[name];
+      const wasCurrent = file.current_profile === name;
+      if (wasCurrent) delete file.current_profile;
+      store.writeConfig(file);
+      const left = Object.keys(file.profiles);
+      note(`Deleted profile '${name}'${wasCurrent ? `; it was the current one: pick another with \`propitbox config set current_profile NAME\`${left.length ? ` (${left.join(', ')})` : ''}` : ''}`);
     });
 
   cfg

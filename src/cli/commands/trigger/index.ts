@@ -16,6 +16,7 @@ export function registerTrigger(program: CommandUnknownOpts): void {
     .option('--remove <path>', 'remove a field (repeatable)', collect, [])
     .option('--fixture <file>', 'use your own fixture file ({"type","data"} or just the data object)')
     .option('--count <n>', 'send N events, each with fresh ids', intOption('--count', 1, 1000), 1)
+    .option('--keep-ids', "send a --fixture file's ids as they are (default: fresh ids per send; the API refuses an event id twice)")
     .option('--wait', 'wait until every delivery is final and print the outcomes (exit 1 if any failed); listen sessions with no client connected are skipped')
     .option('--wait-all', 'like --wait, but also wait for listen sessions that have no client connected')
     .option('--timeout <duration>', 'with --wait: give up after this long (default 30s); with --forward-to: for the whole answer of each request', parseTimeout)
@@ -36,7 +37,8 @@ export function registerTrigger(program: CommandUnknownOpts): void {
     .action(async (type, opts, cmd) => {
       if (opts.secret && !opts.forwardTo) throw new UsageError('--secret only applies with --forward-to (deliveries through the API are signed by the API)');
       const { eventBuilder } = await import('../../../fixtures/build.js');
-      const builder = eventBuilder({ type, fixtureFile: opts.fixture, overrides: opts.override, adds: opts.add, removes: opts.remove });
+      if (opts.keepIds && !opts.fixture) throw new UsageError('--keep-ids applies to a --fixture file (bundled fixtures always get fresh ids)');
+      const builder = eventBuilder({ type, fixtureFile: opts.fixture, overrides: opts.override, adds: opts.add, removes: opts.remove, keepIds: opts.keepIds });
       if (opts.waitAll) opts.wait = true;
       if (opts.forwardTo) {
         if (opts.wait) throw new UsageError('--wait applies to deliveries through the API; --forward-to already waits for your app\'s answer');
@@ -58,12 +60,17 @@ export function registerTrigger(program: CommandUnknownOpts): void {
         return forwardOnce(build, { url: opts.forwardTo, secret: opts.secret, profileSecret, count: opts.count, timeoutMs: opts.timeout ?? 30_000 }, report);
       }
       await withApi(cmd, async (a) => {
+        const { reportSent, partialSendError } = await import('./report.js');
         const sent = [];
         for (let i = 0; i < opts.count; i++) {
           const e = builder.build();
-          sent.push(await a.events.create({ type: e.type, data: e.data, id: e.id, created: e.created }));
+          try {
+            sent.push(await a.events.create({ type: e.type, data: e.data, id: e.id, created: e.created }));
+          } catch (err) {
+            // What was sent before the failure was sent: say so, in the usual shape, before the error.
+            throw await partialSendError(sent, opts.count, err, opts.json);
+          }
         }
-        const { reportSent } = await import('./report.js');
         await reportSent(a, sent, { wait: opts.wait, waitAll: opts.waitAll, timeoutMs: opts.timeout ?? 30_000, json: opts.json });
       });
     });

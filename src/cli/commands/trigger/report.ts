@@ -64,3 +64,14 @@ async function idleSessions(a: Api, deliveries: Delivery[]): Promise<Set<string>
   const connected = new Set((await a.sessions.list()).data.filter((s) => s.connected).map((s) => s.id));
   return new Set([...ids].filter((id) => !connected.has(id)));
 }
+
+/** The send of event n+1 failed: print the n that went out (lines, or the JSON shape), and the error to throw. */
+export async function partialSendError(sent: CreateEventResponse[], count: number, err: unknown, json?: boolean): Promise<unknown> {
+  if (!sent.length) return err;
+  const { printJson, printText } = await import('../../../output/print.js');
+  const { sentLine } = await import('../../../output/format-events.js');
+  if (json) printJson({ events: sent.map((r) => r.event), deliveries: sent.flatMap((r) => r.deliveries) });
+  else for (const r of sent) printText(sentLine(r));
+  const why = err instanceof Error ? err.message : String(err);
+  return new FailedError(`Sent ${sent.length} of ${count} events (${sent.map((r) => r.event.id).join(', ')}), then the next one failed: ${why}`);
+}
