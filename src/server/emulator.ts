@@ -83,7 +83,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? DEFAULT_HOST;
   const hosts = new HostPolicy({ bindHost: host, publicUrl: opts.publicUrl, allowedHosts: opts.allowedHosts });
-  const db = openDatabase(opts.dataDir);
+  const db = openDatabase(opts.dataDir, log);
   const auth = createAuth(opts.apiKey ?? storedApiKey(db));
   const bus = new EmulatorBus();
   const endpoints = new EndpointStore(db);

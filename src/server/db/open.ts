@@ -1,16 +1,19 @@
 // Opens the emulator database (better-sqlite3, WAL) and brings its schema up to date. Migrations are
 // append-only: each entry runs once, in order, tracked by PRAGMA user_version.
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { createPrivateFile, secureDataDir } from './permissions.js';
 import { MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
 
 export const DB_FILE = 'emulator.db';
 
-export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+/** `notice` hears once, in one line, about permissions that were tightened (an existing loose data dir). */
+export function openDatabase(dataDir: string, notice?: (line: string) => void): Db {
+  const changed = secureDataDir(dataDir);
+  if (changed.length) notice?.(`made the data dir ${dataDir} private (it holds the API key and endpoint secrets): ${changed.join(', ')}`);
+  createPrivateFile(join(dataDir, DB_FILE));
   const db = new Database(join(dataDir, DB_FILE));
   try {
     // One emulator per data dir: two delivery engines on one database would deliver everything twice.
