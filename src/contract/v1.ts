@@ -129,5 +129,5 @@ DELETE /v1/listen-sessions/:id                                                  
 GET    /v1/listen-secret                                                        -> {secret} (no session opened)
 POST   /v1/listen-secret/rotate                                                 -> {secret}
 GET    /v1/listen-sessions/:id/ws       websocket upgrade, Bearer auth at the handshake; see src/relay/protocol.ts
-GET    /v1/health                       no auth                                 -> {ok: true, version}
+GET    /v1/health                       no auth                                 -> {ok, status: ok|degraded|down, version, store} (503 unless ok)
 */

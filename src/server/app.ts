@@ -44,7 +44,7 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
       void (reply as unknown as FastifyReply).code(400).send(badRequest(`Malformed request: ${err.message}`, undefined, 'invalid_request').toBody());
     },
   });
-  installErrorHandling(app, ctx.log);
+  installErrorHandling(app, ctx.log, ctx.storage);
   installJsonParser(app);
   if (ctx.accessLog) installAccessLog(app, ctx.accessLog);
   collectRoutes(app);

@@ -11,6 +11,7 @@ import { badRequest, conflict } from './errors.js';
 import { toDelivery, type DeliveryRow, type DeliveryStore } from './store/deliveries.js';
 import type { EndpointStore, EndpointTarget } from './store/endpoints.js';
 import { eventBody, toPublic, type EventStore, type StoredEvent } from './store/events.js';
+import { storageErrorCode } from './storage-health.js';
 
 export type { StoredEvent } from './store/events.js';
 
@@ -190,6 +191,8 @@ export class EventDispatcher {
       this.transact(() => (written = this.writeNew(this.build(input))));
       return written;
     } catch (err) {
+      // A full disk is no one event's fault, and SQLite may have rolled the whole transaction back.
+      if (storageErrorCode(err)) throw err;
       return err as Error;
     }
   }

@@ -2,13 +2,17 @@
 // produces a 5xx or a stack trace; a real bug gives a 500 with a generic message and a log line.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiHttpError, badRequest } from './errors.js';
+import { storageApiError, type StorageHealth } from './storage-health.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
-export function installErrorHandling(app: FastifyInstance, log: (line: string) => void): void {
+export function installErrorHandling(app: FastifyInstance, log: (line: string) => void, storage?: StorageHealth): void {
   app.setErrorHandler((err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
-    const e = toApiError(err);
-    if (e.statusCode >= 500) log(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    // A write the disk refused (full, I/O error): 507/503 with a clear code, health degraded; no stack.
+    const full = storage?.failed(err) ? storageApiError(err) : null;
+    const e = full ?? toApiError(err);
+    if (full) log(`${req.method} ${req.url.split('?')[0]}: ${err.message} (${full.code})`);
+    else if (e.statusCode >= 500) log(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
     void reply.code(e.statusCode).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {

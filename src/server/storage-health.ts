@@ -21,14 +21,13 @@ export function storageErrorCode(err: unknown): StorageErrorCode | null {
   return null;
 }
 
-/** The API's answer to a write that failed for lack of storage (null when `err` is something else). */
-export function storageApiError(err: unknown, dataDir?: string): ApiHttpError | null {
+/** The API's answer to a write that failed for lack of storage (null when `err` is something else). No path: it may be hosted. */
+export function storageApiError(err: unknown): ApiHttpError | null {
   const code = storageErrorCode(err);
   if (!code) return null;
-  const where = dataDir ? ` (${dataDir})` : '';
   return code === 'storage_full'
-    ? new ApiHttpError(507, 'api_error', 'storage_full', `The emulator's disk is full: nothing was stored. Free space in its data dir${where}, then retry`)
-    : new ApiHttpError(503, 'api_error', 'storage_error', `The emulator cannot write to its data dir${where}: ${(err as Error).message}. Check the disk, then retry`);
+    ? new ApiHttpError(507, 'api_error', 'storage_full', "The server's disk is full: nothing was stored. Free space on the disk of its data dir, then retry")
+    : new ApiHttpError(503, 'api_error', 'storage_error', "The server cannot write to its data dir (an I/O error): nothing was stored. Check the disk, then retry");
 }
 
 const PROBE_BYTES = 16 * 1024;

@@ -1,8 +1,10 @@
 // Acks arrive one websocket message each; recording them one transaction each would cap throughput.
 // They are collected and written once per tick: every attempt, each session's cursor, log trimming.
+// A batch the disk refuses (full) is kept and written again with backoff.
 import type { Db } from '../db/open.js';
 import type { DeliveryStore } from '../store/deliveries.js';
 import type { AckMsg } from '../../relay/protocol.js';
+import { storageErrorCode } from '../storage-health.js';
 import type { SessionStore } from './session-store.js';
 
 export interface PendingAck {
@@ -17,6 +19,7 @@ export interface PendingAck {
 export class AckBatcher {
   private pending: PendingAck[] = [];
   private scheduled = false;
+  private retryMs = 0;
   private readonly write: (batch: PendingAck[]) => void;
   /** More writes per batch, inside its transaction (the ingest part marks requests forwarded). */
   private readonly writers: Array<(batch: PendingAck[]) => void> = [];
@@ -41,8 +44,9 @@ export class AckBatcher {
             response_body: (a.response_body ?? '').slice(0, 20 * 1024),
             manual: false,
           });
-        } catch {
-          /* the delivery row is gone (data reset): the cursor still moves */
+        } catch (err) {
+          // The delivery row is gone (data reset): the cursor still moves. A full disk is not that.
+          if (storageErrorCode(err)) throw err;
         }
       }
       for (const id of touched) sessions.persistAcked(id);
@@ -74,8 +78,15 @@ export class AckBatcher {
     this.pending = [];
     try {
       this.write(batch);
+      this.retryMs = 0;
     } catch (err) {
       this.onError(err as Error);
+      if (!storageErrorCode(err)) return;
+      // Disk full: keep the acks (the client is not asked again while connected) and retry the write.
+      this.pending = batch.concat(this.pending);
+      this.retryMs = Math.min(5_000, this.retryMs ? this.retryMs * 2 : 100);
+      this.scheduled = true;
+      setTimeout(() => this.flush(), this.retryMs).unref();
     }
   }
 }

@@ -40,7 +40,10 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   const existing = relays.get(ctx);
   if (existing) return existing;
   const sessions = new SessionStore(ctx.db, ctx.deliveries);
-  const acks = new AckBatcher(ctx.db, ctx.deliveries, sessions, (err) => ctx.log(`relay: could not record acks: ${err.message}`));
+  const acks = new AckBatcher(ctx.db, ctx.deliveries, sessions, (err) => {
+    ctx.storage.failed(err);
+    ctx.log(`relay: could not record acks: ${err.message}`);
+  });
   const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs(), noticesFor: (id) => duplicateNotices(sessions, ctx.endpoints, id) });
   const unwatch = watchDuplicateTargets(ctx.bus, sessions, hub);
   const unregister = ctx.dispatcher.registerSink({

@@ -11,13 +11,17 @@ export const SERVER_VERSION: string = (() => {
 })();
 
 export const healthRoutes: RoutePlugin = (app, ctx) => {
-  // The store answers a query (a closed or broken database is a 503, so a load balancer stops sending).
+  // The store answers a query (a closed or broken database is a 503, so a load balancer stops sending)
+  // and takes writes: after a write failed for lack of storage (disk full) it is `degraded`, also a
+  // 503, until a probe write goes through.
   app.get('/v1/health', { config: { public: true } }, async (_req, reply) => {
     try {
       ctx.db.prepare('SELECT 1').get();
-      return { ok: true, version: SERVER_VERSION, store: { ok: true, kind: 'sqlite' } };
     } catch (err) {
-      return reply.code(503).send({ ok: false, version: SERVER_VERSION, store: { ok: false, kind: 'sqlite', error: (err as Error).message } });
+      return reply.code(503).send({ ok: false, status: 'down', version: SERVER_VERSION, store: { ok: false, kind: 'sqlite', error: (err as Error).message } });
     }
+    const failure = ctx.storage.check();
+    if (failure) return reply.code(503).send({ ok: false, status: 'degraded', version: SERVER_VERSION, store: { ok: false, kind: 'sqlite', code: failure.code, error: failure.message, since: failure.since } });
+    return { ok: true, status: 'ok', version: SERVER_VERSION, store: { ok: true, kind: 'sqlite' } };
   });
 };
