@@ -10,7 +10,7 @@ import type { ForwardTarget } from '../relay/listen-events.js';
 import { ListenSessionRunner } from '../relay/listen-session.js';
 import { RelayApi } from '../relay/relay-api.js';
 import type { Registered, RegisterOptions } from './ingest-listen.js';
-import { stderr, stdout } from '../util/io.js';
+import { signals, stderr, stdout } from '../util/io.js';
 
 export interface ListenServiceOptions {
   apiUrl: string;
@@ -133,8 +133,9 @@ async function listenUntilDone(o: ListenServiceOptions, renderer: SessionRendere
     if (busy) stderr().write(`Stopping: finishing ${busy} in-flight forward${busy === 1 ? '' : 's'} (signal again to stop now)\n`);
     stop();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const sig = signals();
+  sig.on('SIGINT', onSignal);
+  sig.on('SIGTERM', onSignal);
   // `listen | head -5`: the reader went away; stop quietly instead of crashing on EPIPE.
   const onStdoutError = (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') stop();
@@ -156,8 +157,8 @@ async function listenUntilDone(o: ListenServiceOptions, renderer: SessionRendere
     watcher.stop();
     // A fatal session error closes the connection first, so the TUI has already been told to leave.
     await renderer.finish();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    sig.off('SIGINT', onSignal);
+    sig.off('SIGTERM', onSignal);
     out.off('error', onStdoutError);
   }
   const d = decision as ExitDecision | null;

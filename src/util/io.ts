@@ -1,4 +1,4 @@
-// The I/O a command run sees: environment, stdin/stdout/stderr, the clock and its exit code. The real
+// The I/O a command run sees: environment, stdin/stdout/stderr, the clock, signals and its exit code. The real
 // process uses its own; `main(argv, io)` runs a command with another set (in-process tests run many
 // commands in one process, concurrently: AsyncLocalStorage follows each run through its awaits). Only
 // a run given its own Io pays for AsyncLocalStorage; the process's run does not.
@@ -14,6 +14,8 @@ export interface Io {
   stdin: InStream;
   /** Milliseconds since the epoch (signing timestamps, tolerance checks). */
   now: () => number;
+  /** Where SIGINT / SIGTERM come from (the process's own run: the process). */
+  signals?: NodeJS.EventEmitter;
   /** Set by a command that ends without an error but not with 0 (130 after Ctrl-C). */
   exitCode?: number;
 }
@@ -33,6 +35,7 @@ export const stdout = (): OutStream => storage.getStore()?.stdout ?? process.std
 export const stderr = (): OutStream => storage.getStore()?.stderr ?? process.stderr;
 export const stdin = (): InStream => storage.getStore()?.stdin ?? process.stdin;
 export const now = (): number => storage.getStore()?.now() ?? Date.now();
+export const signals = (): NodeJS.EventEmitter => storage.getStore()?.signals ?? process;
 
 export function setExitCode(code: number): void {
   const io = storage.getStore();

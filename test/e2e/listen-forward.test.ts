@@ -1,12 +1,13 @@
-// `propitbox webhooks listen` as a real process, against a real emulator and real receivers.
+// `propitbox webhooks listen` against a real emulator and real receivers: in-process (main(argv, io)),
+// and as a real process where signals are the subject.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
-import { isolatedEnv, spawnCli, type LiveCli } from '../helpers/run-cli.js';
-import { runInProcess } from '../helpers/run-in-process.js';
+import { isolatedEnv, spawnCli, type LiveCli, type LiveRun } from '../helpers/run-cli.js';
+import { runInProcess, startInProcess } from '../helpers/run-in-process.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { standardSignature } from '../../src/signing/sign.js';
 
@@ -37,7 +38,14 @@ async function receiver(respond?: Receiver['respond'], port = 0) {
   cleanup.push(() => r.close());
   return r;
 }
-function listen(args: string[], env = envFor()): LiveCli {
+/** In this process (main(argv, io)): what listen does with events, its output and exit rules. */
+function listen(args: string[], env = envFor()): LiveRun {
+  const l = startInProcess(['webhooks', 'listen', '--no-tui', ...args], { env });
+  cleanup.push(() => l.stop('SIGKILL'));
+  return l;
+}
+/** As a process: what signals do to it. */
+function listenProcess(args: string[], env = envFor()): LiveCli {
   const l = spawnCli(['webhooks', 'listen', '--no-tui', ...args], { env });
   cleanup.push(() => l.stop('SIGKILL'));
   return l;
@@ -52,7 +60,7 @@ const noStack = (s: string) => expect(s).not.toMatch(/^\s+at /m);
 describe('webhooks listen', () => {
   it('forwards the exact bytes, signed so the seed receiver verifies them, with --headers, and stops cleanly on SIGTERM', async () => {
     const r = await receiver();
-    const l = listen(['--forward-to', `${r.url}/webhooks/pro-pitbox`, '--headers', 'X-Env: test']);
+    const l = listenProcess(['--forward-to', `${r.url}/webhooks/pro-pitbox`, '--headers', 'X-Env: test']);
     await l.waitForStdout('Ready! Forwarding to');
     expect(l.stdout()).toMatch(/\(session ls_\w+, secret whsec_.{2}…[A-Za-z0-9+/=]{4}\)/);
     const ids = [await trigger('maintenance.task.created'), await trigger('vehicle.created'), await trigger('parts.inventory.low')];
@@ -262,7 +270,7 @@ describe('webhooks listen', () => {
   for (const keep of [true, false]) {
     it(`a second SIGTERM cuts a stuck forward short; the event ${keep ? 'stays unacknowledged for next time (--keep-session)' : 'fails, saying the session was closed'}`, async () => {
       const r = await receiver(() => new Promise(() => undefined)); // never answers
-      const l = listen(['--forward-to', r.url, ...(keep ? ['--keep-session'] : [])]);
+      const l = listenProcess(['--forward-to', r.url, ...(keep ? ['--keep-session'] : [])]);
       await l.waitForStdout('Ready!');
       const id = await trigger('session.ended');
       await r.waitForCount(1);

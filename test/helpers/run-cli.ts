@@ -49,8 +49,8 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: 
   });
 }
 
-export interface LiveCli {
-  child: ChildProcess;
+/** A long-running command (dev, listen) and its output: as a process here, or in-process (run-in-process.ts). */
+export interface LiveRun {
   stdout: () => string;
   stderr: () => string;
   waitForStdout(pattern: RegExp | string, timeout?: number): Promise<string>;
@@ -58,6 +58,19 @@ export interface LiveCli {
   /** The exit status as a shell reports it: the code, or 128 + the signal's number (SIGTERM: 143). */
   exited: Promise<number | null>;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface LiveCli extends LiveRun {
+  child: ChildProcess;
+}
+
+/** waitForStdout / waitForStderr over output that keeps growing. */
+export function outputWaiters(out: () => string, err: () => string): Pick<LiveRun, 'waitForStdout' | 'waitForStderr'> {
+  const matcher = (p: RegExp | string) => (s: string) => (typeof p === 'string' ? s.includes(p) : p.test(s));
+  return {
+    waitForStdout: (p, timeout) => waitFor(() => matcher(p)(out()) && out(), { timeout, what: `stdout to match ${p}; stdout so far: ${out().slice(-500)} stderr: ${err().slice(-500)}` }),
+    waitForStderr: (p, timeout) => waitFor(() => matcher(p)(err()) && err(), { timeout, what: `stderr to match ${p}; stderr so far: ${err().slice(-500)}` }),
+  };
 }
 
 /** Start a long-running CLI process (dev, listen) and watch its output. Call stop() in afterEach. */
@@ -68,13 +81,11 @@ export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {})
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (err += d));
   const exited = new Promise<number | null>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 + constants.signals[signal] : null))));
-  const matcher = (p: RegExp | string) => (s: string) => (typeof p === 'string' ? s.includes(p) : p.test(s));
   return {
     child,
     stdout: () => out,
     stderr: () => err,
-    waitForStdout: (p, timeout) => waitFor(() => matcher(p)(out) && out, { timeout, what: `stdout to match ${p}; stdout so far: ${out.slice(-500)} stderr: ${err.slice(-500)}` }),
-    waitForStderr: (p, timeout) => waitFor(() => matcher(p)(err) && err, { timeout, what: `stderr to match ${p}; stderr so far: ${err.slice(-500)}` }),
+    ...outputWaiters(() => out, () => err),
     exited,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null && child.signalCode === null) child.kill(signal);

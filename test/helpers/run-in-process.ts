@@ -2,10 +2,10 @@
 // stdin, the way bin/propitbox.js runs it but without starting Node (~0.3 s per command saved).
 // Runs may overlap (each has its own Io). Use the spawned runCli for what is about processes: signals,
 // start-up, exit codes set by Node itself.
+import { EventEmitter } from 'node:events';
 import { Readable, Writable } from 'node:stream';
 import { main } from '../../src/cli/main.js';
-import type { CliResult } from './run-cli.js';
-import { isolatedEnv } from './run-cli.js';
+import { isolatedEnv, outputWaiters, type CliResult, type LiveRun } from './run-cli.js';
 
 class Capture extends Writable {
   text = '';
@@ -21,4 +21,26 @@ export async function runInProcess(args: string[], opts: { env?: NodeJS.ProcessE
   const stdin = Readable.from(opts.input ? [opts.input] : []);
   const code = await main(args, { env: opts.env ?? isolatedEnv(), stdout, stderr, stdin, now: opts.now ?? Date.now });
   return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+/** A long-running command (listen) in this process; stop() delivers the signal to it, not to this process. */
+export function startInProcess(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): LiveRun {
+  const out = new Capture();
+  const err = new Capture();
+  const signals = new EventEmitter();
+  const exited = main(args, { env: opts.env ?? isolatedEnv(), stdout: out, stderr: err, stdin: Readable.from([]), now: Date.now, signals });
+  let done = false;
+  void exited.then(() => (done = true));
+  return {
+    stdout: () => out.text,
+    stderr: () => err.text,
+    ...outputWaiters(() => out.text, () => err.text),
+    exited,
+    async stop(signal = 'SIGTERM') {
+      // SIGKILL cannot be delivered to a run: two SIGTERMs (the second cuts in-flight forwards short) instead.
+      const deliver = signal === 'SIGKILL' ? ['SIGTERM', 'SIGTERM'] : [signal];
+      for (const s of deliver) if (!done) signals.emit(s, s);
+      return exited;
+    },
+  };
 }
