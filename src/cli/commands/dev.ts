@@ -6,6 +6,7 @@ import { UsageError } from '../../errors.js';
 import { dataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
+import { currentIo, setExitCode } from '../../util/io.js';
 import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
 import { globals, joinRepeats } from './shared.js';
 import { listenOptionsFrom, withListenOptions } from './webhooks/listen.js';
@@ -76,6 +77,8 @@ Examples:
       const { signal } = await runDev(settings, forward);
       // Shut down and recorded: end by the signal (130 on Ctrl-C, 143 on SIGTERM), without waiting
       // for a DNS lookup of an endpoint host that may still be pending in the thread pool.
-      if (signal) dieBy(signal);
+      // (A run inside a test process only sets the code: killing the process would end the tests.)
+      if (signal && !currentIo()) dieBy(signal);
+      else if (signal) setExitCode(signal === 'SIGINT' ? 130 : 143);
     });
 }
