@@ -2,6 +2,8 @@
 // <stateDir>/history/<profile>.ndjson. Bounded: at 20 MB the file rotates to .1 (one old file kept),
 // so at most ~40 MB. Lines are buffered and written every 100 ms (cheap at thousands of events/s); close() flushes.
 // Reads (find/search) scan newest first, so `events replay` works after a restart without the API.
+// History is a convenience: a state dir that cannot be written never stops forwarding, but the first
+// failure is reported (onUnavailable) so listen can say that history is off.
 import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -36,8 +38,23 @@ export class History {
   private size = 0;
   private pending: string[] = [];
   private scheduled = false;
+  private failed = false;
 
-  constructor(readonly file: string, private readonly maxBytes = HISTORY_MAX_BYTES) {}
+  constructor(
+    readonly file: string,
+    private readonly maxBytes = HISTORY_MAX_BYTES,
+    /** Called once, on the first write that fails (state dir not writable, disk full). */
+    private readonly onUnavailable?: (err: NodeJS.ErrnoException) => void,
+  ) {}
+
+  /** Open the file now, so an unwritable state dir is known before the first event. */
+  probe(): void {
+    try {
+      if (this.fd === null) this.open();
+    } catch (err) {
+      this.fail(err);
+    }
+  }
 
   append(rec: HistoryRecord): void {
     this.pending.push(JSON.stringify(rec) + '\n');
@@ -56,9 +73,15 @@ export class History {
       if (this.fd === null) this.open();
       if (this.size + chunk.length > this.maxBytes && this.size > 0) this.rotate();
       this.size += writeSync(this.fd!, chunk);
-    } catch {
-      /* history is a convenience: a full disk must not stop forwarding */
+    } catch (err) {
+      this.fail(err); // a full disk or a read-only state dir must not stop forwarding
     }
+  }
+
+  private fail(err: unknown): void {
+    if (this.failed) return;
+    this.failed = true;
+    this.onUnavailable?.(err as NodeJS.ErrnoException);
   }
 
   close(): void {

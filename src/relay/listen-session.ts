@@ -69,7 +69,7 @@ export class ListenSessionRunner implements ListenController {
   private finish!: (err?: Error) => void;
 
   constructor(private readonly o: ListenOptions) {
-    this.history = new History(historyFile(o.profile, o.stateDir));
+    this.history = new History(historyFile(o.profile, o.stateDir), undefined, (err) => this.historyOff(err));
     this.lookup = new EventLookup(this.history, o.api);
   }
 
@@ -111,6 +111,14 @@ export class ListenSessionRunner implements ListenController {
       policy: this.o.policy,
     });
     this.conn.start();
+    this.history.probe();
+  }
+
+  /** Said once: forwarding goes on, but `events replay` and search will not find these events. */
+  private historyOff(err: NodeJS.ErrnoException): void {
+    const why = err.code ?? err.message;
+    const message = `history is off: cannot write ${this.history.file} (${why}); \`propitbox events replay\` will not find this session's events. Make its folder writable or set PROPITBOX_STATE_DIR`;
+    this.emit({ kind: 'error', message, fatal: false, at: Date.now() });
   }
 
   /** --print-secret / --write-env without listening: the key's secret, and no session left behind
