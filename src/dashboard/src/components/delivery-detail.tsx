@@ -1,6 +1,7 @@
 // One delivery: the event payload, and for every attempt the request headers, response code, headers
 // and body. Refreshes live while its delivery changes.
 import type { Attempt, Delivery, WebhookEvent } from '../../../contract/v1.js';
+import type { IngestRequest } from '../../../contract/ingest.js';
 import { useEffect, useRef } from 'react';
 import { useApp, useBus } from '../hooks/app-context.js';
 import { useLoad } from '../hooks/use-load.js';
@@ -59,8 +60,10 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
   const heading = useRef<HTMLHeadingElement>(null);
   const loaded = useLoad(async () => {
     const delivery = await api.getDelivery(id);
+    // A delivery of an ingested request (req_…) to a listen session: show the request as received.
+    if (delivery.event_id.startsWith('req_')) return { delivery, event: null, ingest: await api.getIngestRequest(delivery.event_id).catch(() => null) };
     const event = await api.getEvent(delivery.event_id).catch(() => null);
-    return { delivery, event };
+    return { delivery, event, ingest: null };
   }, [api, id]);
   useBus((m) => {
     if (m.event === 'ready' || (m.event === 'delivery.updated' && (m.data as Delivery).id === id)) loaded.reload();
@@ -74,14 +77,14 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
   }, [ready]);
   if (loaded.error) return <ErrorMessage message={loaded.error} />;
   if (!loaded.data) return <p aria-busy="true">Loading delivery…</p>;
-  const { delivery: d, event } = loaded.data;
+  const { delivery: d, event, ingest } = loaded.data;
   return (
     <section className="card" aria-labelledby="delivery-title" data-delivery-detail={d.id}>
       <h3 id="delivery-title" tabIndex={-1} ref={heading}>
         Delivery <code>{d.id}</code>
       </h3>
       <div className="detail-grid">
-        <DeliverySummary d={d} event={event} next={describeNextRetry(d, now)} onRetry={onRetry} />
+        <DeliverySummary d={d} event={event} ingest={ingest} next={describeNextRetry(d, now)} onRetry={onRetry} />
         <div>
           <h4>Attempts</h4>
           {d.attempts && d.attempts.length > 0 ? (
@@ -99,7 +102,46 @@ export function DeliveryDetail({ id, onRetry }: { id: string; onRetry(id: string
   );
 }
 
-function DeliverySummary({ d, event, next, onRetry }: { d: Delivery; event: WebhookEvent | null; next: string | null; onRetry(id: string): void }) {
+/** The body of an ingested request: UTF-8 text, or its size when it is binary. */
+function ingestBody(r: IngestRequest): string {
+  const bytes = Uint8Array.from(atob(r.body_base64), (c) => c.charCodeAt(0));
+  try {
+    return prettyBody(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) || '(empty body)';
+  } catch {
+    return `(binary, ${bytes.length} bytes: \`propitbox ingest show ${r.id}\` prints a hex dump)`;
+  }
+}
+
+function IngestPayload({ r }: { r: IngestRequest }) {
+  return (
+    <>
+      <h4>Request (ingest {r.channel_id})</h4>
+      <p>
+        <code>
+          {r.method} {r.path || '/'}
+          {r.query ? `?${r.query}` : ''}
+        </code>{' '}
+        <span className="muted small">from {r.remote_addr ?? '?'}</span>
+      </p>
+      <table className="headers">
+        <caption>Headers as received</caption>
+        <tbody>
+          {r.headers.map(([k, v], i) => (
+            <tr key={i}>
+              <th scope="row">{k}</th>
+              <td>{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <pre className="body" aria-label="Request body">
+        {ingestBody(r)}
+      </pre>
+    </>
+  );
+}
+
+function DeliverySummary({ d, event, ingest, next, onRetry }: { d: Delivery; event: WebhookEvent | null; ingest: IngestRequest | null; next: string | null; onRetry(id: string): void }) {
   return (
     <div>
       <dl className="facts">
@@ -125,10 +167,16 @@ function DeliverySummary({ d, event, next, onRetry }: { d: Delivery; event: Webh
         <dt>Next retry</dt>
         <dd data-testid="next-retry">{next ? `${next} (${formatTime(d.next_attempt_at!)})` : '—'}</dd>
       </dl>
-      <h4>Payload</h4>
-      <pre className="body" aria-label="Event payload">
-        {event ? prettyBody(JSON.stringify(event)) : '(event not found)'}
-      </pre>
+      {ingest ? (
+        <IngestPayload r={ingest} />
+      ) : (
+        <>
+          <h4>Payload</h4>
+          <pre className="body" aria-label="Event payload">
+            {event ? prettyBody(JSON.stringify(event)) : '(event not found)'}
+          </pre>
+        </>
+      )}
     </div>
   );
 }

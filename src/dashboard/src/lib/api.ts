@@ -2,6 +2,7 @@
 // CLI speaks, authenticated with the developer's API key. Errors carry the API's own message so the
 // dashboard shows exactly what the CLI would print.
 import type { Stats, StatsQuery } from '../../../contract/stats.js';
+import type { IngestRequest } from '../../../contract/ingest.js';
 import type { ApiErrorBody, CreateEventResponse, Delivery, Endpoint, List, WebhookEvent } from '../../../contract/v1.js';
 
 export class ApiError extends Error {
@@ -80,6 +81,7 @@ export function createApi(key: string, base = '') {
     getDelivery: (id: string) => request<Delivery>('GET', `/v1/deliveries/${enc(id)}`),
     retryDelivery: (id: string) => request<Delivery>('POST', `/v1/deliveries/${enc(id)}/retry`),
     getEvent: (id: string) => request<WebhookEvent>('GET', `/v1/events/${enc(id)}`),
+    getIngestRequest: (id: string) => request<IngestRequest>('GET', `/v1/ingest-requests/${enc(id)}`),
     getStats: (q: StatsQuery) => request<Stats>('GET', `/v1/stats${queryString({ ...q })}`),
   };
 }
