@@ -10,9 +10,18 @@ import { TokenBucket } from './rate-limit.js';
 export function installAccessControl(app: FastifyInstance, ctx: ServerContext): void {
   // One key per emulator, so one bucket.
   const bucket = new TokenBucket(ctx.rateLimit, Date.now());
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // A callback hook, not an async one: no promise per request on the hottest path.
   app.addHook('onRequest', (req, reply, done) => {
     try {
+      if (closing) {
+        void reply.header('connection', 'close');
+        throw new ApiHttpError(503, 'api_error', 'shutting_down', 'The server is shutting down: retry in a moment');
+      }
       ctx.hosts.check(req.headers.host, req.url);
       // Behind a trusted proxy the name the client used may come as X-Forwarded-Host: vet it too.
       const forwarded = ctx.trustProxy ? req.headers['x-forwarded-host'] : undefined;

@@ -1,11 +1,13 @@
 // Builds the emulator's fastify app from a list of route plugins. The API lives under /v1; `/` is left
 // for the dashboard. Every route needs the Bearer key unless it is declared public (src/server/access.ts).
 // Other parts add their plugin with one line in ROUTE_PLUGINS.
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { RoutePlugin, ServerContext } from './context.js';
 import { BODY_LIMIT, installErrorHandling } from './error-handler.js';
 import { collectRoutes, installAccessControl } from './access.js';
 import { badRequest } from './errors.js';
+import { installJsonBody } from './json-body.js';
+import { clientErrorHandler, installExpectContinue } from './http-guards.js';
 import { deliveryRoutes } from './routes/deliveries.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -34,7 +36,10 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
-    return503OnClosing: true,
+    // While closing, the access hook answers 503 in the API's shape (fastify's own body is not).
+    return503OnClosing: false,
+    // What node's HTTP parser rejects (bad framing, 431) is answered in the API's shape too.
+    clientErrorHandler,
     forceCloseConnections: true,
     trustProxy: ctx.trustProxy === true,
     // Unknown fields are an error (400), not silently dropped.
@@ -45,7 +50,8 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
     },
   });
   installErrorHandling(app, ctx.log, ctx.storage);
-  installJsonParser(app);
+  installJsonBody(app);
+  installExpectContinue(app);
   if (ctx.accessLog) installAccessLog(app, ctx.accessLog);
   collectRoutes(app);
   installAccessControl(app, ctx);
@@ -53,25 +59,20 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
   return app;
 }
 
-/** JSON only (415 for anything else); an empty body is "no body" so bodiless POSTs (enable, retry) work. */
-function installJsonParser(app: FastifyInstance): void {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = body as string;
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(badRequest(`Request body is not valid JSON: ${(e as Error).message}`, undefined, 'invalid_json'), undefined);
-    }
+function installAccessLog(app: FastifyInstance, log: NonNullable<ServerContext['accessLog']>): void {
+  app.addHook('onResponse', (req, reply, done) => {
+    log({ method: req.method, path: loggedPath(req), status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, remote: req.ip });
+    done();
   });
 }
 
-/** One entry per finished request; ingest tokens (capabilities) are cut to their first 4 characters. */
-function installAccessLog(app: FastifyInstance, log: NonNullable<ServerContext['accessLog']>): void {
-  app.addHook('onResponse', (req, reply, done) => {
-    const path = (req.raw.url ?? '').split('?')[0].replace(/^\/in\/([^/]{0,4})[^/]*/, '/in/$1…');
-    log({ method: req.method, path, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, remote: req.ip });
-    done();
-  });
+/**
+ * The path without its query string, an ingest token cut to 4 characters. Taken from what the router
+ * matched: a regex on the raw URL misses `/%69n/<token>`, which reaches the same route.
+ */
+function loggedPath(req: FastifyRequest): string {
+  const raw = (req.raw.url ?? '').split('?')[0];
+  if (!req.routeOptions.url?.startsWith('/in/')) return raw;
+  const { token = '', '*': rest } = req.params as { token?: string; '*'?: string };
+  return `/in/${token.slice(0, 4)}…${rest === undefined ? '' : `/${rest}`}`;
 }

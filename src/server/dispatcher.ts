@@ -2,12 +2,12 @@
 // endpoint deliveries and whatever the sinks (listen sessions) write are committed in ONE transaction
 // before the API answers (an outbox), so an acknowledged event is never lost; then the engine is woken.
 import type { Delivery, WebhookEvent } from '../contract/v1.js';
-import { isEventType, unknownTypeMessage } from '../domain/event-types.js';
+import { isEventType } from '../domain/event-types.js';
 import { isoSeconds } from '../util/ids.js';
 import { sortableId } from './ids.js';
 import type { EmulatorBus } from './bus.js';
 import type { Db } from './db/open.js';
-import { badRequest, conflict } from './errors.js';
+import { badRequest, conflict, unknownEventType } from './errors.js';
 import { toDelivery, type DeliveryRow, type DeliveryStore } from './store/deliveries.js';
 import type { EndpointStore, EndpointTarget } from './store/endpoints.js';
 import { eventBody, toPublic, type EventStore, type StoredEvent } from './store/events.js';
@@ -140,10 +140,10 @@ export class EventDispatcher {
   }
 
   private build(input: DispatchInput): StoredEvent {
-    if (!isEventType(input.type)) throw badRequest(unknownTypeMessage(input.type, false), 'type');
+    if (!isEventType(input.type)) throw unknownEventType(input.type);
     const id = input.id ?? sortableId('evt');
     if (input.id !== undefined && this.events.exists(id)) throw duplicateId(id);
-    if (input.created !== undefined && Number.isNaN(Date.parse(input.created))) throw badRequest(`created must be an ISO-8601 time like 2024-12-25T10:30:00Z, got '${input.created}'`, 'created');
+    if (input.created !== undefined && !isIsoDateTime(input.created)) throw badRequest(`created must be an ISO-8601 time like 2024-12-25T10:30:00Z, got '${input.created}'`, 'created');
     const e: WebhookEvent = { id, type: input.type, created: input.created ?? isoSeconds(), data: input.data };
     return { ...e, body: eventBody(e) };
   }
@@ -250,6 +250,16 @@ export class EventDispatcher {
       }
     });
   }
+}
+
+/** ISO-8601 date and time with a zone, e.g. 2024-12-25T10:30:00Z or 2024-12-25T10:30:00.123+02:00, and a real date. */
+export function isIsoDateTime(s: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):?(\d{2}))$/i.exec(s);
+  if (!m) return false;
+  const [, y, mo, d, h, mi, sec = '0', zh = '0', zm = '0'] = m;
+  const day = new Date(0);
+  day.setUTCFullYear(+y, +mo - 1, +d); // not Date.UTC: it maps years 0-99 to 1900-1999
+  return day.getUTCFullYear() === +y && day.getUTCMonth() === +mo - 1 && day.getUTCDate() === +d && +h < 24 && +mi < 60 && +sec < 60 && +zh < 24 && +zm < 60;
 }
 
 function duplicateId(id: string) {

@@ -3,6 +3,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiHttpError, badRequest } from './errors.js';
 import { storageApiError, type StorageHealth } from './storage-health.js';
+import { drainUpload } from './http-guards.js';
 
 export const BODY_LIMIT = 1024 * 1024;
 
@@ -12,7 +13,13 @@ export function installErrorHandling(app: FastifyInstance, log: (line: string) =
     const full = storage?.failed(err) ? storageApiError(err) : null;
     const e = full ?? toApiError(err);
     if (full) log(`${req.method} ${req.url.split('?')[0]}: ${err.message} (${full.code})`);
-    else if (e.statusCode >= 500) log(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    else if (e.statusCode >= 500 && e.code === 'internal_error') log(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
+    if (e.statusCode === 413) {
+      // fastify asks to close the connection, but closing while the client still uploads resets the
+      // socket before it reads this answer: keep the connection and drain (bounded) instead.
+      reply.removeHeader('connection');
+      drainUpload(req.raw);
+    }
     void reply.code(e.statusCode).send(e.toBody());
   });
   app.setNotFoundHandler((req, reply) => {

@@ -1,5 +1,6 @@
 // The API's one error shape, {"error": {type, code, message, param?}}, as a throwable. Routes throw
 // ApiHttpError; src/server/error-handler.ts turns it (and fastify's own errors) into the response.
+import { unknownTypeMessage } from '../domain/event-types.js';
 import type { ApiErrorBody, ApiErrorType } from '../contract/v1.js';
 
 export class ApiHttpError extends Error {
@@ -21,6 +22,11 @@ export class ApiHttpError extends Error {
 
 export function badRequest(message: string, param?: string, code = 'parameter_invalid'): ApiHttpError {
   return new ApiHttpError(400, 'invalid_request_error', code, message, param);
+}
+
+/** An exact event type is required (no wildcard): the message lists the valid ones. */
+export function unknownEventType(type: string, param = 'type'): ApiHttpError {
+  return badRequest(unknownTypeMessage(type, false), param, 'event_type_invalid');
 }
 
 export function notFound(what: string, id: string, param = 'id'): ApiHttpError {

@@ -4,12 +4,13 @@
 // terminated). maxPayload caps a client frame at 1 MiB: an oversized frame closes that socket only.
 // On shutdown every socket gets 1001 "going away" (listen reconnects and resumes later); a peer that
 // does not answer the close within a second is cut, so an open socket never holds the server up.
-import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE } from '../../relay/protocol.js';
 import { bearerToken } from '../auth.js';
 import { ApiHttpError, notFound, unauthorized } from '../errors.js';
+import { rawErrorResponse } from '../http-guards.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { RelaySocket } from './relay-socket.js';
 import { keyHash, type SessionStore } from './session-store.js';
@@ -146,7 +147,6 @@ export class RelayHub {
 
 /** Answer an upgrade request with a plain HTTP error in the API's shape, then close. */
 export function rejectUpgrade(socket: Duplex, e: ApiHttpError): true {
-  const body = JSON.stringify(e.toBody());
-  socket.end(`HTTP/1.1 ${e.statusCode} ${STATUS_CODES[e.statusCode] ?? 'Error'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(rawErrorResponse(e));
   return true;
 }

@@ -95,10 +95,13 @@ export class RelaySocket {
 
   private onHello(h: HelloMsg): void {
     if (this.welcomed) return;
+    // A window of "abc" once became NaN and stalled the session for good: a bad hello is a protocol error.
+    const bad = helloProblem(h);
+    if (bad) return this.close(CLOSE.BAD_MESSAGE, `bad hello: ${bad}`);
     const acked = this.sessions.ackedSeq(this.sessionId);
     // Never skip what the server has not seen acknowledged: a lower cursor only costs re-sends the client re-acks.
     const resumeAfter = typeof h.last_seq === 'number' && h.last_seq >= 0 ? Math.min(h.last_seq, acked) : acked;
-    this.window = Math.max(1, Math.min(MAX_WINDOW, Math.floor(h.window ?? DEFAULT_WINDOW)));
+    this.window = Math.min(MAX_WINDOW, h.window ?? DEFAULT_WINDOW);
     this.sentUpTo = resumeAfter;
     this.welcomed = true;
     const last = this.sessions.get(this.sessionId)?.last_seq ?? resumeAfter;
@@ -106,15 +109,48 @@ export class RelaySocket {
     this.pump();
   }
 
-  private onAck(a: AckMsg): void {
-    const f = this.inflight.get(a.seq);
+  private onAck(raw: AckMsg): void {
+    const f = this.inflight.get(raw.seq);
     if (!f) return; // a late or duplicate ack for something this socket did not send
+    const a = cleanAck(raw);
     this.inflight.delete(a.seq);
     this.inflightBytes -= f.bytes;
     let cursor = this.sentUpTo;
     for (const s of this.inflight.keys()) if (s <= cursor) cursor = s - 1;
-    this.sessions.noteAcked(this.sessionId, cursor, typeof a.url === 'string' && a.url ? a.url : null);
+    this.sessions.noteAcked(this.sessionId, cursor, a.url || null);
     this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: a, receivedAt: Date.now() });
     this.pump();
   }
+}
+
+/** Why a hello cannot be honoured, or null: `window` a whole number >= 1, `last_seq` null or a whole number >= 0. */
+export function helloProblem(h: HelloMsg): string | null {
+  if (h.window !== undefined && !(Number.isSafeInteger(h.window) && h.window >= 1)) return `window must be a whole number from 1 to ${MAX_WINDOW}, got ${JSON.stringify(h.window)}`.slice(0, 110);
+  if (h.last_seq !== undefined && h.last_seq !== null && !(Number.isSafeInteger(h.last_seq) && h.last_seq >= 0)) return `last_seq must be null or a whole number >= 0, got ${JSON.stringify(h.last_seq)}`.slice(0, 110);
+  return null;
+}
+
+/**
+ * The fields of a client's ack as the store expects them: what a buggy or hostile client sends in
+ * their place (a string duration, nested headers, a huge body) is dropped, so it cannot break a write
+ * or a later read of the Event Logs.
+ */
+export function cleanAck(a: AckMsg): AckMsg {
+  const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : null);
+  const headers: Record<string, string> = {};
+  if (a.response_headers && typeof a.response_headers === 'object' && !Array.isArray(a.response_headers)) {
+    for (const [k, v] of Object.entries(a.response_headers).slice(0, 100)) if (typeof v === 'string') headers[k.slice(0, 256)] = v.slice(0, 8192);
+  }
+  const status = a.status_code;
+  return {
+    t: 'ack',
+    seq: a.seq,
+    event_id: str(a.event_id, 128) ?? '',
+    url: str(a.url, 2048) ?? '',
+    status_code: Number.isInteger(status) && status! >= 100 && status! <= 999 ? status : null,
+    duration_ms: typeof a.duration_ms === 'number' && Number.isFinite(a.duration_ms) && a.duration_ms >= 0 ? Math.min(a.duration_ms, 86_400_000) : 0,
+    error: str(a.error, 2048),
+    response_headers: headers,
+    response_body: str(a.response_body, 20 * 1024) ?? '',
+  };
 }

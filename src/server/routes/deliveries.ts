@@ -1,7 +1,8 @@
 // Deliveries (the docs' "Event Logs"): list by endpoint/session/event/status/attempt time, get with attempts, retry.
 import type { DeliveryStatus } from '../../contract/v1.js';
 import type { RoutePlugin } from '../context.js';
-import { badRequest } from '../errors.js';
+import { isEventType } from '../../domain/event-types.js';
+import { badRequest, unknownEventType } from '../errors.js';
 import { deliveryStatusField, eventTypeField, idFilter, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
 
 interface ListQuery {
@@ -32,6 +33,7 @@ export const deliveryRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req) => {
       const { limit, starting_after, attempted_from, attempted_to, ...filters } = req.query;
+      if (filters.event_type !== undefined && !isEventType(filters.event_type)) throw unknownEventType(filters.event_type, 'event_type');
       // Attempt times are stored as toISOString() text: compare in that form, whatever offset was sent.
       const iso = (t: string | undefined, param: string) => {
         if (t === undefined) return undefined;

@@ -1,6 +1,7 @@
 // Events: create (dispatch to every matching endpoint and listen session), list, get, resend.
+import { isEventType } from '../../domain/event-types.js';
 import type { RoutePlugin } from '../context.js';
-import { badRequest } from '../errors.js';
+import { badRequest, unknownEventType } from '../errors.js';
 import { toPublic } from '../store/events.js';
 import { sampleData } from '../sample-data.js';
 import { dataField, deliveryStatusField, eventTypeField, idFilter, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
@@ -62,6 +63,8 @@ export const eventRoutes: RoutePlugin = (app, ctx) => {
     async (req) => {
       const q = req.query;
       if (q.type && q.event_type && q.type !== q.event_type) throw badRequest('type and event_type are the same filter: pass one', 'event_type');
+      // An unknown type would only match nothing: say so, listing the types, as the body does.
+      for (const param of ['type', 'event_type'] as const) if (q[param] !== undefined && !isEventType(q[param])) throw unknownEventType(q[param], param);
       return toList(ctx.events.list(pageOf(q), q.type ?? q.event_type, undefined, { endpoint_id: q.endpoint_id, session_id: q.session_id, status: q.status }));
     },
   );

@@ -68,7 +68,8 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
     },
   );
 
-  app.get('/v1/listen-sessions', async (req) => ({ object: 'list', data: relay.sessions.list(hashOf(req)).map((r) => show(req, r)), has_more: false }));
+  // Not paginated (a key has a handful): an unknown parameter such as `limit` is a 400, not ignored.
+  app.get('/v1/listen-sessions', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (req) => ({ object: 'list', data: relay.sessions.list(hashOf(req)).map((r) => show(req, r)), has_more: false }));
 
   app.get<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => show(req, owned(req, req.params.id)));
 

@@ -76,15 +76,23 @@ function sendTest(ctx: ServerContext, id: string, body: { type: string; data?: R
   return ctx.dispatcher.test(id, { type: body.type, data: body.data ?? sampleData(body.type) });
 }
 
-/** http(s) only, absolute, parseable: receivers are web servers. */
+/**
+ * http(s) only, absolute, with a host, and exactly as the URL parser reads it: the parser quietly drops
+ * surrounding spaces, tabs and newlines and reads `http:evil` as `http://evil/`, so such input is refused
+ * rather than stored as something other than what will be called.
+ */
 export function checkUrl(url: string): string {
+  const bad = (why: string) => badRequest(`url must be an absolute http(s) URL like https://app.com/hook${why}, got ${JSON.stringify(url)}`, 'url', 'url_invalid');
+  // eslint-disable-next-line no-control-regex
+  if (/[\s\u0000-\u001f\u007f]/.test(url)) throw bad(' (no spaces or control characters)');
   let u: URL;
   try {
     u = new URL(url);
   } catch {
-    throw badRequest(`url must be an absolute http(s) URL like https://app.com/hook, got '${url}'`, 'url', 'url_invalid');
+    throw bad('');
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw badRequest(`url must use http or https, got '${u.protocol.replace(/:$/, '')}'`, 'url', 'url_invalid');
+  if (!/^https?:\/\/[^/?#\\]/i.test(url) || !u.hostname) throw bad(' (scheme, then //, then the host)');
   return url;
 }
 
