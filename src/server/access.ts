@@ -48,6 +48,9 @@ export interface RouteInfo {
   method: string;
   url: string;
   public: boolean;
+  /** Names the route's JSON schemas declare (body and query string), for tests that probe them. */
+  bodyFields: string[];
+  queryFields: string[];
 }
 
 const collected = new WeakMap<FastifyInstance, RouteInfo[]>();
@@ -57,7 +60,8 @@ export function collectRoutes(app: FastifyInstance): void {
   const list: RouteInfo[] = [];
   collected.set(app, list);
   app.addHook('onRoute', (r: RouteOptions) => {
-    for (const method of [r.method].flat()) list.push({ method, url: r.url, public: r.config?.public === true });
+    const fields = (schema: unknown) => Object.keys((schema as { properties?: object } | undefined)?.properties ?? {});
+    for (const method of [r.method].flat()) list.push({ method, url: r.url, public: r.config?.public === true, bodyFields: fields(r.schema?.body), queryFields: fields(r.schema?.querystring) });
   });
 }
 

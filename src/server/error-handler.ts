@@ -14,17 +14,22 @@ export function installErrorHandling(app: FastifyInstance, log: (line: string) =
     const e = full ?? toApiError(err);
     if (full) log(`${req.method} ${req.url.split('?')[0]}: ${err.message} (${full.code})`);
     else if (e.statusCode >= 500 && e.code === 'internal_error') log(`error on ${req.method} ${req.url}: ${err.stack ?? err.message}`);
-    if (e.statusCode === 413) {
-      // fastify asks to close the connection, but closing while the client still uploads resets the
-      // socket before it reads this answer: keep the connection and drain (bounded) instead.
-      reply.removeHeader('connection');
-      drainUpload(req.raw);
-    }
-    void reply.code(e.statusCode).send(e.toBody());
+    sendError(req, reply, e);
   });
   app.setNotFoundHandler((req, reply) => {
     void reply.code(404).send(routeNotFound(req.method, req.url).toBody());
   });
+}
+
+/** Send an API error; after a 413 the rest of the upload is drained so the client can read it. */
+export function sendError(req: FastifyRequest, reply: FastifyReply, e: ApiHttpError): void {
+  if (e.statusCode === 413) {
+    // fastify asks to close the connection, but closing while the client still uploads resets the
+    // socket before it reads this answer: keep the connection and drain (bounded) instead.
+    reply.removeHeader('connection');
+    drainUpload(req.raw);
+  }
+  void reply.code(e.statusCode).send(e.toBody());
 }
 
 export function routeNotFound(method: string, url: string): ApiHttpError {

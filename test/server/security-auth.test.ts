@@ -98,7 +98,7 @@ describe('auth by matched route, deny by default', () => {
   it('with the key, the encoded spellings reach the same route (so they were really tried above)', async () => {
     const auth = { authorization: `Bearer ${emu.apiKey}` };
     const secret = (await emu.api('GET', `/v1/webhooks/${ids.webhooks}/secret`)).body.secret;
-    const r = { method: 'GET', url: '/v1/webhooks/:id/secret', public: false };
+    const r: RouteInfo = { method: 'GET', url: '/v1/webhooks/:id/secret', public: false, bodyFields: [], queryFields: [] };
     for (const target of [`/%761/webhooks/${ids.webhooks}/secret`, `http://127.0.0.1:${emu.emulator.port}/v1/webhooks/${ids.webhooks}/secret`]) {
       const res = await send(r, target, auth);
       expect(res.status).toBe(200);
@@ -107,7 +107,7 @@ describe('auth by matched route, deny by default', () => {
   });
 
   it('the live SSE stream needs the key under every spelling too', async () => {
-    const r = { method: 'GET', url: '/v1/stream', public: false };
+    const r: RouteInfo = { method: 'GET', url: '/v1/stream', public: false, bodyFields: [], queryFields: [] };
     for (const target of ['/v1/stream', ...variants('/v1/stream', emu.emulator.port)]) expectDenied(await send(r, target), r, target);
     const ok = await send(r, '/%761/stream', { authorization: `Bearer ${emu.apiKey}` });
     expect(ok.status).toBe(200);

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { RoutePlugin } from '../context.js';
+import { ApiHttpError } from '../errors.js';
 
 /** dist/dashboard, from both src/server/routes (tests) and dist/server/routes (the package). */
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dist/dashboard/', import.meta.url));
@@ -25,7 +26,8 @@ export const dashboardRoutes: RoutePlugin = async (app) => {
 
   const sendApp = (reply: FastifyReply) => {
     if (!existsSync(`${DASHBOARD_DIR}index.html`)) {
-      return reply.code(503).type('text/plain; charset=utf-8').send('The dashboard is not built: run `npm run build` (the API under /v1 works without it).\n');
+      const e = new ApiHttpError(503, 'api_error', 'dashboard_not_built', 'The dashboard is not built: run `npm run build` (the API under /v1 works without it)');
+      return reply.code(503).send(e.toBody());
     }
     return reply.headers(HTML_HEADERS).sendFile('index.html', { cacheControl: false });
   };

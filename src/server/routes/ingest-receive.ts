@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import type { RoutePlugin } from '../context.js';
-import { toApiError } from '../error-handler.js';
+import { sendError, toApiError } from '../error-handler.js';
 import { ApiHttpError } from '../errors.js';
 import { ingestFor } from '../ingest/index.js';
 import type { LocalAnswer } from '../ingest/waiters.js';
@@ -29,10 +29,10 @@ export const ingestReceiveRoutes: RoutePlugin = (app, ctx) => {
 
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
     const e = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? tooLarge(limit) : toApiError(err);
     if (e.statusCode >= 500) ctx.log(`ingest: ${err.stack ?? err.message}`);
-    void reply.code(e.statusCode).send(e.toBody());
+    sendError(req, reply, e);
   });
 
   // Before the body is read: unknown, rotated and rate-limited URLs are refused without storing anything.

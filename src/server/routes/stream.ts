@@ -33,7 +33,9 @@ export const streamRoutes: RoutePlugin = (app, ctx) => {
     for (const end of [...open]) end();
   });
 
-  app.get('/v1/stream', (_req, reply) => {
+  // No HEAD twin: a HEAD answer has no body to stream, and a hijacked one never flushed its headers
+  // (the client hung and its bus listeners stayed subscribed).
+  app.get('/v1/stream', { exposeHeadRoute: false }, (_req, reply) => {
     reply.hijack();
     const res: ServerResponse = reply.raw;
     res.writeHead(200, {
