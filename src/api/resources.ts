@@ -57,11 +57,22 @@ export function events(c: ApiClient) {
   };
 }
 
+export interface ReportedAttempt {
+  status_code: number | null;
+  duration_ms: number;
+  error: string | null;
+  request_headers: Record<string, string>;
+  response_headers: Record<string, string>;
+  response_body: string;
+}
+
 export function deliveries(c: ApiClient) {
   return {
     list: (q: DeliveryFilter = {}) => c.get<List<Delivery>>('/v1/deliveries', q as Query),
     get: (id: string) => c.get<Delivery>(`/v1/deliveries/${enc(id)}`),
     retry: (id: string) => c.post<Delivery>(`/v1/deliveries/${enc(id)}/retry`),
+    /** A replay the CLI made of a listen-session delivery, recorded as one more (manual) attempt. */
+    recordAttempt: (id: string, a: ReportedAttempt) => c.post<Delivery>(`/v1/deliveries/${enc(id)}/attempts`, a),
   };
 }
 

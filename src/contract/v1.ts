@@ -122,6 +122,7 @@ GET    /v1/deliveries                   ?endpoint_id=&session_id=&event_id=&even
 GET    /v1/deliveries/:id                                                       -> Delivery (with attempts)
 GET    /v1/stats                        ?window=&bucket=&endpoint=|session=&event_type= -> Stats (src/contract/stats.ts)
 POST   /v1/deliveries/:id/retry                                                 -> Delivery (409 while pending)
+POST   /v1/deliveries/:id/attempts      {status_code, duration_ms, error?, request_headers?, response_headers?, response_body?} -> 201 Delivery (a CLI replay of a session delivery, manual)
 POST   /v1/listen-sessions              {events?, label?, since?: seconds, durable?, targets?} -> 201 ListenSession
 GET    /v1/listen-sessions                                                      -> List<ListenSession>
 GET    /v1/listen-sessions/:id                                                  -> ListenSession

@@ -28,6 +28,8 @@ export interface QueueOptions {
   concurrency: number;
   emit: (e: ListenEvent) => void;
   onFinal: (item: QueueItem, url: string, outcome: ForwardOutcome) => void;
+  /** A try that failed in a way worth retrying (receiver down): not final, but an attempt all the same. */
+  onRetry?: (item: QueueItem, url: string, outcome: ForwardOutcome) => void;
 }
 
 let attemptCounter = 0;
@@ -155,6 +157,7 @@ export class ForwardQueue {
       }
       return this.final(item, url, out);
     }
+    this.o.onRetry?.(item, url, out);
     if (this.stopping) return this.finished(item); // not acked: the relay re-sends it next time
     if (!this.down.has(url)) {
       this.down.set(url, error ?? 'no answer');

@@ -9,7 +9,8 @@ import { ForwardQueue, nextAttemptId, type QueueItem } from './forward-queue.js'
 import { pickTarget } from './routes.js';
 import { History, historyFile, type HistoryRecord } from './history.js';
 import type { ForwardTarget, ListenController, ListenEvent, ListenListener } from './listen-events.js';
-import type { AckMsg, EventMsg, IngestMsg, WelcomeMsg } from './protocol.js';
+import type { AckMsg, AttemptMsg, EventMsg, IngestMsg, WelcomeMsg } from './protocol.js';
+import { ReplayRecorder } from './replay-record.js';
 import { headerRecord } from './ingest-forward.js';
 import { displayBody, fromMsg, typeOf, viewOf, toHistory, type IngestItem } from './ingest-item.js';
 import type { ReconnectPolicy } from './reconnect-policy.js';
@@ -51,6 +52,7 @@ export class ListenSessionRunner implements ListenController {
   private conn!: RelayConnection;
   private readonly history: History;
   private readonly lookup: EventLookup;
+  private readonly replays: ReplayRecorder;
   private readonly listeners = new Set<ListenListener>();
   private readonly observers = new Set<ListenListener>();
   private buffer: ListenEvent[] | null = [];
@@ -71,6 +73,7 @@ export class ListenSessionRunner implements ListenController {
   constructor(private readonly o: ListenOptions) {
     this.history = new History(historyFile(o.profile, o.stateDir), undefined, (err) => this.historyOff(err));
     this.lookup = new EventLookup(this.history, o.api);
+    this.replays = new ReplayRecorder(o.api);
   }
 
   get secret(): string {
@@ -94,6 +97,7 @@ export class ListenSessionRunner implements ListenController {
       concurrency: this.o.concurrency ?? 1,
       emit: (e) => this.emit(e),
       onFinal: (item, url, out) => this.onFinal(item, url, out),
+      onRetry: (item, url, out) => this.onRetry(item, url, out),
     });
     this.conn = new RelayConnection({
       apiKey: this.o.api.apiKey,
@@ -221,6 +225,7 @@ export class ListenSessionRunner implements ListenController {
     if (prior) return void this.conn.send(prior); // already forwarded: the ack was lost, not the work
     if (this.queue.has(m.seq)) return;
     this.lookup.remember({ id: m.id, type: m.type, created: m.created, body: m.body });
+    this.replays.note(m.id, m.delivery_id);
     this.emit({ kind: 'event', id: m.id, seq: m.seq, type: m.type, created: m.created, body: m.body, receivedAt: Date.now() });
     this.queue.push({ epoch: this.epoch, seq: m.seq, id: m.id, type: m.type, body: m.body });
   }
@@ -245,9 +250,16 @@ export class ListenSessionRunner implements ListenController {
     if (item.epoch === this.epoch) {
       // An ingest channel may pass the local answer on to its sender (wait_for_response): keep more of it.
       const excerpt = item.ingest ? 20 * 1024 : 2048;
-      this.sendFinal({ t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, response_headers: out.headers, response_body: out.body.slice(0, excerpt) });
+      this.sendFinal({ t: 'ack', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, response_headers: out.headers, response_body: out.body.slice(0, excerpt), request_headers: out.requestHeaders });
     }
     this.record(item.id, item.type, item.body, item.seq, url, out, false, item.ingest);
+  }
+
+  /** A held event's failed try goes to the Event Logs too (the delivery stays pending). */
+  private onRetry(item: QueueItem, url: string, out: ForwardOutcome): void {
+    if (item.epoch !== this.epoch) return;
+    const msg: AttemptMsg = { t: 'attempt', seq: item.seq, event_id: item.id, url, status_code: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, request_headers: out.requestHeaders };
+    this.conn.send(JSON.stringify(msg));
   }
 
   /** Ack a final outcome, remembered so a re-sent seq is re-acked instead of forwarded again. */
@@ -306,11 +318,15 @@ export class ListenSessionRunner implements ListenController {
     const url = pickTarget(this.o.targets, type);
     if (!url) throw new FailedError(`No --route or --forward-to target for ${type}`);
     const attemptId = nextAttemptId();
-    const requestHeaders = this.forwarder.sign({ id, type, body });
+    // One more attempt of the session delivery it repeats: its number, and its outcome in the Event Logs.
+    const target = await this.replays.target(id, url);
+    const requestHeaders = this.forwarder.sign({ id, type, body, attempt: target.attempt });
     this.emit({ kind: 'attempt', eventId: id, attemptId, url, requestHeaders, body, replay: true, at: Date.now() });
     const out = await this.forwarder.forward(url, { id, type, body }, requestHeaders);
     this.emit({ kind: 'response', eventId: id, attemptId, url, status: out.status, durationMs: out.durationMs, headers: out.headers, body: out.body, error: out.error?.line ?? null, willRetry: false, at: Date.now() });
     this.record(id, type, body, null, url, out, true);
+    const warning = target.deliveryId ? await this.replays.record(target.deliveryId, { ...out, error: out.error?.line ?? null, requestHeaders }) : null;
+    if (warning) this.emit({ kind: 'error', message: warning, fatal: false, at: Date.now() });
   }
 
   private async sendIngest(id: string, type: string, item: IngestItem): Promise<void> {

@@ -28,6 +28,16 @@ export interface AckMsg {
   error: string | null;
   response_headers?: Record<string, string>;
   response_body?: string; // excerpt
+  request_headers?: Record<string, string>; // what the CLI sent (signatures included), for the Event Logs
+  attempt?: number; // the X-ProPitbox-Attempt it sent
+}
+
+/**
+ * An attempt that is not the final outcome (the receiver was down and the event is held for another
+ * try): recorded in the Event Logs as an attempt, the delivery stays pending and its credit stays used.
+ */
+export interface AttemptMsg extends Omit<AckMsg, 't'> {
+  t: 'attempt';
 }
 
 export interface WelcomeMsg {
@@ -47,6 +57,7 @@ export interface EventMsg {
   type: string;
   created: string;
   body: string; // the exact JSON bytes to sign and forward
+  delivery_id?: string; // this session's delivery of the event (dlv_…): replays are recorded on it
 }
 
 /**
@@ -84,7 +95,7 @@ export interface NoticeMsg {
   message: string;
 }
 
-export type ClientMsg = HelloMsg | AckMsg;
+export type ClientMsg = HelloMsg | AckMsg | AttemptMsg;
 export type ServerMsg = WelcomeMsg | EventMsg | IngestMsg | ErrorMsg | NoticeMsg;
 
 /** Close codes (4000-4999 are application-defined). */

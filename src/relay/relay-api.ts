@@ -3,10 +3,10 @@
 // session re-creates itself, replay falls back to history.
 import { ApiClient } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
-import { events, listenSessions, type ListenSessionInput } from '../api/resources.js';
+import { deliveries, events, listenSessions, type ListenSessionInput, type ReportedAttempt } from '../api/resources.js';
 import { ingestChannels } from '../api/ingest.js';
 import type { IngestRequest } from '../contract/ingest.js';
-import type { ListenSession, WebhookEvent } from '../contract/v1.js';
+import type { Delivery, ListenSession, WebhookEvent } from '../contract/v1.js';
 
 export type CreateSessionInput = ListenSessionInput;
 
@@ -14,12 +14,14 @@ export class RelayApi {
   private readonly client: ApiClient;
   private readonly sessions: ReturnType<typeof listenSessions>;
   private readonly events: ReturnType<typeof events>;
+  private readonly deliveries: ReturnType<typeof deliveries>;
   private readonly ingest: ReturnType<typeof ingestChannels>;
 
   constructor(readonly apiUrl: string, readonly apiKey: string) {
     this.client = new ApiClient({ apiUrl, apiKey, timeoutMs: 15_000 });
     this.sessions = listenSessions(this.client);
     this.events = events(this.client);
+    this.deliveries = deliveries(this.client);
     this.ingest = ingestChannels(this.client);
   }
 
@@ -46,6 +48,19 @@ export class RelayApi {
   /** A stored ingest request with its exact body (replay after the history dropped the bytes). */
   getIngestRequest(id: string): Promise<IngestRequest | null> {
     return nullOn404(this.ingest.request(id));
+  }
+
+  getDelivery(id: string): Promise<Delivery | null> {
+    return nullOn404(this.deliveries.get(id));
+  }
+
+  /** The listen-session deliveries of an event (the ones a replay can be recorded on). */
+  async sessionDeliveries(eventId: string): Promise<Delivery[]> {
+    return (await this.deliveries.list({ event_id: eventId, limit: 100 })).data.filter((d) => d.session_id !== null);
+  }
+
+  async recordAttempt(deliveryId: string, a: ReportedAttempt): Promise<void> {
+    await this.deliveries.recordAttempt(deliveryId, a);
   }
 
   close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { ForwardReporter } from '../output/forward-report.js';
 import { History, historyFile, findInHistory, type HistoryRecord } from '../relay/history.js';
 import { checkTargetUrl, RouteError } from '../relay/routes.js';
 import { noAnswerError, pickSecret } from './forward-once.js';
+import { stderr } from '../util/io.js';
 
 export interface ReplayOptions {
   id: string;
@@ -32,22 +33,39 @@ export async function replayEvent(o: ReplayOptions, report: ForwardReporter): Pr
     throw e;
   }
   const timeoutMs = o.timeoutMs ?? 30_000;
-  const r = found.ingest || id.startsWith('req_') ? await replayIngested(o, found, url, timeoutMs) : await replaySigned(o, found, url, timeoutMs);
+  const ingested = !!found.ingest || id.startsWith('req_');
+  // A replay is one more attempt of the session delivery it repeats (its number, and its outcome in the Event Logs).
+  const recorder = !ingested && cfg.apiKey ? await replayRecorder(cfg.apiUrl, cfg.apiKey) : null;
+  const target = recorder ? await recorder.rec.target(found.id, url) : { deliveryId: null, attempt: 1 };
+  const r = ingested ? await replayIngested(o, found, url, timeoutMs) : await replaySigned(o, found, url, timeoutMs, target.attempt);
+  let warning: string | null = null;
+  if (recorder) {
+    if (target.deliveryId) warning = await recorder.rec.record(target.deliveryId, { status: r.status_code, durationMs: r.duration_ms, error: r.error, requestHeaders: r.request_headers ?? {}, headers: r.response_headers, body: r.response_body });
+    await recorder.close();
+  }
   const history = new History(file);
   history.append({ ...found, v: 1, at: new Date().toISOString(), url, status: r.status_code, duration_ms: r.duration_ms, error: r.error, replay: true });
   history.close();
   report.result(r, `${found.type} ${found.id} (replay)`);
   report.done([r]);
+  if (warning) stderr().write(`warning: ${warning}\n`);
   if (r.status_code === null) throw noAnswerError(r, timeoutMs);
   if (r.status_code < 200 || r.status_code >= 300) throw new FailedError(`Receiver at ${url} answered ${r.status_code} (not 2xx)`);
 }
 
-async function replaySigned(o: ReplayOptions, found: HistoryRecord, url: string, timeoutMs: number) {
+async function replayRecorder(apiUrl: string, apiKey: string) {
+  const { RelayApi } = await import('../relay/relay-api.js');
+  const { ReplayRecorder } = await import('../relay/replay-record.js');
+  const api = new RelayApi(apiUrl, apiKey);
+  return { rec: new ReplayRecorder(api), close: () => api.close() };
+}
+
+async function replaySigned(o: ReplayOptions, found: HistoryRecord, url: string, timeoutMs: number, attempt: number) {
   const secret = pickSecret({ secret: o.secret, profileSecret: o.config.profile.listen_secret });
   const { Signer } = await import('../signing/signer.js');
   const { signedPost } = await import('./signed-post.js');
   const signer = new Signer(secret, 'ProPitbox-Webhooks/1.0 (propitbox replay)');
-  return signedPost({ url, event: found, body: found.body, signer, timeoutMs });
+  return signedPost({ url, event: found, body: found.body, signer, timeoutMs, attempt });
 }
 
 /** An ingested request goes again as it came (no signature): from the history, else from the relay. */

@@ -9,6 +9,8 @@ import { now as clock } from '../util/io.js';
 
 export interface ForwardResult {
   url: string;
+  /** What was sent, signatures included (absent for an ingested request, sent with its own headers). */
+  request_headers?: Record<string, string>;
   event_id: string;
   event_type: string;
   /** null when no complete answer came back (see error). */
@@ -31,15 +33,19 @@ export interface SignedPost {
   body: string;
   signer: Signer;
   timeoutMs: number;
+  /** X-ProPitbox-Attempt (default 1; a replay sends its delivery's next number). */
+  attempt?: number;
 }
 
 const EXCERPT_BYTES = 2048;
 
 export async function signedPost(o: SignedPost): Promise<ForwardResult> {
-  const headers = headerPairs(o.signer.headers(o.event.id, o.event.type, o.body, 1, clock()));
+  const signed = o.signer.headers(o.event.id, o.event.type, o.body, o.attempt ?? 1, clock());
+  const headers = headerPairs(signed);
   const r = await sendOnce({ method: 'POST', url: o.url, headers, body: o.body, deadlineMs: o.timeoutMs }, { excerptBytes: EXCERPT_BYTES });
   return {
     url: o.url,
+    request_headers: signed,
     event_id: o.event.id,
     event_type: o.event.type,
     status_code: r.status,

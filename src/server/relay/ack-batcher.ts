@@ -3,7 +3,7 @@
 // A batch the disk refuses (full) is kept and written again with backoff.
 import type { Db } from '../db/open.js';
 import type { DeliveryStore } from '../store/deliveries.js';
-import type { AckMsg } from '../../relay/protocol.js';
+import type { AckMsg, AttemptMsg } from '../../relay/protocol.js';
 import { storageErrorCode } from '../storage-health.js';
 import type { SessionStore } from './session-store.js';
 
@@ -12,8 +12,10 @@ export interface PendingAck {
   deliveryId: string;
   /** What the server sent under this seq (an event id, or an ingested request's req_ id). */
   eventId: string;
-  ack: AckMsg;
+  ack: AckMsg | AttemptMsg;
   receivedAt: number;
+  /** false for an attempt the client will try again (the delivery stays pending, the cursor does not move). */
+  final: boolean;
 }
 
 export class AckBatcher {
@@ -30,27 +32,32 @@ export class AckBatcher {
     this.write = db.transaction((batch: PendingAck[]) => {
       const touched = new Set<string>();
       for (const p of batch) {
-        touched.add(p.sessionId);
+        if (p.final) touched.add(p.sessionId);
         const a = p.ack;
         try {
           if (a.url) setUrl.run(a.url, p.deliveryId, a.url);
-          deliveries.recordSessionAttempt(p.deliveryId, {
-            started_at: new Date(p.receivedAt - a.duration_ms).toISOString(),
-            duration_ms: Math.round(a.duration_ms),
-            status_code: a.status_code,
-            error: a.error,
-            request_headers: {},
-            response_headers: a.response_headers ?? {},
-            response_body: (a.response_body ?? '').slice(0, 20 * 1024),
-            manual: false,
-          });
+          deliveries.recordSessionAttempt(
+            p.deliveryId,
+            {
+              started_at: new Date(p.receivedAt - a.duration_ms).toISOString(),
+              duration_ms: Math.round(a.duration_ms),
+              status_code: a.status_code,
+              error: a.error,
+              request_headers: a.request_headers ?? {},
+              response_headers: a.response_headers ?? {},
+              response_body: (a.response_body ?? '').slice(0, 20 * 1024),
+              manual: false,
+            },
+            p.final,
+          );
         } catch (err) {
           // The delivery row is gone (data reset): the cursor still moves. A full disk is not that.
           if (storageErrorCode(err)) throw err;
         }
       }
       for (const id of touched) sessions.persistAcked(id);
-      for (const w of this.writers) w(batch);
+      const finals = batch.filter((p) => p.final);
+      for (const w of this.writers) w(finals);
     });
   }
 
@@ -90,3 +97,4 @@ export class AckBatcher {
     }
   }
 }
+

@@ -2,7 +2,7 @@
 // with a credit window (at most `window` unacknowledged) and back-pressure (no writes while the
 // socket's buffer is over 1 MiB). Acks free credit and go to the batcher.
 import WebSocket from 'ws';
-import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type ClientMsg, type HelloMsg } from '../../relay/protocol.js';
+import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type AttemptMsg, type ClientMsg, type HelloMsg } from '../../relay/protocol.js';
 import { corkForTick } from '../../relay/cork.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { INGEST_ID_PREFIX, type LogRow, type SessionStore } from './session-store.js';
@@ -65,7 +65,7 @@ export class RelaySocket {
 
   private frame(r: LogRow): string {
     if (r.event_id.startsWith(INGEST_ID_PREFIX) && this.sessions.ingestFrame) return this.sessions.ingestFrame(r);
-    return `{"t":"event","seq":${r.seq},"id":${JSON.stringify(r.event_id)},"type":${JSON.stringify(r.type)},"created":${JSON.stringify(r.created)},"body":${JSON.stringify(r.body)}}`;
+    return `{"t":"event","seq":${r.seq},"id":${JSON.stringify(r.event_id)},"type":${JSON.stringify(r.type)},"created":${JSON.stringify(r.created)},"delivery_id":${JSON.stringify(r.delivery_id)},"body":${JSON.stringify(r.body)}}`;
   }
 
   private waitForDrain(): void {
@@ -90,6 +90,7 @@ export class RelaySocket {
     if (!msg) return this.close(CLOSE.BAD_MESSAGE, 'frames must be JSON text with a "t" field');
     if (msg.t === 'hello') this.onHello(msg);
     else if (msg.t === 'ack') this.onAck(msg);
+    else if (msg.t === 'attempt') this.onAttempt(msg);
     // Unknown types are ignored so either side can grow the protocol.
   }
 
@@ -109,6 +110,13 @@ export class RelaySocket {
     this.pump();
   }
 
+  /** A try that is not final (held for another): recorded, the credit stays used until the ack. */
+  private onAttempt(raw: AttemptMsg): void {
+    const f = this.inflight.get(raw.seq);
+    if (!f) return;
+    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: { ...cleanAck({ ...raw, t: 'ack' }), t: 'attempt' }, receivedAt: Date.now(), final: false });
+  }
+
   private onAck(raw: AckMsg): void {
     const f = this.inflight.get(raw.seq);
     if (!f) return; // a late or duplicate ack for something this socket did not send
@@ -118,7 +126,7 @@ export class RelaySocket {
     let cursor = this.sentUpTo;
     for (const s of this.inflight.keys()) if (s <= cursor) cursor = s - 1;
     this.sessions.noteAcked(this.sessionId, cursor, a.url || null);
-    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: a, receivedAt: Date.now() });
+    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: a, receivedAt: Date.now(), final: true });
     this.pump();
   }
 }
@@ -137,10 +145,11 @@ export function helloProblem(h: HelloMsg): string | null {
  */
 export function cleanAck(a: AckMsg): AckMsg {
   const str = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : null);
-  const headers: Record<string, string> = {};
-  if (a.response_headers && typeof a.response_headers === 'object' && !Array.isArray(a.response_headers)) {
-    for (const [k, v] of Object.entries(a.response_headers).slice(0, 100)) if (typeof v === 'string') headers[k.slice(0, 256)] = v.slice(0, 8192);
-  }
+  const headerMap = (h: unknown): Record<string, string> => {
+    const out: Record<string, string> = {};
+    if (h && typeof h === 'object' && !Array.isArray(h)) for (const [k, v] of Object.entries(h).slice(0, 100)) if (typeof v === 'string') out[k.slice(0, 256)] = v.slice(0, 8192);
+    return out;
+  };
   const status = a.status_code;
   return {
     t: 'ack',
@@ -150,7 +159,8 @@ export function cleanAck(a: AckMsg): AckMsg {
     status_code: Number.isInteger(status) && status! >= 100 && status! <= 999 ? status : null,
     duration_ms: typeof a.duration_ms === 'number' && Number.isFinite(a.duration_ms) && a.duration_ms >= 0 ? Math.min(a.duration_ms, 86_400_000) : 0,
     error: str(a.error, 2048),
-    response_headers: headers,
+    response_headers: headerMap(a.response_headers),
     response_body: str(a.response_body, 20 * 1024) ?? '',
+    request_headers: headerMap(a.request_headers),
   };
 }

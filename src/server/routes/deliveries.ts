@@ -2,7 +2,7 @@
 import type { DeliveryStatus } from '../../contract/v1.js';
 import type { RoutePlugin } from '../context.js';
 import { isEventType } from '../../domain/event-types.js';
-import { badRequest, unknownEventType } from '../errors.js';
+import { badRequest, conflict, unknownEventType } from '../errors.js';
 import { deliveryStatusField, eventTypeField, idFilter, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
 
 interface ListQuery {
@@ -16,6 +16,30 @@ interface ListQuery {
   attempted_from?: string;
   attempted_to?: string;
 }
+
+interface ReportedAttempt {
+  status_code: number | null;
+  duration_ms: number;
+  error?: string | null;
+  request_headers?: Record<string, string>;
+  response_headers?: Record<string, string>;
+  response_body?: string;
+}
+
+const headerMap = { type: 'object', maxProperties: 64, additionalProperties: { type: 'string', maxLength: 4096 } } as const;
+const reportedAttemptBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['status_code', 'duration_ms'],
+  properties: {
+    status_code: { type: ['integer', 'null'], minimum: 100, maximum: 599 },
+    duration_ms: { type: 'number', minimum: 0, maximum: 3_600_000 },
+    error: { type: ['string', 'null'], maxLength: 1000 },
+    request_headers: headerMap,
+    response_headers: headerMap,
+    response_body: { type: 'string', maxLength: 1024 * 1024 },
+  },
+} as const;
 
 const timeFilter = { type: 'string', format: 'date-time', maxLength: 40 } as const;
 
@@ -46,6 +70,25 @@ export const deliveryRoutes: RoutePlugin = (app, ctx) => {
   );
 
   app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { schema: { params: idParams } }, async (req) => ctx.deliveries.get(req.params.id, true));
+
+  // A replay the CLI made of a listen-session delivery (TUI r/R/e, `events replay`): one more attempt,
+  // marked manual, so the CLI, the TUI and the dashboard show one history.
+  app.post<{ Params: { id: string }; Body: ReportedAttempt }>('/v1/deliveries/:id/attempts', { schema: { params: idParams, body: reportedAttemptBody } }, async (req, reply) => {
+    const row = ctx.deliveries.row(req.params.id);
+    if (row.endpoint_id !== null) throw conflict(`Delivery ${row.id} goes to an endpoint, which the emulator sends itself: retry it with \`propitbox deliveries retry ${row.id}\``, 'endpoint_delivery', 'id');
+    const b = req.body;
+    const d = ctx.deliveries.recordSessionAttempt(row.id, {
+      started_at: new Date(Date.now() - b.duration_ms).toISOString(),
+      duration_ms: Math.round(b.duration_ms),
+      status_code: b.status_code,
+      error: b.error ?? null,
+      request_headers: b.request_headers ?? {}, // bounded by the schema
+      response_headers: b.response_headers ?? {},
+      response_body: (b.response_body ?? '').slice(0, 20 * 1024),
+      manual: true,
+    });
+    return reply.code(201).send(ctx.deliveries.get(d.id, true));
+  });
 
   app.post<{ Params: { id: string } }>('/v1/deliveries/:id/retry', { schema: { params: idParams } }, async (req) => {
     const row = ctx.deliveries.markManualRetry(req.params.id);

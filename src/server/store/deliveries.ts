@@ -75,10 +75,13 @@ export class DeliveryStore {
     if (this.bus.listenerCount('delivery.updated') > 0) for (const r of rows) this.bus.emit('delivery.updated', toDelivery(r));
   }
 
-  /** The CLI's outcome for a session delivery: succeeded on 2xx, else failed. */
-  recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>): Delivery {
+  /**
+   * An attempt the CLI made for a session delivery: the final one decides (succeeded on 2xx, else
+   * failed); one it will try again (`final` false: the receiver was down) leaves the delivery pending.
+   */
+  recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>, final = true): Delivery {
     const row = this.row(deliveryId);
-    const result = applyAttempt(row, attempt, sessionOutcome(attempt.status_code), null);
+    const result = applyAttempt(row, attempt, final ? sessionOutcome(attempt.status_code) : 'pending', null);
     this.writeBatch([result]);
     const d = toDelivery(result.row);
     this.bus.emit('delivery.updated', d);
