@@ -16,11 +16,17 @@ export function installJsonBody(app: FastifyInstance): void {
     if (jsonDepth(text, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
       return done(badRequest(`Request body is nested more than ${MAX_JSON_DEPTH} levels deep: flatten it`, undefined, 'nesting_too_deep'), undefined);
     }
+    let value: unknown;
     try {
-      done(null, JSON.parse(text));
+      value = JSON.parse(text);
     } catch (e) {
-      done(badRequest(`Request body is not valid JSON: ${(e as Error).message}`, undefined, 'invalid_json'), undefined);
+      return done(badRequest(`Request body is not valid JSON: ${(e as Error).message}`, undefined, 'invalid_json'), undefined);
     }
+    // 1e309 parses to Infinity and would be stored as null: refuse it rather than change the data.
+    if (MAYBE_HUGE_NUMBER.test(text) && hasNonFinite(value, 0)) {
+      return done(badRequest('Request body has a number beyond what JSON numbers hold (about ±1.8e308): send it as a string', undefined, 'number_out_of_range'), undefined);
+    }
+    done(null, value);
   });
   // No body (or an empty one) on a route that takes one is `{}`: its own rules then name what is missing.
   app.addHook('preValidation', (req, _reply, done) => {
@@ -33,6 +39,16 @@ export function installJsonBody(app: FastifyInstance): void {
     const bad = nonFiniteParam(req);
     done(bad ? badRequest(`Invalid '${bad}': must be a finite number`, bad) : undefined);
   });
+}
+
+/** A cheap pre-check on the text: only an exponent of 3+ digits or a 309-digit run can overflow. */
+const MAYBE_HUGE_NUMBER = /[eE][+]?\d{3}|\d{309}/;
+
+function hasNonFinite(v: unknown, depth: number): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v);
+  if (!v || typeof v !== 'object' || depth > MAX_JSON_DEPTH) return false;
+  for (const item of Array.isArray(v) ? v : Object.values(v)) if (hasNonFinite(item, depth + 1)) return true;
+  return false;
 }
 
 function nonFiniteParam(req: FastifyRequest): string | undefined {

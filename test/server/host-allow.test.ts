@@ -113,3 +113,24 @@ describe('--public-url and --allowed-hosts', () => {
     expect((await rawRequest(emu.emulator.port, { method: 'GET', target: '/v1/health', headers: { host: 'other.test' } })).status).toBe(421);
   });
 });
+
+describe('behind a trusted proxy (--trust-proxy)', () => {
+  let emu: TestEmulator;
+  beforeAll(async () => {
+    emu = await startTestEmulator({ trustProxy: true, publicUrl: 'https://relay.example.com' });
+  });
+  afterAll(() => emu.close());
+
+  it('X-Forwarded-Host is checked too; without --trust-proxy it is not looked at', async () => {
+    const get = (xfh: string) => rawRequest(emu.emulator.port, { method: 'GET', target: '/v1/health', headers: { host: 'relay.example.com', 'x-forwarded-host': xfh } });
+    expect((await get('relay.example.com')).status).toBe(200);
+    expect((await get('evil.example')).status).toBe(421);
+    expect((await get('relay.example.com, evil.example')).status).toBe(421);
+    const plain = await startTestEmulator();
+    try {
+      expect((await rawRequest(plain.emulator.port, { method: 'GET', target: '/v1/health', headers: { 'x-forwarded-host': 'evil.example' } })).status).toBe(200);
+    } finally {
+      await plain.close();
+    }
+  });
+});

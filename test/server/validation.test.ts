@@ -72,6 +72,15 @@ describe('limit and other numbers', () => {
     expect(tried).toBeGreaterThanOrEqual(36);
   });
 
+  it('a JSON number too large to hold (1e309 parses to Infinity, stored as null) is refused, not changed', async () => {
+    for (const n of ['1e309', '-1e400', '9'.repeat(400)]) {
+      expect400(await emu.api('POST', '/v1/events', `{"type":"vehicle.created","data":{"odometer":${n}}}`), undefined, 'number_out_of_range');
+    }
+    const ok = await emu.api('POST', '/v1/events', '{"type":"vehicle.created","data":{"odometer":1e308,"note":"1e999"}}');
+    expect(ok.status).toBe(201);
+    expect(ok.body.event.data).toEqual({ odometer: 1e308, note: '1e999' });
+  });
+
   it('a body number given as the string "Infinity" is refused too', async () => {
     expect400(await emu.api('POST', '/v1/listen-sessions', { since: 'Infinity' }), 'since');
   });
