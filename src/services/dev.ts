@@ -12,7 +12,7 @@ import type { SessionRenderer } from '../output/listen/renderer.js';
 import { DataDirInUseError, PortInUseError, startEmulator, type Emulator } from '../server/emulator.js';
 import { mask } from '../util/mask.js';
 import type { ListenOutcome, ListenServiceOptions } from './listen.js';
-import { stderr, stdout } from '../util/io.js';
+import { currentIo, signals, stderr, stdout } from '../util/io.js';
 
 export interface DevSettings {
   host: string;
@@ -111,7 +111,9 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
   if (s.writeProfile) updateProfile(LOCAL_PROFILE, { api_url: emulator.url, api_key: emulator.apiKey }, { makeCurrent: true });
   for (const line of readyLines(emulator, s)) out(line);
 
-  const die = s.die ?? dieBy;
+  // In a test process (an Io of its own) a forced stop must not kill the tests: the stop just goes on.
+  const die = s.die ?? (currentIo() ? () => undefined : dieBy);
+  const sig = signals();
   let stopping: Promise<void> | undefined;
   let signal: NodeJS.Signals | null = null;
   let deferred = false;
@@ -121,8 +123,8 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
   const stop = () =>
     (stopping ??= (async () => {
       await emulator.close(SHUTDOWN_GRACE_MS);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      sig.off('SIGINT', onSignal);
+      sig.off('SIGTERM', onSignal);
       clearTimeout(deadline);
       resolveStopped(signal);
     })());
@@ -143,8 +145,8 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
     if (busy) err(`propitbox dev: stopping: waiting up to ${SHUTDOWN_GRACE_MS / 1000} s for ${busy} deliver${busy === 1 ? 'y' : 'ies'} in flight (signal again to stop now)`);
     void stop();
   };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  sig.on('SIGINT', onSignal);
+  sig.on('SIGTERM', onSignal);
   if (s.exitWithParent) {
     const unwatch = watchParent(() => {
       err('propitbox dev: the process that started it exited; stopping');
