@@ -3,7 +3,8 @@
 // (statusCodes: [] so an HTTP answer, even a 5xx, is never retried: the server already acted on it).
 // Import this module lazily (from command actions) so text-only commands never load undici.
 import { Agent, RetryAgent, request, type Dispatcher } from 'undici';
-import { ApiError, httpError, noApiKeyError, transportError } from './errors.js';
+import { MAX_REQUEST_BODY_BYTES } from '../contract/v1.js';
+import { ApiError, bodyTooLargeError, httpError, noApiKeyError, transportError } from './errors.js';
 
 export interface ClientOptions {
   apiUrl: string;
@@ -71,12 +72,15 @@ export class ApiClient {
     for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey}`, accept: 'application/json', 'user-agent': this.userAgent };
     if (body !== undefined) headers['content-type'] = 'application/json';
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    // Checked here: sent anyway, it gets a 413 or, mid-upload, a reset that looks like "unreachable".
+    if (payload !== undefined && payload.length > MAX_REQUEST_BODY_BYTES / 4 && Buffer.byteLength(payload) > MAX_REQUEST_BODY_BYTES) throw bodyTooLargeError(Buffer.byteLength(payload));
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: payload,
         dispatcher: this.dispatcher,
         // One deadline for the whole call via an (unref'd) AbortSignal timer. undici's own
         // headers/body timeouts run on a 500 ms ticker that keeps a short CLI process alive after

@@ -1,7 +1,8 @@
 // Every failure talking to the API becomes an ApiError: one line that names the fix, exit 1.
 // Its kind is 'failed', so src/cli/main.ts prints it without knowing about HTTP.
 import { PropitboxError } from '../errors.js';
-import type { ApiErrorBody, ApiErrorType } from '../contract/v1.js';
+import { MAX_REQUEST_BODY_BYTES, type ApiErrorBody, type ApiErrorType } from '../contract/v1.js';
+import { formatSize } from '../util/size.js';
 import { suggest } from '../domain/event-types.js';
 
 export class ApiError extends PropitboxError {
@@ -55,6 +56,11 @@ export function transportError(err: unknown, apiUrl: string, timeoutMs: number):
     return new ApiError(`API at ${apiUrl} did not answer within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}: is \`propitbox dev\` running, or is the network slow?`, 0, 'connection_error', code);
   }
   return new ApiError(`API unreachable at ${apiUrl}: is \`propitbox dev\` running?`, 0, 'connection_error', code ?? 'unreachable');
+}
+
+/** A body over the API's limit is not sent: the API would answer 413 (or reset the connection mid-upload). */
+export function bodyTooLargeError(bytes: number): ApiError {
+  return new ApiError(`The request body is ${formatSize(bytes)} (${bytes} bytes): the API accepts at most 1 MiB (${MAX_REQUEST_BODY_BYTES} bytes), so it was not sent`, 413, 'invalid_request_error', 'body_too_large');
 }
 
 /** An HTTP answer that is not 2xx. `body` is the raw text (may not be our error shape, e.g. a proxy's page). */

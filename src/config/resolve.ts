@@ -1,4 +1,6 @@
 // Which API to talk to, with which key: flag > environment > profile. One function, one answer.
+import { suggest } from '../domain/event-types.js';
+import { UsageError } from '../errors.js';
 import { env } from '../util/env.js';
 import { readConfig, DEFAULT_PROFILE, type Profile } from './store.js';
 
@@ -22,9 +24,17 @@ export interface ResolveFlags {
   apiUrl?: string;
 }
 
-export function resolveConfig(flags: ResolveFlags = {}): ResolvedConfig {
+export interface ResolveOptions {
+  /** The profile named with --profile / PROPITBOX_PROFILE may not exist yet (`config set` creates it). */
+  allowNew?: boolean;
+}
+
+/** A profile named with --profile or PROPITBOX_PROFILE must exist, even when the key and URL come from elsewhere. */
+export function resolveConfig(flags: ResolveFlags = {}, opts: ResolveOptions = {}): ResolvedConfig {
   const cfg = readConfig();
-  const profileName = flags.profile ?? env('PROPITBOX_PROFILE') ?? cfg.current_profile ?? DEFAULT_PROFILE;
+  const named = flags.profile ?? env('PROPITBOX_PROFILE');
+  if (named !== undefined && !opts.allowNew && !Object.hasOwn(cfg.profiles, named)) throw unknownProfileError(named, Object.keys(cfg.profiles));
+  const profileName = named ?? cfg.current_profile ?? DEFAULT_PROFILE;
   const profile = cfg.profiles[profileName] ?? {};
   const apiUrl = flags.apiUrl ?? env('PROPITBOX_API_URL') ?? profile.api_url;
   const apiKey = flags.apiKey ?? env('PROPITBOX_API_KEY') ?? profile.api_key;
@@ -39,4 +49,10 @@ export function resolveConfig(flags: ResolveFlags = {}): ResolvedConfig {
       apiKey: flags.apiKey ? 'flag' : env('PROPITBOX_API_KEY') ? 'env' : profile.api_key ? 'profile' : 'none',
     },
   };
+}
+
+export function unknownProfileError(name: string, names: string[]): UsageError {
+  const close = suggest(name, names, 1);
+  const hint = close.length ? ` Did you mean '${close[0]}'?` : '';
+  return new UsageError(`No profile '${name}'.${hint} Profiles: ${names.join(', ') || 'none yet'}; create one with \`propitbox login --profile ${name}\``);
 }

@@ -82,6 +82,9 @@ export interface ApiErrorBody {
   error: { type: ApiErrorType; code: string; message: string; param?: string };
 }
 
+/** The largest request body the API takes (POST/PATCH JSON); a larger one is answered 413 body_too_large. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
 export type ApiErrorType =
   | 'invalid_request_error' // 400, 404, 409, 413, 422
   | 'authentication_error' // 401

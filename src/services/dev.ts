@@ -108,7 +108,12 @@ export async function startDev(s: DevSettings): Promise<DevHandle> {
     if (e instanceof DataDirInUseError) throw new FailedError(`Data dir ${e.dataDir} is in use by another propitbox dev: stop it or pass --data-dir`);
     throw e;
   }
-  if (s.writeProfile) updateProfile(LOCAL_PROFILE, { api_url: emulator.url, api_key: emulator.apiKey }, { makeCurrent: true });
+  try {
+    if (s.writeProfile) updateProfile(LOCAL_PROFILE, { api_url: emulator.url, api_key: emulator.apiKey }, { makeCurrent: true });
+  } catch (e) {
+    await emulator.close(0); // an unwritable config dir: say so and exit, not keep serving with no profile
+    throw e;
+  }
   for (const line of readyLines(emulator, s)) out(line);
 
   // In a test process (an Io of its own) a forced stop must not kill the tests: the stop just goes on.

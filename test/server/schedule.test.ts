@@ -21,7 +21,8 @@ describe('retry schedule', () => {
   it('parses durations and rejects junk', () => {
     expect(parseRetrySchedule('100ms,100ms,2s')).toEqual([100, 100, 2000]);
     expect(parseRetrySchedule('5s, 30s, 2m, 10m, 1h')).toEqual([...DEFAULT_RETRY_SCHEDULE]);
-    expect(parseRetrySchedule('')).toEqual([]);
+    expect(parseRetrySchedule('')).toBeNull(); // an empty schedule is a mistake, not 'no retries'
+    expect(parseRetrySchedule('1s,,2s')).toBeNull();
     expect(parseRetrySchedule('5s,soon')).toBeNull();
   });
 

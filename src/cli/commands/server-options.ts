@@ -9,6 +9,7 @@ const MAX_INGEST_BODY = 64 * 1024 * 1024;
 export async function retryScheduleOption(value: string | undefined): Promise<number[] | undefined> {
   if (value === undefined) return undefined;
   const { parseRetrySchedule } = await import('../../server/delivery/schedule.js');
+  if (value.trim() === '') throw new UsageError('--retry-schedule is empty: pass delays like 5s,30s,2m,10m,1h, or leave it out for that default');
   const schedule = parseRetrySchedule(value);
   if (!schedule) throw new UsageError(`--retry-schedule must be comma-separated durations like 5s,30s,2m,10m,1h, got '${value}'`);
   return schedule;

@@ -19,10 +19,10 @@ export function nextRetryDelay(attemptsMade: number, schedule: readonly number[]
   return attemptsMade <= schedule.length ? schedule[attemptsMade - 1] : null;
 }
 
-/** "100ms,100ms,2s" -> [100, 100, 2000]; null when any part is not a duration. Empty string = no retries. */
+/** "100ms,100ms,2s" -> [100, 100, 2000]; null when any part is not a duration, or there is none. */
 export function parseRetrySchedule(input: string): number[] | null {
   const s = input.trim();
-  if (s === '') return [];
+  if (s === '') return null;
   const out: number[] = [];
   for (const part of s.split(',')) {
     const v = parseDuration(part);

@@ -3,7 +3,6 @@ import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { examples, globals, group } from '../shared.js';
 import { FailedError, UsageError } from '../../../errors.js';
 import { note, printText } from '../../../output/print.js';
-import { suggest } from '../../../domain/event-types.js';
 
 export const PROFILE_KEYS = ['api_key', 'api_url', 'listen_secret', 'relay_url', 'relay_key', 'ingest_channel'] as const;
 const SECRET_KEYS = new Set(['api_key', 'listen_secret', 'relay_key']);
@@ -11,12 +10,6 @@ const SECRET_KEYS = new Set(['api_key', 'listen_secret', 'relay_key']);
 function checkKey(key: string): void {
   if (key === 'current_profile' || (PROFILE_KEYS as readonly string[]).includes(key)) return;
   throw new UsageError(`Unknown config key '${key}': valid keys are ${PROFILE_KEYS.join(', ')}, current_profile`);
-}
-
-function unknownProfile(name: string, names: string[]): UsageError {
-  const close = suggest(name, names, 1);
-  const hint = close.length ? ` Did you mean '${close[0]}'?` : '';
-  return new UsageError(`No profile '${name}'.${hint} Profiles: ${names.join(', ') || 'none yet'}; create one with \`propitbox login --profile ${name}\``);
 }
 
 export function checkProfileName(name: string): string {
@@ -71,12 +64,12 @@ export function registerConfig(program: CommandUnknownOpts): void {
     .action(async (key, value, _opts, cmd) => {
       checkKey(key);
       const store = await import('../../../config/store.js');
-      const { resolveConfig } = await import('../../../config/resolve.js');
+      const { resolveConfig, unknownProfileError } = await import('../../../config/resolve.js');
       if (key === 'current_profile') {
         checkProfileName(value);
         const file = store.readConfig();
         // A typo here would leave every command saying "No API key": refuse it.
-        if (!file.profiles[value]) throw unknownProfile(value, Object.keys(file.profiles));
+        if (!file.profiles[value]) throw unknownProfileError(value, Object.keys(file.profiles));
         store.writeConfig({ ...file, current_profile: value });
         return note(`Now using profile '${value}'`);
       }
@@ -85,7 +78,7 @@ export function registerConfig(program: CommandUnknownOpts): void {
         assertHttpUrl(value, key);
         value = value.replace(/\/+$/, '');
       }
-      const name = checkProfileName(resolveConfig({ profile: globals(cmd).profile }).profileName);
+      const name = checkProfileName(resolveConfig({ profile: globals(cmd).profile }, { allowNew: true }).profileName);
       store.updateProfile(name, { [key]: value });
       note(`Set ${key} in profile '${name}'`);
     });
@@ -97,8 +90,9 @@ export function registerConfig(program: CommandUnknownOpts): void {
     .addHelpText('after', examples('propitbox config delete-profile staging'))
     .action(async (name) => {
       const store = await import('../../../config/store.js');
+      const { unknownProfileError } = await import('../../../config/resolve.js');
       const file = store.readConfig();
-      if (!file.profiles[name]) throw unknownProfile(name, Object.keys(file.profiles));
+      if (!file.profiles[name]) throw unknownProfileError(name, Object.keys(file.profiles));
       delete file.profiles[name];
       const wasCurrent = file.current_profile === name;
       if (wasCurrent) delete file.current_profile;

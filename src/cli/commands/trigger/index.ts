@@ -5,6 +5,8 @@ import { collect, examples, globals, withApi } from '../shared.js';
 import { intOption } from '../../program.js';
 import { parseTimeout } from './report.js';
 import { UsageError } from '../../../errors.js';
+import { MAX_REQUEST_BODY_BYTES } from '../../../contract/v1.js';
+import { formatSize } from '../../../util/size.js';
 
 export function registerTrigger(program: CommandUnknownOpts): void {
   program
@@ -64,6 +66,7 @@ export function registerTrigger(program: CommandUnknownOpts): void {
         const sent = [];
         for (let i = 0; i < opts.count; i++) {
           const e = builder.build();
+          checkEventSize(e, opts.fixture);
           try {
             sent.push(await a.events.create({ type: e.type, data: e.data, id: e.id, created: e.created }));
           } catch (err) {
@@ -74,4 +77,12 @@ export function registerTrigger(program: CommandUnknownOpts): void {
         await reportSent(a, sent, { wait: opts.wait, waitAll: opts.waitAll, timeoutMs: opts.timeout ?? 30_000, json: opts.json });
       });
     });
+}
+
+/** The API takes at most 1 MiB per request: say so, naming the fixture, before anything is sent. */
+function checkEventSize(e: { type: string; data: unknown; id?: string; created?: string }, fixture: string | undefined): void {
+  const bytes = Buffer.byteLength(JSON.stringify({ type: e.type, data: e.data, id: e.id, created: e.created }));
+  if (bytes <= MAX_REQUEST_BODY_BYTES) return;
+  const what = fixture ? `Fixture ${fixture} makes` : 'The fixture with your --override/--add values makes';
+  throw new UsageError(`${what} an event of ${formatSize(bytes)} (${bytes} bytes): the API accepts at most 1 MiB (${MAX_REQUEST_BODY_BYTES} bytes) per request`, 'make it smaller; nothing was sent');
 }
