@@ -4,10 +4,10 @@
 import type { Delivery, WebhookEvent } from '../contract/v1.js';
 import { isEventType } from '../domain/event-types.js';
 import { isoSeconds } from '../util/ids.js';
-import { sortableId } from './ids.js';
+import { newId } from '../util/ids.js';
 import type { EmulatorBus } from './bus.js';
 import type { Db } from './db/open.js';
-import { badRequest, conflict, unknownEventType } from './errors.js';
+import { badRequest, duplicateEventId, endpointDisabled, unknownEventType } from './errors.js';
 import { toDelivery, type DeliveryRow, type DeliveryStore } from './store/deliveries.js';
 import type { EndpointStore, EndpointTarget } from './store/endpoints.js';
 import { eventBody, toPublic, type EventStore, type StoredEvent } from './store/events.js';
@@ -135,14 +135,15 @@ export class EventDispatcher {
   private enabledTarget(endpointId: string): EndpointTarget {
     this.endpoints.get(endpointId);
     const target = this.endpoints.target(endpointId)!;
-    if (target.status !== 'enabled') throw conflict(`Webhook endpoint ${endpointId} is disabled: enable it first (POST /v1/webhooks/${endpointId}/enable)`, 'endpoint_disabled', 'endpoint_id');
+    if (target.status !== 'enabled') throw endpointDisabled(endpointId);
     return target;
   }
 
   private build(input: DispatchInput): StoredEvent {
     if (!isEventType(input.type)) throw unknownEventType(input.type);
-    const id = input.id ?? sortableId('evt');
-    if (input.id !== undefined && this.events.exists(id)) throw duplicateId(id);
+    // evt_ + 10 characters, the seed's format, whichever way the event was made (trigger, test, dashboard).
+    const id = input.id ?? newId('evt', 10);
+    if (input.id !== undefined && this.events.exists(id)) throw duplicateEventId(id);
     if (input.created !== undefined && !isIsoDateTime(input.created)) throw badRequest(`created must be an ISO-8601 time like 2024-12-25T10:30:00Z, got '${input.created}'`, 'created');
     const e: WebhookEvent = { id, type: input.type, created: input.created ?? isoSeconds(), data: input.data };
     return { ...e, body: eventBody(e) };
@@ -172,7 +173,7 @@ export class EventDispatcher {
   private tryBuild(input: DispatchInput, ids: Set<string>): StoredEvent | Error {
     try {
       const event = this.build(input);
-      if (input.id !== undefined && ids.has(event.id)) throw duplicateId(event.id);
+      if (input.id !== undefined && ids.has(event.id)) throw duplicateEventId(event.id);
       ids.add(event.id);
       return event;
     } catch (err) {
@@ -260,8 +261,4 @@ export function isIsoDateTime(s: string): boolean {
   const day = new Date(0);
   day.setUTCFullYear(+y, +mo - 1, +d); // not Date.UTC: it maps years 0-99 to 1900-1999
   return day.getUTCFullYear() === +y && day.getUTCMonth() === +mo - 1 && day.getUTCDate() === +d && +h < 24 && +mi < 60 && +sec < 60 && +zh < 24 && +zm < 60;
-}
-
-function duplicateId(id: string) {
-  return conflict(`An event with id '${id}' already exists; resend it with POST /v1/events/${id}/resend`, 'resource_exists', 'id');
 }

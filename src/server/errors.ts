@@ -37,6 +37,15 @@ export function conflict(message: string, code: string, param?: string): ApiHttp
   return new ApiHttpError(409, 'invalid_request_error', code, message, param);
 }
 
+// Conflicts every store raises the same way. The fix names the CLI command (the dashboard has the button).
+export function endpointDisabled(id: string): ApiHttpError {
+  return conflict(`Webhook endpoint ${id} is disabled: enable it first (\`propitbox webhooks enable ${id}\`, or Enable in the dashboard)`, 'endpoint_disabled', 'endpoint_id');
+}
+
+export function duplicateEventId(id: string): ApiHttpError {
+  return conflict(`An event with id '${id}' already exists: send it again with \`propitbox events resend ${id}\`, or leave the id out to get a new one`, 'resource_exists', 'id');
+}
+
 export function unauthorized(message: string): ApiHttpError {
   return new ApiHttpError(401, 'authentication_error', 'invalid_api_key', message);
 }

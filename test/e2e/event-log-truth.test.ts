@@ -89,3 +89,26 @@ describe('the Event Logs show what the forwarder did', () => {
     expect(after.attempts![1]).toMatchObject({ number: 2, manual: true, status_code: 200 });
   });
 });
+
+describe('one event id format', () => {
+  it('trigger, webhooks test (CLI and dashboard route), resend and a bare POST /v1/events all make evt_ + 10 characters, like the seed', async () => {
+    const emu = await startTestEmulator();
+    cleanup.push(() => emu.close());
+    const env = isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: emu.apiKey });
+    const ep = (await emu.api('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/x', events: ['*'] })).body as { id: string };
+    const seedFormat = /^evt_[a-z0-9]{10}$/;
+    const ids = [
+      JSON.parse((await runCli(['trigger', 'vehicle.created', '--json'], { env })).stdout).events[0].id,
+      JSON.parse((await runCli(['webhooks', 'test', ep.id, '--json'], { env })).stdout).events[0].id,
+      (await emu.api('POST', `/v1/webhooks/${ep.id}/test`, { type: 'vehicle.created' })).body.event.id,
+      (await emu.api('POST', '/v1/events', { type: 'session.ended' })).body.event.id,
+    ];
+    for (const id of ids) expect(id).toMatch(seedFormat);
+    // The conflicts name CLI commands, not API paths.
+    const dup = await emu.api('POST', '/v1/events', { type: 'session.ended', id: ids[3] });
+    expect(dup.body.error.message).toBe(`An event with id '${ids[3]}' already exists: send it again with \`propitbox events resend ${ids[3]}\`, or leave the id out to get a new one`);
+    await emu.api('POST', `/v1/webhooks/${ep.id}/disable`);
+    const off = await emu.api('POST', `/v1/webhooks/${ep.id}/test`, { type: 'vehicle.created' });
+    expect(off.body.error.message).toBe(`Webhook endpoint ${ep.id} is disabled: enable it first (\`propitbox webhooks enable ${ep.id}\`, or Enable in the dashboard)`);
+  });
+});

@@ -4,7 +4,7 @@
 // deadlock) until commit: a later number never commits before an earlier one, so readers see no gap.
 import type { Delivery } from '../../../contract/v1.js';
 import { matchesAny } from '../../../domain/event-types.js';
-import { conflict, notFound } from '../../errors.js';
+import { duplicateEventId, endpointDisabled, notFound } from '../../errors.js';
 import { sortableId } from '../../ids.js';
 import { DROPPED, toDelivery } from '../rows.js';
 import type { AcceptItem, Accepted, ClaimedDelivery, DeliveryRow, EndpointTarget, SessionLimits } from '../store.js';
@@ -71,7 +71,7 @@ async function write(ctx: AcceptContext, c: PoolClient, items: AcceptItem[], lea
     const id = item.endpoints.only;
     const t = onlyTargets.get(id);
     if (!t || t.owner !== item.owner) out[i] = notFound('webhook endpoint', id, 'endpoint_id');
-    else if (t.status !== 'enabled') out[i] = conflict(`Webhook endpoint ${id} is disabled: enable it first (POST /v1/webhooks/${id}/enable)`, 'endpoint_disabled', 'endpoint_id');
+    else if (t.status !== 'enabled') out[i] = endpointDisabled(id);
   });
 
   // 2. New events; an id that exists already (or twice in this group) is a 409 for that item only.
@@ -85,7 +85,7 @@ async function write(ctx: AcceptContext, c: PoolClient, items: AcceptItem[], lea
     const fresh = new Set(rows.map((r) => r.id));
     for (const { item, i } of inserts) {
       if (fresh.delete(item.event.id)) continue;
-      out[i] = conflict(`An event with id '${item.event.id}' already exists; resend it with POST /v1/events/${item.event.id}/resend`, 'resource_exists', 'id');
+      out[i] = duplicateEventId(item.event.id);
     }
   }
   const live = items.map((item, i) => ({ item, i })).filter(({ i }) => !out[i]);

@@ -4,7 +4,7 @@
 import type { Delivery } from '../../../contract/v1.js';
 import { EmulatorBus } from '../../bus.js';
 import { openDatabase, type Db } from '../../db/open.js';
-import { conflict, notFound } from '../../errors.js';
+import { duplicateEventId, endpointDisabled, notFound } from '../../errors.js';
 import { SessionStore } from '../../relay/session-store.js';
 import { DeliveryStore, type DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
 import { EndpointStore, type EndpointTarget } from '../endpoints.js';
@@ -128,11 +128,11 @@ export class SqliteStore implements Store {
       const id = item.endpoints.only;
       const t = this.endpointStore.target(id);
       if (!t || t.owner !== item.owner) return notFound('webhook endpoint', id, 'endpoint_id');
-      if (t.status !== 'enabled') return conflict(`Webhook endpoint ${id} is disabled: enable it first (POST /v1/webhooks/${id}/enable)`, 'endpoint_disabled', 'endpoint_id');
+      if (t.status !== 'enabled') return endpointDisabled(id);
       targets = [t];
     }
     if (item.insert) {
-      if (ids.has(item.event.id) || this.eventStore.exists(item.event.id)) return conflict(`An event with id '${item.event.id}' already exists; resend it with POST /v1/events/${item.event.id}/resend`, 'resource_exists', 'id');
+      if (ids.has(item.event.id) || this.eventStore.exists(item.event.id)) return duplicateEventId(item.event.id);
       ids.add(item.event.id);
       this.eventStore.insert(item.event, item.owner);
     }
