@@ -3,6 +3,7 @@
 // result could not be written. The full disk is SQLite's own SQLITE_FULL (max_page_count, a database
 // size limit) for the API, and an injected one at the store boundary for the engine's result writes.
 import Database from 'better-sqlite3';
+import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -77,5 +78,39 @@ describe('disk full', () => {
     expect(rx.requests).toHaveLength(1);
     expect(logs.filter((l) => l.startsWith('could not record'))).toEqual(['could not record 1 delivery results (database or disk is full): kept in memory, not sent again; retrying the write']);
     expect(logs).toContain('delivery results are being recorded again (1 kept in memory were written)');
+  });
+
+  it('keeps a listen ack the disk refused and writes it later: the session delivery is recorded, not lost or re-sent', async () => {
+    const { emu, logs } = await setup();
+    const session = (await emu.api('POST', '/v1/listen-sessions', {})).body as { id: string; ws_url: string };
+    const ws = new WebSocket(session.ws_url, { headers: { authorization: `Bearer ${emu.apiKey}` } });
+    const events: { seq: number; id: string }[] = [];
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString());
+      if (m.t === 'event') events.push(m);
+    });
+    await new Promise((r) => ws.on('open', r));
+    cleanup.push(async () => ws.terminate());
+    ws.send(JSON.stringify({ t: 'hello', v: 1, last_seq: null }));
+    const store = emu.emulator.deliveries;
+    const record = store.recordSessionAttempt.bind(store);
+    let failures = 3;
+    store.recordSessionAttempt = (id, attempt) => {
+      if (failures > 0) {
+        failures--;
+        throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');
+      }
+      return record(id, attempt);
+    };
+    const ev = (await emu.api('POST', '/v1/events', { type: 'vehicle.created', data: {} })).body.event;
+    const e = await waitFor(() => events.find((m) => m.id === ev.id), { what: 'the event on the websocket' });
+    ws.send(JSON.stringify({ t: 'ack', seq: e.seq, event_id: e.id, url: 'http://localhost:3000/hook', status_code: 200, duration_ms: 3, error: null }));
+    const d = await waitFor(async () => {
+      const found = (await emu.api('GET', `/v1/deliveries?session_id=${session.id}`)).body.data[0];
+      return found?.status === 'succeeded' && found;
+    }, { what: 'the session delivery recorded' });
+    expect(failures).toBe(0);
+    expect(d).toMatchObject({ attempt_count: 1, last_status_code: 200 });
+    expect(logs.filter((l) => l.startsWith('relay: could not record acks'))).toHaveLength(3);
   });
 });
