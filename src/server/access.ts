@@ -8,6 +8,8 @@ import { ApiHttpError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
 
 export function installAccessControl(app: FastifyInstance, ctx: ServerContext): void {
+  // Whose data the request reaches; set for every authenticated route, empty on public ones.
+  app.decorateRequest('owner', '');
   // One key per emulator, so one bucket.
   const bucket = new TokenBucket(ctx.rateLimit, Date.now());
   let closing = false;
@@ -28,7 +30,7 @@ export function installAccessControl(app: FastifyInstance, ctx: ServerContext): 
       if (forwarded) for (const h of [forwarded].flat().join(',').split(',')) ctx.hosts.check(h.trim());
       // Not found is answered without data whatever the key; every matched route is protected unless public.
       if (req.is404 || isPublic(req)) return done();
-      ctx.auth.authenticate(req);
+      req.owner = ctx.auth.authenticate(req);
       if (!bucket.take(Date.now())) {
         void reply.header('retry-after', String(bucket.retryAfter()));
         throw new ApiHttpError(429, 'rate_limit_error', 'rate_limited', `Too many requests (more than ${ctx.rateLimit.perSecond} per second): slow down and retry after ${bucket.retryAfter()} s`);

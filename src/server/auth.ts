@@ -1,17 +1,21 @@
 // API keys: the emulator accepts exactly one Bearer key, created on first start (ppk_test_…) and kept
-// in the data dir's database, or the one given with --api-key / PROPITBOX_API_KEY.
+// in the data dir's database, or the one given with --api-key / PROPITBOX_API_KEY. A key maps to the
+// owner of the data it reaches (DEFAULT_OWNER for this single key).
 import { randomBytes } from 'node:crypto';
 import { safeEqual } from '../signing/sign.js';
 import type { Db } from './db/open.js';
 import { unauthorized } from './errors.js';
+import { DEFAULT_OWNER } from './store/store.js';
 
 export const API_KEY_PREFIX = 'ppk_test_';
 
 export interface Auth {
   apiKey: string;
   isValidApiKey(key: string): boolean;
-  /** Throws the API's 401 unless the request carries the key (`Authorization: Bearer …`). */
-  authenticate(req: { headers: Record<string, string | string[] | undefined> }): void;
+  /** The owner a valid key acts for, or null. */
+  ownerOf(key: string): string | null;
+  /** The request's owner; throws the API's 401 unless it carries a valid key (`Authorization: Bearer …`). */
+  authenticate(req: { headers: Record<string, string | string[] | undefined> }): string;
 }
 
 export function createAuth(apiKey: string): Auth {
@@ -19,10 +23,12 @@ export function createAuth(apiKey: string): Auth {
   return {
     apiKey,
     isValidApiKey,
+    ownerOf: (key) => (isValidApiKey(key) ? DEFAULT_OWNER : null),
     authenticate(req) {
       const key = bearerToken(req.headers.authorization);
       if (key === null) throw unauthorized('Missing API key: send `Authorization: Bearer <key>`; run `propitbox login` or use the key printed by `propitbox dev`');
       if (!isValidApiKey(key)) throw unauthorized('Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`');
+      return DEFAULT_OWNER;
     },
   };
 }

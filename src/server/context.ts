@@ -8,20 +8,20 @@ import type { EmulatorBus } from './bus.js';
 import type { Db } from './db/open.js';
 import type { DeliveryEngine } from './delivery/engine.js';
 import type { EventDispatcher } from './dispatcher.js';
-import type { DeliveryStore } from './store/deliveries.js';
-import type { EndpointStore } from './store/endpoints.js';
-import type { EventStore } from './store/events.js';
+import type { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
 import type { StorageHealth } from './storage-health.js';
 
 export interface ServerContext {
+  /** Endpoints, events, deliveries, sessions, keys: SQLite or PostgreSQL behind one interface. */
+  store: Store;
+  /** The SQLite store (and its database) for the parts that still use it directly. */
+  sqlite: SqliteStore;
   db: Db;
   bus: EmulatorBus;
   auth: Auth;
   dispatcher: EventDispatcher;
   engine: DeliveryEngine;
-  endpoints: EndpointStore;
-  events: EventStore;
-  deliveries: DeliveryStore;
   dataDir: string;
   /** http://host:port once listening (empty before). */
   url(): string;
@@ -58,6 +58,10 @@ export interface AccessLogEntry {
 export type RoutePlugin = (app: FastifyInstance, ctx: ServerContext) => void | Promise<void>;
 
 declare module 'fastify' {
+  interface FastifyRequest {
+    /** The owner (API key id) whose data this request reaches; '' on public routes. */
+    owner: string;
+  }
   interface FastifyContextConfig {
     /** Answer without the API key (health, the dashboard's static files). Routes are protected by default. */
     public?: boolean;

@@ -5,20 +5,18 @@ import { buildApp, ROUTE_PLUGINS } from './app.js';
 import { createAuth, storedApiKey, type Auth } from './auth.js';
 import { EmulatorBus } from './bus.js';
 import type { RoutePlugin, ServerContext } from './context.js';
-import { openDatabase, type Db } from './db/open.js';
+import type { Db } from './db/open.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { DEFAULT_RETRY_SCHEDULE, DEFAULT_TIMEOUT_MS } from './delivery/schedule.js';
 import { EventDispatcher } from './dispatcher.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
 import { HostPolicy } from './host-allow.js';
-import { DeliveryStore } from './store/deliveries.js';
-import { EndpointStore } from './store/endpoints.js';
-import { EventStore } from './store/events.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import type { Store } from './store/store.js';
 import { StorageHealth } from './storage-health.js';
 
 export { EmulatorBus } from './bus.js';
-export { EventDispatcher, type EventSink, type StoredEvent } from './dispatcher.js';
-export { DeliveryStore } from './store/deliveries.js';
+export { EventDispatcher, type StoredEvent } from './dispatcher.js';
 export type { Db as Database } from './db/open.js';
 export { DataDirInUseError } from './db/open.js';
 
@@ -56,10 +54,10 @@ export interface Emulator {
   port: number;
   dataDir: string;
   db: Db;
+  store: Store;
   app: FastifyInstance;
   bus: EmulatorBus;
   dispatcher: EventDispatcher;
-  deliveries: DeliveryStore;
   engine: DeliveryEngine;
   /** isValidApiKey(key) / authenticate(req), e.g. for the websocket handshake. */
   auth: Auth;
@@ -83,14 +81,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const log = opts.log ?? (() => undefined);
   const host = opts.host ?? DEFAULT_HOST;
   const hosts = new HostPolicy({ bindHost: host, publicUrl: opts.publicUrl, allowedHosts: opts.allowedHosts });
-  const db = openDatabase(opts.dataDir, log);
-  const auth = createAuth(opts.apiKey ?? storedApiKey(db));
   const bus = new EmulatorBus();
-  const endpoints = new EndpointStore(db);
-  const events = new EventStore(db);
-  const deliveries = new DeliveryStore(db, bus);
+  const sqlite = SqliteStore.open({ dataDir: opts.dataDir, bus, log });
+  const store: Store = sqlite;
+  const db = sqlite.db;
+  const auth = createAuth(opts.apiKey ?? storedApiKey(db));
   const storage = new StorageHealth(db);
-  const engine = new DeliveryEngine(deliveries, endpoints, events, {
+  const engine = new DeliveryEngine(store.deliveries, store.notifier, {
     retrySchedule: opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     timeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxInFlight: opts.maxInFlight,
@@ -98,9 +95,9 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     log,
     storage,
   });
-  const dispatcher = new EventDispatcher(db, events, endpoints, deliveries, bus, (rows, body) => engine.enqueue(rows, body));
+  const dispatcher = new EventDispatcher(store, bus, engine);
   let url = '';
-  const context: ServerContext = { db, bus, auth, dispatcher, engine, endpoints, events, deliveries, dataDir: opts.dataDir, url: () => url, log, storage, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog, hosts };
+  const context: ServerContext = { store, sqlite, db, bus, auth, dispatcher, engine, dataDir: opts.dataDir, url: () => url, log, storage, rateLimit: opts.rateLimit ?? DEFAULT_RATE_LIMIT, ingestMaxBody: opts.ingestMaxBody, publicUrl: opts.publicUrl, trustProxy: opts.trustProxy, accessLog: opts.accessLog, hosts };
 
   let app: FastifyInstance | undefined;
   try {
@@ -109,7 +106,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   } catch (err) {
     await app?.close().catch(() => undefined);
     await engine.stop(0);
-    db.close();
+    await store.close();
     if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(opts.port ?? 4480);
     throw err;
   }
@@ -125,10 +122,10 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       const engineStopped = engine.stop(graceMs);
       await app!.close().catch((e: Error) => log(`closing the HTTP server: ${e.message}`));
       await engineStopped;
-      db.close();
+      await store.close();
     })());
 
-  return { url, apiKey: auth.apiKey, port, dataDir: opts.dataDir, db, app, bus, dispatcher, deliveries, engine, auth, context, close };
+  return { url, apiKey: auth.apiKey, port, dataDir: opts.dataDir, db, store, app, bus, dispatcher, engine, auth, context, close };
 }
 
 /** A wildcard bind address is reached through loopback; IPv6 literals need brackets in URLs. */

@@ -7,6 +7,7 @@ import { isolatedEnv, spawnCli } from '../helpers/run-cli.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startTcpProxy } from '../relay/tcp-proxy.js';
 import { relayFor } from '../../src/server/relay/index.js';
+import { DEFAULT_OWNER } from '../../src/server/store/store.js';
 
 const cleanup: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -43,9 +44,9 @@ describe('listen resilience', () => {
     const TOTAL = 5_000;
     const ids: string[] = [];
     const produce = (async () => {
-      for (let i = 0; i < TOTAL; i++) {
-        ids.push(emu.emulator.dispatcher.create({ type: i % 2 ? 'vehicle.updated' : 'maintenance.task.created', data: { n: i } }).event.id);
-        if (i % 50 === 49) await new Promise((res) => setImmediate(res));
+      for (let i = 0; i < TOTAL; i += 50) {
+        const batch = await Promise.all(Array.from({ length: 50 }, (_, k) => emu.emulator.dispatcher.createGrouped(DEFAULT_OWNER, { type: (i + k) % 2 ? 'vehicle.updated' : 'maintenance.task.created', data: { n: i + k } })));
+        ids.push(...batch.map((r) => r.event.id));
       }
     })();
     // Events already received keep being forwarded while the client reconnects, so wait for the

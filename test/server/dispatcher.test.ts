@@ -1,8 +1,8 @@
-// The dispatcher's outbox: events, endpoint deliveries and sink rows commit together or not at all,
-// also when several API requests share one group commit.
+// The dispatcher's outbox: events, endpoint deliveries and session rows commit together or not at all,
+// also when several API requests share one group commit and one of them fails while being written.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Delivery } from '../../src/contract/v1.js';
-import type { StoredEvent } from '../../src/server/dispatcher.js';
+import type { StoredEvent } from '../../src/server/store/store.js';
+import { DEFAULT_OWNER } from '../../src/server/store/store.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 
 let emu: TestEmulator;
@@ -11,52 +11,46 @@ beforeAll(async () => {
 });
 afterAll(() => emu.close());
 
-it('gives sinks the exact stored body inside the transaction, fails a group member alone, and tells sinks about rollbacks', async () => {
-  const seen: StoredEvent[] = [];
-  const committed: string[] = [];
-  const unregister = emu.emulator.dispatcher.registerSink({
-    fanOut(event): Delivery[] {
-      if ((event.data as { explode?: boolean }).explode) throw new Error('sink refused');
-      seen.push(event);
-      return [emu.emulator.deliveries.createSessionDelivery(event.id, 'ls_test', 'http://localhost:3000/x')];
-    },
-    afterCommit: (event) => committed.push(event.id),
-    rollback: (event) => {
-      const i = seen.findIndex((e) => e.id === event.id);
-      if (i >= 0) seen.splice(i, 1);
-    },
-  });
+it('stores the exact body, fails a group member alone (bad input, duplicate id, a failed write) and leaves nothing of it', async () => {
+  const session = (await emu.api('POST', '/v1/listen-sessions', { events: ['*'] })).body as { id: string };
+  const events = emu.emulator.context.sqlite.eventStore;
+  // A write that fails inside the transaction (as a full disk would), for one event only.
+  const insert = events.insert.bind(events);
+  events.insert = (e: StoredEvent, owner?: string) => {
+    if ((e.data as { explode?: boolean }).explode) throw new Error('disk said no');
+    insert(e, owner);
+  };
   try {
     const d = emu.emulator.dispatcher;
-    // Same tick: one group commit with a duplicate id and a sink failure in it.
+    // Same tick: one group commit with a duplicate id, a failing write and bad input in it.
     const results = await Promise.allSettled([
-      d.createGrouped({ type: 'vehicle.created', data: { n: 1 }, id: 'evt_group_a' }),
-      d.createGrouped({ type: 'vehicle.created', data: { n: 2 }, id: 'evt_group_a' }),
-      d.createGrouped({ type: 'vehicle.created', data: { explode: true }, id: 'evt_group_b' }),
-      d.createGrouped({ type: 'vehicle.nope', data: {} }),
-      d.createGrouped({ type: 'session.ended', data: { n: 3 }, id: 'evt_group_c' }),
+      d.createGrouped(DEFAULT_OWNER, { type: 'vehicle.created', data: { n: 1 }, id: 'evt_group_a' }),
+      d.createGrouped(DEFAULT_OWNER, { type: 'vehicle.created', data: { n: 2 }, id: 'evt_group_a' }),
+      d.createGrouped(DEFAULT_OWNER, { type: 'vehicle.created', data: { explode: true }, id: 'evt_group_b' }),
+      d.createGrouped(DEFAULT_OWNER, { type: 'vehicle.nope', data: {} }),
+      d.createGrouped(DEFAULT_OWNER, { type: 'session.ended', data: { n: 3 }, id: 'evt_group_c' }),
     ]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected', 'rejected', 'fulfilled']);
     expect((results[1] as PromiseRejectedResult).reason.statusCode).toBe(409);
+    expect((results[2] as PromiseRejectedResult).reason.message).toBe('disk said no');
     expect((results[3] as PromiseRejectedResult).reason.statusCode).toBe(400);
 
-    const ok = (results[0] as PromiseFulfilledResult<{ deliveries: Delivery[] }>).value;
-    expect(ok.deliveries).toEqual([expect.objectContaining({ session_id: 'ls_test', endpoint_id: null })]);
-    expect(seen.map((e) => e.id)).toEqual(['evt_group_a', 'evt_group_c']);
-    expect(seen[0].body).toBe('{"id":"evt_group_a","type":"vehicle.created","created":"' + seen[0].created + '","data":{"n":1}}');
-    expect(committed).toEqual(['evt_group_a', 'evt_group_c']);
+    const ok = (results[0] as PromiseFulfilledResult<{ event: { created: string }; deliveries: { session_id: string | null }[] }>).value;
+    expect(ok.deliveries).toEqual([expect.objectContaining({ session_id: session.id, endpoint_id: null })]);
+    const stored = await emu.emulator.store.events.get(DEFAULT_OWNER, 'evt_group_a');
+    expect(stored.body).toBe('{"id":"evt_group_a","type":"vehicle.created","created":"' + ok.event.created + '","data":{"n":1}}');
 
-    // The failed one left nothing behind: no event, no delivery.
+    // The failed one left nothing behind: no event, no delivery, no session row; the log has no gap.
     expect((await emu.api('GET', '/v1/events/evt_group_b')).status).toBe(404);
     expect((await emu.api('GET', '/v1/deliveries?event_id=evt_group_b')).body.data).toEqual([]);
     expect((await emu.api('GET', '/v1/events/evt_group_a')).body.data).toEqual({ n: 1 });
-
-    // The relay records the CLI's answer through the store.
-    const rec = emu.emulator.deliveries.recordSessionAttempt(ok.deliveries[0].id, {
-      started_at: new Date().toISOString(), duration_ms: 3, status_code: 200, error: null, request_headers: {}, response_headers: {}, response_body: 'OK', manual: false,
-    });
-    expect(rec).toMatchObject({ status: 'succeeded', attempt_count: 1, last_status_code: 200 });
+    const rows = await emu.emulator.store.sessions.read(session.id, 0, 10);
+    expect(rows.map((r) => [r.seq, r.event_id])).toEqual([
+      [1, 'evt_group_a'],
+      [2, 'evt_group_c'],
+    ]);
+    expect(emu.emulator.context.sqlite.sessionStore.stagedEvents).toBe(0);
   } finally {
-    unregister();
+    events.insert = insert;
   }
 });

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Delivery } from '../../src/contract/v1.js';
 import { relayFor } from '../../src/server/relay/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
+import { DEFAULT_OWNER } from '../../src/server/store/store.js';
 
 let emu: TestEmulator;
 beforeAll(async () => {
@@ -18,7 +19,7 @@ it('fails the session deliveries of events dropped by the backlog limits, visibl
   const ids: string[] = [];
   // 10,100 events through the API's group-commit path (chunks share transactions, like concurrent POSTs).
   for (let chunk = 0; chunk < 10_100 / 1010; chunk++) {
-    const batch = await Promise.all(Array.from({ length: 1010 }, (_, i) => emu.emulator.dispatcher.createGrouped({ type: 'vehicle.updated', data: { n: chunk * 1010 + i } })));
+    const batch = await Promise.all(Array.from({ length: 1010 }, (_, i) => emu.emulator.dispatcher.createGrouped(DEFAULT_OWNER, { type: 'vehicle.updated', data: { n: chunk * 1010 + i } })));
     ids.push(...batch.map((r) => r.event.id));
   }
 

@@ -66,6 +66,21 @@ describe.skipIf(!pgAvailable())('PostgreSQL store, several nodes', () => {
     expect(b.length).toBeGreaterThan(0);
   });
 
+  it('lets another node take over work whose lease ran out, and fences the late result of the first', async () => {
+    const [n1, n2] = [await node(), await node()];
+    await n1.endpoints.create(A, { url: 'http://localhost:3000/a', events: ['*'] });
+    const [r] = await n1.accept([{ owner: A, event: ev('vehicle.created'), insert: true, endpoints: 'matching', sessions: false }], 1_000);
+    const first = (r as { claimed: { row: { id: string; attempt_count: number }; token: number }[] }).claimed[0];
+    const now = Date.now();
+    expect(await n2.deliveries.claimDue({ now, limit: 10, leaseMs: 30_000 })).toEqual([]);
+    const taken = await n2.deliveries.claimDue({ now: now + 60_000, limit: 10, leaseMs: 30_000 });
+    expect(taken.map((c) => c.row.id)).toEqual([first.row.id]);
+    const attempt = { number: 1, started_at: new Date().toISOString(), duration_ms: 5, status_code: 200, error: null, request_headers: {}, response_headers: {}, response_body: '', manual: false };
+    const row = { ...taken[0].row, status: 'succeeded' as const, attempt_count: 1, last_status_code: 200 };
+    expect(await n1.deliveries.recordResults([{ row, attempt, token: first.token }])).toEqual([]);
+    expect((await n2.deliveries.recordResults([{ row, attempt, token: taken[0].token }])).map((d) => d.status)).toEqual(['succeeded']);
+  });
+
   it('tells the other nodes: new session rows, a session taken over, released work, key changes', async () => {
     const [n1, n2] = [await node(), await node()];
     const seen: string[] = [];

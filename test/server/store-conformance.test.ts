@@ -176,23 +176,44 @@ describe.each(backends)('store conformance: $name', (backend) => {
     expect((await s.events.list(A, { limit: 10 }, 'vehicle.updated')).rows).toEqual([]);
   });
 
-  it('claims due work under a lease: held rows are skipped, a lapsed lease is taken over, and only the newest token records a result', async () => {
+  it('filters lists on the server: deliveries by event type, status and attempt time; events by their deliveries', async () => {
+    const s = await open();
+    const ep = await s.endpoints.create(A, { url: 'http://localhost:3000/a', events: ['*'] });
+    const session = await s.sessions.create(A, { events: ['vehicle.*'], label: null });
+    const v = ok((await s.accept([item(A, ev('vehicle.created'))], LEASE))[0]);
+    const m = ok((await s.accept([item(A, ev('maintenance.task.created'))], LEASE))[0]);
+    const at = new Date(Date.now() - 60_000).toISOString();
+    await s.deliveries.recordResults([{ row: { ...m.claimed[0].row, status: 'failed', attempt_count: 1, last_status_code: 500 }, attempt: { ...attempt(500), started_at: at, number: 1 }, token: m.claimed[0].token }]);
+    const ids = async (f: Parameters<Store['deliveries']['list']>[1]) => (await s.deliveries.list(A, f, { limit: 10 })).rows.map((d) => d.id).sort();
+    expect(await ids({ event_type: 'vehicle.created' })).toEqual(v.deliveries.map((d) => d.id).sort());
+    expect(await ids({ status: 'failed' })).toEqual([m.claimed[0].row.id]);
+    expect(await ids({ attempted_from: new Date(Date.now() - 120_000).toISOString(), attempted_to: new Date(Date.now() - 30_000).toISOString() })).toEqual([m.claimed[0].row.id]);
+    expect(await ids({ attempted_from: new Date(Date.now() - 30_000).toISOString() })).toEqual([]);
+    const evIds = async (f: Parameters<Store['events']['list']>[3]) => (await s.events.list(A, { limit: 10 }, undefined, f)).rows.map((e) => e.id);
+    expect(await evIds({ session_id: session.id })).toEqual([v.event.id]);
+    expect(await evIds({ endpoint_id: ep.id, status: 'failed' })).toEqual([m.event.id]);
+    expect(await evIds({ endpoint_id: 'we_other' })).toEqual([]);
+  });
+
+  it('claims due work under a lease: held rows are skipped, a given-back row is claimed anew, and only the newest token records a result', async () => {
     const s = await open();
     const ep = await s.endpoints.create(A, { url: 'http://localhost:3000/a', events: ['*'] });
     const other = await s.endpoints.create(A, { url: 'http://localhost:3000/b', events: ['vehicle.updated'] });
     // Times passed in, not read: a slow machine must not make a lease lapse early.
     const now = Date.now();
-    const a = ok((await s.accept([item(A, ev('vehicle.created'))], 1_000))[0]);
-    ok((await s.accept([item(A, ev('vehicle.updated'))], 1_000))[0]);
-    // The accepting node holds them until the lease ends.
+    const a = ok((await s.accept([item(A, ev('vehicle.created'))], LEASE))[0]);
+    const b = ok((await s.accept([item(A, ev('vehicle.updated'))], LEASE))[0]);
+    // The accepting node holds them until it gives them back (or, on PostgreSQL, the lease ends).
     expect(await s.deliveries.claimDue({ now, limit: 10, leaseMs: LEASE })).toEqual([]);
-    const later = now + 60_000;
+    await s.deliveries.release([...a.claimed, ...b.claimed].map((c) => ({ id: c.row.id, token: c.token })));
+    const later = Date.now();
     const retaken = await s.deliveries.claimDue({ now: later, limit: 10, leaseMs: LEASE, excludeEndpoints: [other.id] });
     expect(retaken.map((c) => c.row.endpoint_id)).toEqual([ep.id, ep.id]);
     expect(retaken.every((c) => c.body.startsWith('{"id":"evt_'))).toBe(true);
     const mine = retaken.find((c) => c.row.id === a.claimed[0].row.id)!;
     expect(mine.token).not.toBe(a.claimed[0].token);
     expect(await s.deliveries.claimDue({ now: later, limit: 10, leaseMs: LEASE, excludeEndpoints: [other.id] })).toEqual([]);
+    expect((await s.deliveries.claimDue({ now: later, limit: 10, leaseMs: LEASE })).map((c) => c.row.endpoint_id)).toEqual([other.id]);
 
     const stale = await s.deliveries.recordResults([{ row: { ...a.claimed[0].row, status: 'succeeded', attempt_count: 1 }, attempt: { ...attempt(200), number: 1 }, token: a.claimed[0].token }]);
     expect(stale).toEqual([]);
@@ -279,12 +300,17 @@ describe.each(backends)('store conformance: $name', (backend) => {
     expect(e1).toBeGreaterThan(0);
     expect(claimed).toEqual([[session.id, e1, 'node-1']]);
     const rows = await s.sessions.read(session.id, 0, 10);
-    const ack = (seq: number, epoch: number, status: number | null): SessionAck => ({ sessionId: session.id, epoch, cursor: seq, deliveryId: rows[seq - 1].delivery_id, url: 'http://localhost:3000/hook', attempt: attempt(status, status ? null : 'connect ECONNREFUSED') });
+    const ack = (seq: number, epoch: number, status: number | null, final = true): SessionAck => ({ sessionId: session.id, epoch, cursor: seq, deliveryId: rows[seq - 1].delivery_id, url: 'http://localhost:3000/hook', attempt: attempt(status, status ? null : 'connect ECONNREFUSED'), final });
+    // An attempt the client will make again (its receiver was down): recorded, still pending, cursor stays.
+    await s.sessions.recordAcks([ack(1, e1, null, false)]);
+    expect((await s.sessions.get(session.id))!.acked_seq).toBe(0);
+    expect(await s.deliveries.get(A, rows[0].delivery_id)).toMatchObject({ status: 'pending', attempt_count: 1 });
     await s.sessions.recordAcks([ack(1, e1, 200), ack(2, e1, null)]);
     expect((await s.sessions.get(session.id))!).toMatchObject({ acked_seq: 2, target_url: 'http://localhost:3000/hook' });
     expect((await s.sessions.read(session.id, 0, 10)).map((r) => r.seq)).toEqual([3]);
     const d1 = await s.deliveries.get(A, rows[0].delivery_id);
-    expect(d1).toMatchObject({ status: 'succeeded', attempt_count: 1, url: 'http://localhost:3000/hook' });
+    expect(d1).toMatchObject({ status: 'succeeded', attempt_count: 2, url: 'http://localhost:3000/hook' });
+    expect(d1.attempts!.map((x) => [x.number, x.status_code])).toEqual([[1, null], [2, 200]]);
     expect((await s.deliveries.get(A, rows[1].delivery_id)).status).toBe('failed');
 
     const e2 = await s.sessions.claim(session.id, 'node-2');

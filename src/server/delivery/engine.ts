@@ -1,16 +1,18 @@
-// The durable delivery engine. The database is the truth (pending rows with next_attempt_at); memory
-// only holds the work being done now. New work is handed over directly (no polling latency), retries
-// wake a single timer, and a restart rescans the database, so kill -9 loses nothing.
+// The durable delivery engine. The database is the truth (pending rows with their due time); memory only
+// holds the work this node has claimed. Work accepted on this node is handed over already claimed (no
+// polling latency); retries wake a timer at the next due time; other nodes' released work and lapsed
+// leases are found by a "work" notification and, because a notification can be missed, by a poll.
 // Bounded: at most `maxInFlight` requests overall and `perEndpoint` per endpoint, so a slow endpoint
-// cannot hold up the others; results are written in one transaction per tick.
-// An answer, once received, is never asked for again: a result that cannot be written (disk full) stays
-// in memory, its row held, and the write is retried with backoff; no new attempt starts meanwhile.
+// cannot hold up the others; at most `perEndpointQueue` claimed per endpoint (the rest is given back to
+// the store at once, for any node). Results are written in one transaction per tick, each only while
+// its claim's fencing token holds. An answer, once received, is never asked for again: a result that
+// cannot be written (disk full, database away) stays in memory, its row held, and the write is retried
+// with backoff; no new attempt starts meanwhile.
 import { Agent } from 'undici';
 import { Signer } from '../../signing/signer.js';
-import { applyAttempt, type AttemptResult, type DeliveryRow, type DeliveryStore } from '../store/deliveries.js';
-import type { EndpointStore } from '../store/endpoints.js';
-import type { EventStore } from '../store/events.js';
 import type { StorageHealth } from '../storage-health.js';
+import { applyAttempt } from '../store/rows.js';
+import type { AttemptResult, ClaimedDelivery, DeliveriesStore, Notifier } from '../store/store.js';
 import { performAttempt } from './attempt.js';
 import { Fifo } from './queue.js';
 import { isSuccessStatus, nextRetryDelay } from './schedule.js';
@@ -20,8 +22,12 @@ export interface EngineOptions {
   timeoutMs: number;
   maxInFlight?: number;
   perEndpoint?: number;
-  /** Most deliveries held in memory per endpoint; the rest wait in the database. */
+  /** Most deliveries claimed per endpoint; the rest wait in the database. */
   perEndpointQueue?: number;
+  /** How long a claim holds before another node may take the work (default: 2 x timeout + 10 s). */
+  leaseMs?: number;
+  /** Look for due work this often even without a wake-up (several nodes); 0 = never (one node). */
+  pollMs?: number;
   log?: (line: string) => void;
   /** Told when result writes fail and recover (health reports it). */
   storage?: StorageHealth;
@@ -29,14 +35,12 @@ export interface EngineOptions {
 
 const FLUSH_DELAY_MS = 5;
 const MAX_TIMER_MS = 60_000;
+const CLAIM_BATCH = 256;
 /** Retrying a failed result write: 100 ms, doubling, at most every 5 s. */
 const WRITE_RETRY_MIN_MS = 100;
 const WRITE_RETRY_MAX_MS = 5_000;
 
-interface Work {
-  row: DeliveryRow;
-  body?: string;
-}
+type Result = AttemptResult & { token: number };
 
 /** An attempt in flight; `sent` once its request is going out on a connection (not while resolving or connecting). */
 interface InFlight {
@@ -52,91 +56,116 @@ function within(p: Promise<unknown>, ms: number): Promise<void> {
 
 export class DeliveryEngine {
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, keepAliveMaxTimeout: 600_000, connections: 64 });
-  private readonly queues = new Map<string, Fifo<Work>>();
-  private readonly held = new Set<string>(); // queued, in flight, or awaiting its result write
+  private readonly queues = new Map<string, Fifo<ClaimedDelivery>>();
+  /** Claimed by this node (queued, in flight, or awaiting its result write): id -> token. */
+  private readonly held = new Map<string, number>();
   private readonly perEndpointActive = new Map<string, number>();
-  private readonly overflowed = new Set<string>(); // endpoints with due rows left in the database
   private readonly inFlight = new Set<InFlight>();
   /** One signer per endpoint (its HMAC keys prepared once), replaced when the secret rotates. */
   private readonly signers = new Map<string, Signer>();
-  private results: AttemptResult[] = [];
-  private flushScheduled = false;
-  /** Set while result writes fail: the delay before the next try (0 = writes work). */
+  private results: Result[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
   private writeRetryMs = 0;
+  private lastWriteError = '';
   private pumpScheduled = false;
   private active = 0;
   private timer: NodeJS.Timeout | null = null;
   private timerAt = Infinity;
+  private poller: NodeJS.Timeout | null = null;
+  private scanning: Promise<void> | null = null;
+  private rescan = false;
+  /** The last claim came back full: more is due than was taken. */
+  private more = false;
   private stopped = false;
   private aborting = false;
   private readonly maxInFlight: number;
   private readonly perEndpoint: number;
   private readonly perEndpointQueue: number;
+  readonly leaseMs: number;
+  private readonly onWork = () => this.scan();
 
   constructor(
-    private readonly deliveries: DeliveryStore,
-    private readonly endpoints: EndpointStore,
-    private readonly events: EventStore,
+    private readonly deliveries: DeliveriesStore,
+    private readonly notifier: Notifier,
     private readonly opts: EngineOptions,
   ) {
     this.maxInFlight = opts.maxInFlight ?? 64;
     this.perEndpoint = opts.perEndpoint ?? 32;
-    this.perEndpointQueue = opts.perEndpointQueue ?? 2000;
+    this.perEndpointQueue = Math.max(this.perEndpoint, opts.perEndpointQueue ?? 2000);
+    this.leaseMs = opts.leaseMs ?? 2 * opts.timeoutMs + 10_000;
   }
 
-  /** Resume whatever the database says is pending (after a restart or a crash). */
+  /** Resume whatever the database says is due (after a restart, a crash, or another node's). */
   start(): void {
+    this.notifier.on('work', this.onWork);
+    if (this.opts.pollMs) {
+      this.poller = setInterval(() => this.scan(), this.opts.pollMs);
+      this.poller.unref();
+    }
     this.scan();
   }
 
-  /** Freshly committed deliveries (new event, resend, hand retry). */
-  enqueue(rows: DeliveryRow[], body?: string): void {
-    if (this.stopped) return;
-    const now = Date.now();
-    for (const row of rows) {
-      if (row.endpoint_id === null || this.held.has(row.id)) continue;
-      if ((row.next_attempt_at ?? 0) > now) {
-        this.armTimer(row.next_attempt_at!);
+  /** Deliveries claimed for this node (new event, resend, hand retry). */
+  enqueue(claims: ClaimedDelivery[]): void {
+    const giveBack: ClaimedDelivery[] = [];
+    for (const c of claims) {
+      if (this.stopped || this.held.has(c.row.id)) {
+        giveBack.push(c);
         continue;
       }
-      const q = this.queue(row.endpoint_id);
+      if ((c.row.next_attempt_at ?? 0) > Date.now()) {
+        // Not due yet (cannot happen for fresh work, but a claim is a claim): give it back, wake then.
+        giveBack.push(c);
+        this.armTimer(c.row.next_attempt_at!);
+        continue;
+      }
+      const q = this.queue(c.row.endpoint_id!);
       if (q.length >= this.perEndpointQueue) {
-        this.overflowed.add(row.endpoint_id);
+        giveBack.push(c);
+        this.more = true;
         continue;
       }
-      this.held.add(row.id);
-      q.push({ row, body });
+      this.held.set(c.row.id, c.token);
+      q.push(c);
     }
+    this.release(giveBack);
     this.schedulePump();
   }
 
   /**
    * Shutdown: no new attempt starts (nor goes out: one still resolving or connecting is dropped), those
-   * already sending get `graceMs` to be answered, and their results are written. What is cut off stays
-   * pending in the database and is sent again on the next start. Bounded: never waits on DNS or a socket.
+   * already sending get `graceMs` to be answered, and their results are written; the claims never started
+   * are given back so another node takes them at once. What is cut off stays pending in the database and
+   * is attempted again (here on restart, or by another node). Bounded: never waits on DNS or a socket.
    */
   async stop(graceMs = 2000): Promise<void> {
     this.stopped = true;
+    this.notifier.off('work', this.onWork);
     if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.poller) clearInterval(this.poller);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.timer = this.poller = this.flushTimer = null;
     const sending = [...this.inFlight].filter((f) => f.sent).map((f) => f.done);
     if (sending.length) await within(Promise.all(sending), graceMs);
     // Whatever is still in flight fails now; those attempts are dropped and stay pending in the DB.
     this.aborting = true;
     await within(this.agent.destroy(), 250);
     await within(Promise.all([...this.inFlight].map((f) => f.done)), 250);
-    this.flush();
-    if (this.results.length) this.opts.log?.(`${this.results.length} delivery results could not be recorded (${this.lastWriteError}): those deliveries stay pending and are sent again on the next start`);
+    await within(this.scanning ?? Promise.resolve(), 1000);
+    const queued = [...this.queues.values()].flatMap((q) => q.drain());
+    this.queues.clear();
+    await this.flush(true);
+    await this.release(queued, true);
+    if (this.results.length) this.opts.log?.(`${this.results.length} delivery results could not be recorded (${this.lastWriteError}): those deliveries stay pending and are attempted again`);
   }
 
   get stats(): { inFlight: number; held: number; unrecorded: number } {
     return { inFlight: this.active, held: this.held.size, unrecorded: this.writeRetryMs ? this.results.length : 0 };
   }
 
-  private queue(endpointId: string): Fifo<Work> {
+  private queue(endpointId: string): Fifo<ClaimedDelivery> {
     let q = this.queues.get(endpointId);
-    if (!q) this.queues.set(endpointId, (q = new Fifo<Work>()));
+    if (!q) this.queues.set(endpointId, (q = new Fifo<ClaimedDelivery>()));
     return q;
   }
 
@@ -162,10 +191,8 @@ export class DeliveryEngine {
         const work = q.shift();
         if (!work) {
           this.queues.delete(endpointId);
-          if (this.overflowed.has(endpointId)) this.refill(endpointId);
           continue;
         }
-        if (q.length < this.perEndpointQueue / 2 && this.overflowed.has(endpointId)) this.refill(endpointId);
         this.perEndpointActive.set(endpointId, busy + 1);
         this.active++;
         // attempt() never rejects: one continuation per attempt, no finally().
@@ -180,36 +207,38 @@ export class DeliveryEngine {
         started = true;
       }
     }
+    // Running low while more is due: claim the next batch.
+    if (this.more && this.held.size < CLAIM_BATCH / 2) this.scan();
   }
 
   /** One attempt and its recorded result; never rejects. */
-  private attempt({ row, body }: Work, f: InFlight): Promise<void> {
-    // A bug or a database error must not kill the engine; the row stays pending and is rescanned.
+  private attempt(claim: ClaimedDelivery, f: InFlight): Promise<void> {
+    const { row, token, body, target } = claim;
+    // A bug must not kill the engine; the row stays pending and is given back.
     const lost = (err: unknown) => {
-      this.held.delete(row.id);
+      void this.release([claim]);
       this.opts.log?.(`delivery ${row.id}: ${(err as Error).message}`);
     };
     try {
-      const target = this.endpoints.target(row.endpoint_id!);
       const now = Date.now();
       const number = row.attempt_count + 1;
       const manual = row.manual === 1;
       if (!target || target.status !== 'enabled') {
         const error = target ? `endpoint ${target.id} is disabled` : `endpoint ${row.endpoint_id} was deleted`;
         const attempt = { started_at: new Date(now).toISOString(), duration_ms: 0, status_code: null, error, request_headers: {}, response_headers: {}, response_body: '', manual };
-        this.record(applyAttempt(row, attempt, 'failed', null));
+        this.record({ ...applyAttempt(row, attempt, 'failed', null), token });
         return Promise.resolve();
       }
-      const payload = body ?? this.events.get(row.event_id).body;
-      const headers = this.signer(target.id, target.secret).headers(row.event_id, row.event_type, payload, number, now);
+      const headers = this.signer(target.id, target.secret).headers(row.event_id, row.event_type, body, number, now);
       // Once stopping, a request that has not gone out yet does not go out (no answer to wait for).
       const beforeSend = () => (this.stopped ? false : (f.sent = true));
-      return performAttempt(this.agent, { url: target.url, body: payload, headers, timeoutMs: this.opts.timeoutMs, beforeSend }).then((attempt) => {
-        if (this.aborting || (this.stopped && !f.sent)) return void this.held.delete(row.id);
+      return performAttempt(this.agent, { url: target.url, body, headers, timeoutMs: this.opts.timeoutMs, beforeSend }).then((attempt) => {
+        // Not sent, or cut off: given back by stop(), attempted again.
+        if (this.aborting || (this.stopped && !f.sent)) return void this.queue(row.endpoint_id!).push(claim);
         try {
           const ok = isSuccessStatus(attempt.status_code);
           const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
-          this.record(applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay));
+          this.record({ ...applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay), token });
         } catch (err) {
           lost(err);
         }
@@ -229,52 +258,60 @@ export class DeliveryEngine {
     return s;
   }
 
-  private record(result: AttemptResult): void {
+  private record(result: Result): void {
     this.results.push(result);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
     // A few ms of batching: at high rates a commit per tick would cost more than the deliveries.
-    setTimeout(() => this.flush(), FLUSH_DELAY_MS);
+    if (!this.flushTimer && !this.writeRetryMs) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 
   /**
    * One transaction for every result of this tick; a row leaves `held` only once its new state is stored.
-   * A failed write keeps the results (and their rows held, so no rescan sends them again) and retries.
+   * A failed write keeps the results (their rows held, so no scan sends them again) and retries it.
    */
-  private flush(): void {
-    this.flushScheduled = false;
-    this.retryTimer = null;
+  private async flush(final = false): Promise<void> {
+    this.flushTimer = null;
     const batch = this.results;
     if (!batch.length) return;
-    try {
-      this.deliveries.recordResults(batch);
-    } catch (err) {
-      return this.writeFailed(err as Error);
-    }
     this.results = [];
+    try {
+      await this.deliveries.recordResults(batch);
+    } catch (err) {
+      this.results = [...batch, ...this.results];
+      return this.writeFailed(err as Error, final);
+    }
     for (const r of batch) {
-      this.held.delete(r.row.id);
+      if (this.held.get(r.row.id) === r.token) this.held.delete(r.row.id);
       if (r.row.status === 'pending' && r.row.next_attempt_at !== null) this.armTimer(r.row.next_attempt_at);
     }
     if (this.writeRetryMs) {
       this.writeRetryMs = 0;
       this.opts.storage?.ok();
       this.opts.log?.(`delivery results are being recorded again (${batch.length} kept in memory were written)`);
+      this.schedulePump();
       this.scan();
     }
+    if (this.results.length && !this.flushTimer && !final) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    if (this.more) this.scan();
   }
 
-  private retryTimer: NodeJS.Timeout | null = null;
-  private lastWriteError = '';
-
-  private writeFailed(err: Error): void {
+  private writeFailed(err: Error, final: boolean): void {
     this.opts.storage?.failed(err);
     this.lastWriteError = err.message;
     if (!this.writeRetryMs) this.opts.log?.(`could not record ${this.results.length} delivery results (${err.message}): kept in memory, not sent again; retrying the write`);
     this.writeRetryMs = Math.min(WRITE_RETRY_MAX_MS, this.writeRetryMs ? this.writeRetryMs * 2 : WRITE_RETRY_MIN_MS);
-    if (this.stopped) return;
-    this.flushScheduled = true;
-    this.retryTimer = setTimeout(() => this.flush(), this.writeRetryMs);
+    if (!final && !this.stopped) this.flushTimer = setTimeout(() => void this.flush(), this.writeRetryMs);
+  }
+
+  /** Give claims back so any node (this one too) can take them now. */
+  private async release(claims: ClaimedDelivery[], final = false): Promise<void> {
+    if (!claims.length) return;
+    for (const c of claims) if (this.held.get(c.row.id) === c.token) this.held.delete(c.row.id);
+    try {
+      await this.deliveries.release(claims.map((c) => ({ id: c.row.id, token: c.token })));
+    } catch (err) {
+      // Their leases lapse on their own.
+      if (!final) this.opts.log?.(`could not give back ${claims.length} deliveries: ${(err as Error).message}`);
+    }
   }
 
   private armTimer(at: number): void {
@@ -291,32 +328,35 @@ export class DeliveryEngine {
     this.scan();
   }
 
-  /** Pick up every endpoint's due rows from the database and arm the timer for the next future one. */
+  /** Claim due work (one scan at a time; a wake-up during one runs another after it). */
   private scan(): void {
     if (this.stopped || this.writeRetryMs) return;
-    const now = Date.now();
-    for (const endpointId of this.deliveries.endpointsWithDueWork(now)) this.refill(endpointId, now);
-    const next = this.deliveries.earliestDueAfter(now);
-    if (next !== null) this.armTimer(next);
-    this.schedulePump();
+    if (this.scanning) {
+      this.rescan = true;
+      return;
+    }
+    this.scanning = this.claim()
+      .catch((err: Error) => {
+        this.opts.log?.(`could not look for due deliveries: ${err.message}`);
+        this.armTimer(Date.now() + 1000);
+      })
+      .finally(() => {
+        this.scanning = null;
+        if (this.rescan) {
+          this.rescan = false;
+          this.scan();
+        }
+      });
   }
 
-  private refill(endpointId: string, now = Date.now()): void {
-    this.overflowed.delete(endpointId);
-    const q = this.queue(endpointId);
-    const room = this.perEndpointQueue - q.length;
-    if (room <= 0) return void this.overflowed.add(endpointId);
-    // Held rows of this endpoint come first in due order, so ask for enough to get past them.
-    const heldHere = q.length + (this.perEndpointActive.get(endpointId) ?? 0) + this.results.length;
-    const limit = heldHere + room;
-    const rows = this.deliveries.dueForEndpoint(endpointId, now, limit);
-    let added = 0;
-    for (const row of rows) {
-      if (this.held.has(row.id) || added >= room) continue;
-      this.held.add(row.id);
-      q.push({ row });
-      added++;
-    }
-    if (rows.length === limit) this.overflowed.add(endpointId);
+  private async claim(): Promise<void> {
+    const now = Date.now();
+    const full = [...this.queues].filter(([, q]) => q.length >= this.perEndpointQueue).map(([id]) => id);
+    const limit = Math.min(CLAIM_BATCH, Math.max(0, this.perEndpointQueue * 4 - this.held.size));
+    const claims = limit > 0 ? await this.deliveries.claimDue({ now, limit, leaseMs: this.leaseMs, excludeEndpoints: full }) : [];
+    this.more = limit === 0 || claims.length === limit;
+    this.enqueue(claims);
+    const next = await this.deliveries.nextDueAt(now);
+    if (next !== null) this.armTimer(next);
   }
 }

@@ -21,4 +21,12 @@ export class Fifo<T> {
     }
     return item;
   }
+
+  /** Everything left, in order; the queue is empty afterwards. */
+  drain(): T[] {
+    const out = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    return out;
+  }
 }

@@ -13,7 +13,7 @@ import { ApiHttpError, notFound, unauthorized } from '../errors.js';
 import { rawErrorResponse } from '../http-guards.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { RelaySocket } from './relay-socket.js';
-import { keyHash, type SessionStore } from './session-store.js';
+import type { SessionStore } from './session-store.js';
 
 export const WS_PATH = /^\/v1\/listen-sessions\/([A-Za-z0-9_]+)\/ws\/?(?:\?.*)?$/;
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -21,7 +21,8 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export const CLOSE_WAIT_MS = 1000;
 
 export interface HubOptions {
-  isValidApiKey: (key: string) => boolean;
+  /** The owner a key acts for, or null for a wrong key. */
+  ownerOf: (key: string) => string | null;
   /** Throws the API's 421 for a Host outside the allow-list (the HTTP hooks do not run on upgrades). */
   checkHost?: (hostHeader: string | undefined, rawUrl: string) => void;
   heartbeatMs?: number;
@@ -58,10 +59,11 @@ export class RelayHub {
       return rejectUpgrade(socket, err as ApiHttpError);
     }
     const key = bearerToken(req.headers.authorization);
-    if (!key || !this.o.isValidApiKey(key)) return rejectUpgrade(socket, unauthorized('Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`'));
+    const owner = key ? this.o.ownerOf(key) : null;
+    if (!key || !owner) return rejectUpgrade(socket, unauthorized('Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`'));
     const sessionId = m[1];
     const row = this.sessions.get(sessionId);
-    if (!row || row.key_hash !== keyHash(key)) return rejectUpgrade(socket, notFound('listen session', sessionId));
+    if (!row || row.key_hash !== owner) return rejectUpgrade(socket, notFound('listen session', sessionId));
     this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, sessionId, key));
     return true;
   }
@@ -71,9 +73,9 @@ export class RelayHub {
     for (const id of sessionIds) this.sockets.get(id)?.pump();
   }
 
-  /** Close every socket of this API key (listen secret rotated). */
-  revokeKey(hash: string, reason: string): void {
-    for (const s of this.sockets.values()) if (keyHash(s.apiKey) === hash) s.close(CLOSE.REVOKED, reason);
+  /** Close every socket of this owner (listen secret rotated). */
+  revokeOwner(owner: string, reason: string): void {
+    for (const s of this.sockets.values()) if (this.o.ownerOf(s.apiKey) === owner) s.close(CLOSE.REVOKED, reason);
   }
 
   /** Drop a session's socket without a close frame (what a network failure looks like; tests use it). */
@@ -129,7 +131,7 @@ export class RelayHub {
 
   private beat(): void {
     for (const s of this.sockets.values()) {
-      if (!this.o.isValidApiKey(s.apiKey)) {
+      if (!this.o.ownerOf(s.apiKey)) {
         s.close(CLOSE.REVOKED, 'the API key was revoked');
         continue;
       }

@@ -39,18 +39,17 @@ export function sessionGraceMs(): number {
 export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   const existing = relays.get(ctx);
   if (existing) return existing;
-  const sessions = new SessionStore(ctx.db, ctx.deliveries);
-  const acks = new AckBatcher(ctx.db, ctx.deliveries, sessions, (err) => {
+  // The store appends to session logs inside each event's transaction and says which grew after commit.
+  const sessions = ctx.sqlite.sessionStore;
+  const acks = new AckBatcher(ctx.db, ctx.sqlite.deliveryStore, sessions, (err) => {
     ctx.storage.failed(err);
     ctx.log(`relay: could not record acks: ${err.message}`);
   });
-  const hub = new RelayHub(sessions, acks, { isValidApiKey: (k) => ctx.auth.isValidApiKey(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs(), noticesFor: (id) => duplicateNotices(sessions, ctx.endpoints, id) });
+  const hub = new RelayHub(sessions, acks, { ownerOf: (k) => ctx.auth.ownerOf(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs(), noticesFor: (id) => duplicateNotices(sessions, ctx.sqlite.endpointStore, id) });
   const unwatch = watchDuplicateTargets(ctx.bus, sessions, hub);
-  const unregister = ctx.dispatcher.registerSink({
-    fanOut: (event) => sessions.fanOut(event),
-    afterCommit: (event) => hub.notify(sessions.committed(event.id)),
-    rollback: (event) => sessions.rollback(event.id),
-  });
+  const wake = (ids: string[]) => hub.notify(ids);
+  ctx.store.notifier.on('sessions', wake);
+  const unregister = () => ctx.store.notifier.off('sessions', wake);
   const graceMs = sessionGraceMs();
   const sweep = () => {
     sessions.expire();

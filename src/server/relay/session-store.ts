@@ -329,11 +329,13 @@ export class SessionStore {
   }
 
   private append(s: Live, e: LogEntry): Delivery {
-    const seq = ++s.lastSeq;
+    // The number is taken only once every write went through: a write that throws must not use one up.
+    const seq = s.lastSeq + 1;
     const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url, e.type, s.owner);
     const now = Date.now();
     this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, now);
     this.st.setLast.run(seq, s.id);
+    s.lastSeq = seq;
     const row: LogRow = { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id, appended_at: now };
     const staged = this.staged.get(e.id);
     if (staged) staged.push([s, row]);

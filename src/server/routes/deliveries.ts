@@ -2,7 +2,8 @@
 import type { DeliveryStatus } from '../../contract/v1.js';
 import type { RoutePlugin } from '../context.js';
 import { isEventType } from '../../domain/event-types.js';
-import { badRequest, conflict, unknownEventType } from '../errors.js';
+import { badRequest, unknownEventType } from '../errors.js';
+import { toDelivery } from '../store/rows.js';
 import { deliveryStatusField, eventTypeField, idFilter, idParams, pageOf, pageQueryProps, toList } from './schemas.js';
 
 interface ListQuery {
@@ -65,19 +66,17 @@ export const deliveryRoutes: RoutePlugin = (app, ctx) => {
         if (Number.isNaN(ms)) throw badRequest(`Invalid '${param}': '${t}' is not a time (use ISO-8601, e.g. 2025-01-01T10:00:00Z)`, param);
         return new Date(ms).toISOString();
       };
-      return toList(ctx.deliveries.list({ ...filters, attempted_from: iso(attempted_from, 'attempted_from'), attempted_to: iso(attempted_to, 'attempted_to') }, pageOf({ limit, starting_after })));
+      return toList(await ctx.store.deliveries.list(req.owner, { ...filters, attempted_from: iso(attempted_from, 'attempted_from'), attempted_to: iso(attempted_to, 'attempted_to') }, pageOf({ limit, starting_after })));
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { schema: { params: idParams } }, async (req) => ctx.deliveries.get(req.params.id, true));
+  app.get<{ Params: { id: string } }>('/v1/deliveries/:id', { schema: { params: idParams } }, async (req) => ctx.store.deliveries.get(req.owner, req.params.id, true));
 
   // A replay the CLI made of a listen-session delivery (TUI r/R/e, `events replay`): one more attempt,
   // marked manual, so the CLI, the TUI and the dashboard show one history.
   app.post<{ Params: { id: string }; Body: ReportedAttempt }>('/v1/deliveries/:id/attempts', { schema: { params: idParams, body: reportedAttemptBody } }, async (req, reply) => {
-    const row = ctx.deliveries.row(req.params.id);
-    if (row.endpoint_id !== null) throw conflict(`Delivery ${row.id} goes to an endpoint, which the emulator sends itself: retry it with \`propitbox deliveries retry ${row.id}\``, 'endpoint_delivery', 'id');
     const b = req.body;
-    const d = ctx.deliveries.recordSessionAttempt(row.id, {
+    const d = await ctx.store.deliveries.recordClientAttempt(req.owner, req.params.id, {
       started_at: new Date(Date.now() - b.duration_ms).toISOString(),
       duration_ms: Math.round(b.duration_ms),
       status_code: b.status_code,
@@ -87,12 +86,16 @@ export const deliveryRoutes: RoutePlugin = (app, ctx) => {
       response_body: (b.response_body ?? '').slice(0, 20 * 1024),
       manual: true,
     });
-    return reply.code(201).send(ctx.deliveries.get(d.id, true));
+    ctx.bus.emit('delivery.updated', d, req.owner);
+    return reply.code(201).send(d);
   });
 
   app.post<{ Params: { id: string } }>('/v1/deliveries/:id/retry', { schema: { params: idParams } }, async (req) => {
-    const row = ctx.deliveries.markManualRetry(req.params.id);
-    ctx.engine.enqueue([row]);
-    return ctx.deliveries.get(row.id, false);
+    // Claimed by this node: its engine attempts it at once.
+    const claim = await ctx.store.deliveries.retry(req.owner, req.params.id, ctx.engine.leaseMs);
+    ctx.engine.enqueue([claim]);
+    const d = toDelivery(claim.row);
+    ctx.bus.emit('delivery.updated', d, req.owner);
+    return d;
   });
 };

@@ -44,7 +44,7 @@ export const eventRoutes: RoutePlugin = (app, ctx) => {
     async (req, reply) => {
       const b = req.body;
       // The hot route: its answer is assembled around the stored event body, not serialized again.
-      const json = await ctx.dispatcher.createGroupedJson({ type: b.type, data: b.data ?? sampleData(b.type), id: b.id, created: b.created });
+      const json = await ctx.dispatcher.createGroupedJson(req.owner, { type: b.type, data: b.data ?? sampleData(b.type), id: b.id, created: b.created });
       return reply.code(201).type('application/json; charset=utf-8').send(json);
     },
   );
@@ -65,15 +65,15 @@ export const eventRoutes: RoutePlugin = (app, ctx) => {
       if (q.type && q.event_type && q.type !== q.event_type) throw badRequest('type and event_type are the same filter: pass one', 'event_type');
       // An unknown type would only match nothing: say so, listing the types, as the body does.
       for (const param of ['type', 'event_type'] as const) if (q[param] !== undefined && !isEventType(q[param])) throw unknownEventType(q[param], param);
-      return toList(ctx.events.list(pageOf(q), q.type ?? q.event_type, undefined, { endpoint_id: q.endpoint_id, session_id: q.session_id, status: q.status }));
+      return toList(await ctx.store.events.list(req.owner, pageOf(q), q.type ?? q.event_type, { endpoint_id: q.endpoint_id, session_id: q.session_id, status: q.status }));
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/events/:id', { schema: { params: idParams } }, async (req) => toPublic(ctx.events.get(req.params.id)));
+  app.get<{ Params: { id: string } }>('/v1/events/:id', { schema: { params: idParams } }, async (req) => toPublic(await ctx.store.events.get(req.owner, req.params.id)));
 
   app.post<{ Params: { id: string }; Body: { endpoint_id?: string } | undefined }>(
     '/v1/events/:id/resend',
     { schema: { params: idParams, body: { type: 'object', additionalProperties: false, properties: { endpoint_id: { type: 'string', minLength: 1, maxLength: 128 } } } } },
-    async (req, reply) => reply.code(201).send({ deliveries: ctx.dispatcher.resend(req.params.id, req.body?.endpoint_id) }),
+    async (req, reply) => reply.code(201).send({ deliveries: await ctx.dispatcher.resend(req.owner, req.params.id, req.body?.endpoint_id) }),
   );
 };

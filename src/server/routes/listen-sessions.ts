@@ -3,13 +3,12 @@
 import type { FastifyRequest } from 'fastify';
 import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
 import { CLOSE } from '../../relay/protocol.js';
-import { bearerToken } from '../auth.js';
 import type { RoutePlugin } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { relayFor } from '../relay/index.js';
 import { ingestFor } from '../ingest/index.js';
 import { publicBase } from '../ingest/public-base.js';
-import { keyHash, type SessionRow } from '../relay/session-store.js';
+import type { SessionRow } from '../relay/session-store.js';
 import { idParams } from './schemas.js';
 
 interface CreateBody {
@@ -28,12 +27,11 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
   const relay = relayFor(ctx, app);
   // preClose: the relay's sockets must be closed before the server waits for its connections to end.
   app.addHook('preClose', async () => relay.close());
-  const hashOf = (req: FastifyRequest) => keyHash(bearerToken(req.headers.authorization) ?? '');
   // ws:// on the host the client used, so a client behind a proxy or port forward reconnects the same way.
   const wsBase = (req: FastifyRequest) => publicBase(req, ctx).replace(/^http/, 'ws');
   const owned = (req: FastifyRequest, id: string): SessionRow => {
     const row = relay.sessions.get(id);
-    if (!row || row.key_hash !== hashOf(req)) throw notFound('listen session', id);
+    if (!row || row.key_hash !== req.owner) throw notFound('listen session', id);
     return row;
   };
   const show = (req: FastifyRequest, row: SessionRow) => relay.sessions.toApi(row, wsBase(req), relay.hub.isConnected(row.id), relay.graceMs);
@@ -61,15 +59,15 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
       // A session for ingest channels receives events only when it names them.
       const events = b.events?.length || b.ingest_channels?.length ? (b.events ?? []) : ['*'];
       for (const p of events) if (!isValidPattern(p)) throw badRequest(unknownTypeMessage(p), 'events');
-      const within = b.ingest_channels?.length ? ingestFor(ctx, app).subscriber(hashOf(req), b.ingest_channels, b.since) : undefined;
-      const row = relay.sessions.create(hashOf(req), { events, label: b.label ?? null, sinceSec: b.since, durable: b.durable, targets: b.targets }, within);
+      const within = b.ingest_channels?.length ? ingestFor(ctx, app).subscriber(req.owner, b.ingest_channels, b.since) : undefined;
+      const row = relay.sessions.create(req.owner, { events, label: b.label ?? null, sinceSec: b.since, durable: b.durable, targets: b.targets }, within);
       if (b.since || within) relay.hub.notify([row.id]);
       return reply.code(201).send(show(req, row));
     },
   );
 
   // Not paginated (a key has a handful): an unknown parameter such as `limit` is a 400, not ignored.
-  app.get('/v1/listen-sessions', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (req) => ({ object: 'list', data: relay.sessions.list(hashOf(req)).map((r) => show(req, r)), has_more: false }));
+  app.get('/v1/listen-sessions', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (req) => ({ object: 'list', data: relay.sessions.list(req.owner).map((r) => show(req, r)), has_more: false }));
 
   app.get<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => show(req, owned(req, req.params.id)));
 
@@ -82,12 +80,12 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
   });
 
   // The key's listen signing secret without opening a session (`listen --print-secret`, `--write-env`).
-  app.get('/v1/listen-secret', async (req) => ({ secret: relay.sessions.secretFor(hashOf(req)) }));
+  app.get('/v1/listen-secret', async (req) => ({ secret: relay.sessions.secretFor(req.owner) }));
 
   app.post('/v1/listen-secret/rotate', async (req) => {
-    const hash = hashOf(req);
+    const hash = req.owner;
     const secret = relay.sessions.rotateSecret(hash);
-    relay.hub.revokeKey(hash, 'the listen signing secret was rotated');
+    relay.hub.revokeOwner(hash, 'the listen signing secret was rotated');
     return { secret };
   });
 };

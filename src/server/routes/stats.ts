@@ -37,7 +37,7 @@ export const statsRoutes: RoutePlugin = (app, ctx) => {
       if (session !== undefined && !session.startsWith('ls_')) throw badRequest(`Invalid 'session': '${session}' is not a listen session id (ls_…)`, 'session');
       // An unknown endpoint is a 404 like GET /v1/webhooks/:id (a typo must not look like a quiet endpoint).
       // Sessions end and are deleted while their deliveries stay, so any ls_ id is accepted.
-      if (endpoint !== undefined && !ctx.endpoints.target(endpoint)) throw notFound('endpoint', endpoint, 'endpoint');
+      if (endpoint !== undefined) await ctx.store.endpoints.get(req.owner, endpoint).catch(() => Promise.reject(notFound('endpoint', endpoint, 'endpoint')));
       let plan;
       try {
         plan = planStats({ window, bucket }, Date.now());

@@ -35,7 +35,7 @@ export const streamRoutes: RoutePlugin = (app, ctx) => {
 
   // No HEAD twin: a HEAD answer has no body to stream, and a hijacked one never flushed its headers
   // (the client hung and its bus listeners stayed subscribed).
-  app.get('/v1/stream', { exposeHeadRoute: false }, (_req, reply) => {
+  app.get('/v1/stream', { exposeHeadRoute: false }, (req, reply) => {
     reply.hijack();
     const res: ServerResponse = reply.raw;
     res.writeHead(200, {
@@ -45,7 +45,9 @@ export const streamRoutes: RoutePlugin = (app, ctx) => {
       'x-accel-buffering': 'no',
     });
     const listeners = STREAM_EVENTS.map((event) => {
-      const listener = (data: unknown) => {
+      // Only the stream's own key's changes.
+      const listener = (data: unknown, owner: string) => {
+        if (owner !== req.owner) return;
         if (res.writableLength > MAX_BUFFERED_BYTES) return end();
         res.write(sseMessage(event, redact(event, data)));
       };

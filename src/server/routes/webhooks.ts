@@ -13,9 +13,9 @@ const descriptionField = { type: ['string', 'null'], maxLength: 1000 } as const;
 type Id = { Params: { id: string } };
 
 export const webhookRoutes: RoutePlugin = (app, ctx) => {
-  const { endpoints } = ctx;
-  const changed = (e: Endpoint & { deleted?: boolean }) => {
-    ctx.bus.emit('endpoint.changed', e);
+  const endpoints = ctx.store.endpoints;
+  const changed = (owner: string, e: Endpoint & { deleted?: boolean }) => {
+    ctx.bus.emit('endpoint.changed', e, owner);
     return e;
   };
 
@@ -23,16 +23,16 @@ export const webhookRoutes: RoutePlugin = (app, ctx) => {
     '/v1/webhooks',
     { schema: { body: { type: 'object', additionalProperties: false, required: ['url', 'events'], properties: { url: urlField, events: eventsField, description: descriptionField } } } },
     async (req, reply) => {
-      const created = endpoints.create({ url: checkUrl(req.body.url), events: checkPatterns(req.body.events), description: req.body.description });
+      const created = await endpoints.create(req.owner, { url: checkUrl(req.body.url), events: checkPatterns(req.body.events), description: req.body.description });
       const { secret: _secret, ...publicView } = created;
-      changed(publicView);
+      changed(req.owner, publicView);
       return reply.code(201).send(created);
     },
   );
 
-  app.get<{ Querystring: { limit?: number; starting_after?: string } }>('/v1/webhooks', { schema: { querystring: listQuery } }, async (req) => toList(endpoints.list(pageOf(req.query))));
+  app.get<{ Querystring: { limit?: number; starting_after?: string } }>('/v1/webhooks', { schema: { querystring: listQuery } }, async (req) => toList(await endpoints.list(req.owner, pageOf(req.query))));
 
-  app.get<Id>('/v1/webhooks/:id', { schema: { params: idParams } }, async (req) => endpoints.get(req.params.id));
+  app.get<Id>('/v1/webhooks/:id', { schema: { params: idParams } }, async (req) => endpoints.get(req.owner, req.params.id));
 
   app.patch<Id & { Body: { url?: string; events?: string[]; description?: string | null; status?: 'enabled' | 'disabled' } }>(
     '/v1/webhooks/:id',
@@ -44,36 +44,36 @@ export const webhookRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req) => {
       const b = req.body ?? {};
-      return changed(endpoints.update(req.params.id, { ...b, url: b.url === undefined ? undefined : checkUrl(b.url), events: b.events && checkPatterns(b.events) }));
+      return changed(req.owner, await endpoints.update(req.owner, req.params.id, { ...b, url: b.url === undefined ? undefined : checkUrl(b.url), events: b.events && checkPatterns(b.events) }));
     },
   );
 
   app.delete<Id>('/v1/webhooks/:id', { schema: { params: idParams } }, async (req) => {
-    changed({ ...endpoints.delete(req.params.id), deleted: true });
+    changed(req.owner, { ...(await endpoints.delete(req.owner, req.params.id)), deleted: true });
     return { id: req.params.id, object: 'webhook_endpoint', deleted: true };
   });
 
-  app.post<Id>('/v1/webhooks/:id/enable', { schema: { params: idParams } }, async (req) => changed(endpoints.update(req.params.id, { status: 'enabled' })));
-  app.post<Id>('/v1/webhooks/:id/disable', { schema: { params: idParams } }, async (req) => changed(endpoints.update(req.params.id, { status: 'disabled' })));
+  app.post<Id>('/v1/webhooks/:id/enable', { schema: { params: idParams } }, async (req) => changed(req.owner, await endpoints.update(req.owner, req.params.id, { status: 'enabled' })));
+  app.post<Id>('/v1/webhooks/:id/disable', { schema: { params: idParams } }, async (req) => changed(req.owner, await endpoints.update(req.owner, req.params.id, { status: 'disabled' })));
 
   app.post<Id>('/v1/webhooks/:id/rotate-secret', { schema: { params: idParams } }, async (req) => {
-    const rotated = endpoints.rotateSecret(req.params.id);
+    const rotated = await endpoints.rotateSecret(req.owner, req.params.id);
     const { secret: _secret, ...publicView } = rotated;
-    changed(publicView);
+    changed(req.owner, publicView);
     return rotated;
   });
 
-  app.get<Id>('/v1/webhooks/:id/secret', { schema: { params: idParams } }, async (req) => ({ secret: endpoints.secret(req.params.id) }));
+  app.get<Id>('/v1/webhooks/:id/secret', { schema: { params: idParams } }, async (req) => ({ secret: await endpoints.secret(req.owner, req.params.id) }));
 
   app.post<Id & { Body: { type: string; data?: Record<string, unknown> } }>(
     '/v1/webhooks/:id/test',
     { schema: { params: idParams, body: { type: 'object', additionalProperties: false, required: ['type'], properties: { type: eventTypeField, data: dataField } } } },
-    async (req, reply) => reply.code(201).send(sendTest(ctx, req.params.id, req.body)),
+    async (req, reply) => reply.code(201).send(await sendTest(ctx, req.owner, req.params.id, req.body)),
   );
 };
 
-function sendTest(ctx: ServerContext, id: string, body: { type: string; data?: Record<string, unknown> }) {
-  return ctx.dispatcher.test(id, { type: body.type, data: body.data ?? sampleData(body.type) });
+function sendTest(ctx: ServerContext, owner: string, id: string, body: { type: string; data?: Record<string, unknown> }) {
+  return ctx.dispatcher.test(owner, id, { type: body.type, data: body.data ?? sampleData(body.type) });
 }
 
 /**

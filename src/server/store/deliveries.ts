@@ -72,7 +72,7 @@ export class DeliveryStore {
     const stmt = this.stmts.get("UPDATE deliveries SET status = 'failed', last_error = ?, next_attempt_at = NULL, updated = ? WHERE id = ? AND status = 'pending' RETURNING *");
     const rows: DeliveryRow[] = [];
     for (const id of ids) rows.push(...(stmt.all(error, updated, id) as DeliveryRow[]));
-    if (this.bus.listenerCount('delivery.updated') > 0) for (const r of rows) this.bus.emit('delivery.updated', toDelivery(r));
+    if (this.bus.listenerCount('delivery.updated') > 0) for (const r of rows) this.bus.emit('delivery.updated', toDelivery(r), r.owner);
   }
 
   /**
@@ -84,7 +84,7 @@ export class DeliveryStore {
     const result = applyAttempt(row, attempt, final ? sessionOutcome(attempt.status_code) : 'pending', null);
     this.writeBatch([result]);
     const d = toDelivery(result.row);
-    this.bus.emit('delivery.updated', d);
+    this.bus.emit('delivery.updated', d, row.owner);
     return d;
   }
 
@@ -93,7 +93,7 @@ export class DeliveryStore {
     if (!results.length) return;
     this.writeBatch(results);
     if (this.bus.listenerCount('delivery.updated') === 0) return;
-    for (const r of results) this.bus.emit('delivery.updated', toDelivery(r.row));
+    for (const r of results) this.bus.emit('delivery.updated', toDelivery(r.row), r.row.owner);
   }
 
   /** A hand retry: one more attempt, due now. 409 while the delivery is still pending. */
@@ -103,7 +103,7 @@ export class DeliveryStore {
     if (row.endpoint_id === null) throw conflict(`Delivery ${id} goes to a listen session; replay it with \`propitbox events replay ${row.event_id}\``, 'session_delivery', 'id');
     const next: DeliveryRow = { ...row, status: 'pending', manual: 1, next_attempt_at: now, updated: new Date(now).toISOString() };
     this.stmts.get('UPDATE deliveries SET status = @status, manual = 1, next_attempt_at = @next_attempt_at, updated = @updated WHERE id = @id').run(next);
-    this.bus.emit('delivery.updated', toDelivery(next));
+    this.bus.emit('delivery.updated', toDelivery(next), next.owner);
     return next;
   }
 

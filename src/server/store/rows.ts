@@ -1,6 +1,7 @@
 // Pure mappings between stored rows and API objects, shared by the SQLite and PostgreSQL stores so
 // both answer byte for byte the same.
 import type { Attempt, Delivery, DeliveryStatus, Endpoint, EndpointStatus, WebhookEvent } from '../../contract/v1.js';
+import { conflict, type ApiHttpError } from '../errors.js';
 import type { AttemptResult, DeliveryRow, StoredEvent } from './store.js';
 
 export interface EndpointRecord {
@@ -108,6 +109,11 @@ export function applyAttempt<R extends DeliveryRow>(row: R, attempt: Omit<Attemp
 /** The outcome a listen client reported: succeeded on 2xx, else failed (session deliveries are never retried by the server). */
 export function sessionOutcome(statusCode: number | null): DeliveryStatus {
   return statusCode !== null && statusCode >= 200 && statusCode < 300 ? 'succeeded' : 'failed';
+}
+
+/** A client-side attempt reported for a delivery the server sends itself. */
+export function endpointDelivery(id: string): ApiHttpError {
+  return conflict(`Delivery ${id} goes to an endpoint, which the emulator sends itself: retry it with \`propitbox deliveries retry ${id}\``, 'endpoint_delivery', 'id');
 }
 
 /** Why a session delivery never reached a client. */

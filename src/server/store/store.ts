@@ -52,9 +52,16 @@ export interface EndpointsStore {
   delete(owner: string, id: string): Promise<Endpoint>;
 }
 
+/** Events that have a delivery to this endpoint / session / in this status (values schema-checked). */
+export interface EventDeliveryFilter {
+  endpoint_id?: string;
+  session_id?: string;
+  status?: string;
+}
+
 export interface EventsStore {
   get(owner: string, id: string): Promise<StoredEvent>;
-  list(owner: string, page: PageQuery, type?: string): Promise<Page<WebhookEvent>>;
+  list(owner: string, page: PageQuery, type?: string, byDelivery?: EventDeliveryFilter): Promise<Page<WebhookEvent>>;
 }
 
 /** One event to commit. */
@@ -121,6 +128,9 @@ export interface DeliveryFilters {
   event_id?: string;
   event_type?: string;
   status?: DeliveryStatus;
+  /** Had an attempt in [attempted_from, attempted_to): ISO-8601 times as toISOString() writes them. */
+  attempted_from?: string;
+  attempted_to?: string;
 }
 
 export interface ClaimOptions {
@@ -137,7 +147,15 @@ export interface DeliveriesStore {
   list(owner: string, filters: DeliveryFilters, page: PageQuery): Promise<Page<Delivery>>;
   /** A hand retry: one more attempt, due now, leased to this node. 409 while pending or for a session delivery. */
   retry(owner: string, id: string, leaseMs: number): Promise<ClaimedDelivery>;
-  /** Lease up to `limit` due endpoint deliveries nobody holds (a held lease that ran out counts as free). */
+  /**
+   * An attempt a listen client made of a session delivery by hand (a replay): recorded as one more attempt.
+   * 409 for an endpoint delivery (the server sends those itself). Returns the delivery with its attempts.
+   */
+  recordClientAttempt(owner: string, id: string, attempt: Omit<Attempt, 'number'>): Promise<Delivery>;
+  /**
+   * Lease up to `limit` due endpoint deliveries nobody holds. On PostgreSQL a lease that ran out counts as
+   * free (its node is presumed dead); on SQLite (one process) leases last until given back or written.
+   */
   claimDue(o: ClaimOptions): Promise<ClaimedDelivery[]>;
   /** Give leases back (shutdown): the rows become claimable at once by any node. */
   release(claims: { id: string; token: number }[]): Promise<void>;
@@ -180,6 +198,8 @@ export interface SessionAck {
   deliveryId: string;
   url: string | null;
   attempt: Omit<Attempt, 'number'>;
+  /** false for an attempt the client will make again (its receiver was down): the delivery stays pending, the cursor stays. */
+  final: boolean;
 }
 
 export interface SessionLimits {

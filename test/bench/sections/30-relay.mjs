@@ -114,7 +114,7 @@ async function relayRun(emu, recv, n, outstanding) {
     // createGrouped is what POST /v1/events runs: the events of one tick share a commit.
     const batch = Math.min(room, 64, n - issued);
     const commits = [];
-    for (let i = 0; i < batch; i++) commits.push(emu.dispatcher.createGrouped({ type: 'vehicle.created', data: { i: issued + i } }).then((r) => created.set(r.event.id, now())));
+    for (let i = 0; i < batch; i++) commits.push(emu.dispatcher.createGrouped('default', { type: 'vehicle.created', data: { i: issued + i } }).then((r) => created.set(r.event.id, now())));
     issued += batch;
     await Promise.all(commits);
   }
@@ -134,7 +134,7 @@ async function relayPaced(emu, recv, rate, seconds) {
     const due = start + (i * 1000) / rate;
     const wait = due - performance.now();
     if (wait > 1) await sleep(wait);
-    commits.push(emu.dispatcher.createGrouped({ type: 'vehicle.created', data: { i } }).then((r) => created.set(r.event.id, now())));
+    commits.push(emu.dispatcher.createGrouped('default', { type: 'vehicle.created', data: { i } }).then((r) => created.set(r.event.id, now())));
   }
   await Promise.all(commits);
   await recv.until(base + total);

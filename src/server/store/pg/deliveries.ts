@@ -3,9 +3,9 @@
 // lease and stamps a fresh fencing token (FOR UPDATE SKIP LOCKED: nodes never wait for each other's
 // claims). A result is written only where the token still matches: a node whose lease ran out and was
 // taken over cannot overwrite the newer attempt.
-import type { Delivery } from '../../../contract/v1.js';
+import type { Attempt, Delivery } from '../../../contract/v1.js';
 import { conflict, notFound } from '../../errors.js';
-import { toAttempt, toDelivery, type AttemptRecord } from '../rows.js';
+import { endpointDelivery, sessionOutcome, toAttempt, toDelivery, type AttemptRecord } from '../rows.js';
 import { attemptOutcome } from '../stats.js';
 import type { AttemptResult, ClaimedDelivery, ClaimOptions, DeliveriesStore, DeliveryFilters, DeliveryRow, Notifier, Page, PageQuery } from '../store.js';
 import { transaction, type Pool } from './db.js';
@@ -36,9 +36,13 @@ export class PgDeliveries implements DeliveriesStore {
   }
 
   async list(owner: string, filters: DeliveryFilters, page: PageQuery): Promise<Page<Delivery>> {
-    const { status, ...rest } = filters;
+    const { status, attempted_from, attempted_to, ...rest } = filters;
     // status is schema-validated (an enum), so it is safe as a literal (and lets the partial index serve it).
-    const raw = status && ['pending', 'succeeded', 'failed'].includes(status) ? [`status = '${status}'`] : [];
+    const raw: Parameters<typeof pgPage>[6] = status && ['pending', 'succeeded', 'failed'].includes(status) ? [`status = '${status}'`] : [];
+    // "Had an attempt in [from, to)": a range scan of the attempts_started index (the dashboard's chart bars).
+    if (attempted_from !== undefined || attempted_to !== undefined) {
+      raw.push({ sql: 'id IN (SELECT delivery_id FROM attempts WHERE started_at >= $? AND started_at < $?)', params: [attempted_from ?? '', attempted_to ?? '~'] });
+    }
     const p = await pgPage<DeliveryRow>(this.pool, 'deliveries', 'delivery', owner, rest, page, raw);
     return { rows: p.rows.map(toDelivery), has_more: p.has_more };
   }
@@ -59,6 +63,23 @@ export class PgDeliveries implements DeliveriesStore {
     if (!row) throw notFound('delivery', id);
     if (row.endpoint_id === null) throw conflict(`Delivery ${id} goes to a listen session; replay it with \`propitbox events replay ${row.event_id}\``, 'session_delivery', 'id');
     throw conflict(`Delivery ${id} is still pending (next attempt ${row.next_attempt_at ? new Date(row.next_attempt_at).toISOString() : 'soon'}); retry it once it has succeeded or failed`, 'delivery_pending', 'id');
+  }
+
+  async recordClientAttempt(owner: string, id: string, attempt: Omit<Attempt, 'number'>): Promise<Delivery> {
+    const row = await transaction(this.pool, async (c) => {
+      const { rows } = await c.query<DeliveryRow>(
+        `UPDATE deliveries SET attempt_count = attempt_count + 1, status = $3, last_status_code = $4, last_error = $5, updated = $6
+         WHERE id = $1 AND owner = $2 AND endpoint_id IS NULL RETURNING *`,
+        [id, owner, sessionOutcome(attempt.status_code), attempt.status_code, attempt.error, new Date().toISOString()],
+      );
+      if (rows.length) await insertAttempts(c, [{ row: rows[0], attempt: { ...attempt, number: rows[0].attempt_count } }]);
+      return rows[0];
+    });
+    if (!row) {
+      const cur = await this.pool.query<DeliveryRow>('SELECT id FROM deliveries WHERE id = $1 AND owner = $2', [id, owner]);
+      throw cur.rows.length ? endpointDelivery(id) : notFound('delivery', id);
+    }
+    return this.get(owner, id, true);
   }
 
   async claimDue(o: ClaimOptions): Promise<ClaimedDelivery[]> {

@@ -4,7 +4,7 @@ import { generateSecret } from '../../../signing/sign.js';
 import { isoSeconds, newId } from '../../../util/ids.js';
 import { notFound } from '../../errors.js';
 import { storedEvent, toEndpoint, toPublic, type EndpointRecord } from '../rows.js';
-import type { EndpointPatch, EndpointsStore, EventsStore, Page, PageQuery, StoredEvent } from '../store.js';
+import type { EndpointPatch, EndpointsStore, EventDeliveryFilter, EventsStore, Page, PageQuery, StoredEvent } from '../store.js';
 import type { Pool } from './db.js';
 import { pgPage } from './paginate.js';
 
@@ -70,8 +70,10 @@ export class PgEvents implements EventsStore {
     return storedEvent(rows[0]);
   }
 
-  async list(owner: string, page: PageQuery, type?: string): Promise<Page<WebhookEvent>> {
-    const p = await pgPage<{ id: string; type: string; created: string; body: string }>(this.pool, 'events', 'event', owner, { type }, page, [], 'seq, id, type, created, body');
+  async list(owner: string, page: PageQuery, type?: string, byDelivery: EventDeliveryFilter = {}): Promise<Page<WebhookEvent>> {
+    const conds = Object.entries(byDelivery).filter(([, v]) => v !== undefined);
+    const raw = conds.length ? [{ sql: `id IN (SELECT event_id FROM deliveries WHERE ${conds.map(([col]) => `${col} = $?`).join(' AND ')})`, params: conds.map(([, v]) => v) }] : [];
+    const p = await pgPage<{ id: string; type: string; created: string; body: string }>(this.pool, 'events', 'event', owner, { type }, page, raw, 'seq, id, type, created, body');
     return { rows: p.rows.map((r) => toPublic(storedEvent(r))), has_more: p.has_more };
   }
 }

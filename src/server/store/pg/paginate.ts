@@ -11,12 +11,20 @@ export async function pgPage<R>(
   owner: string,
   filters: Record<string, string | number | undefined>,
   page: PageQuery,
-  /** Trusted SQL conditions with literals. */
-  raw: string[] = [],
+  /** Trusted SQL conditions: literals, or `$?` placeholders for their params. */
+  raw: (string | { sql: string; params: unknown[] })[] = [],
   columns = '*',
 ): Promise<Page<R>> {
   const params: unknown[] = [owner];
-  const where = ['owner = $1', ...raw];
+  const where = ['owner = $1'];
+  for (const r of raw) {
+    if (typeof r === 'string') {
+      where.push(r);
+      continue;
+    }
+    let i = 0;
+    where.push(r.sql.replace(/\$\?/g, () => (params.push(r.params[i++]), `$${params.length}`)));
+  }
   for (const [col, value] of Object.entries(filters)) {
     if (value === undefined) continue;
     params.push(value);

@@ -126,7 +126,7 @@ export class PgSessions implements SessionsStore {
            url = COALESCE(a.url, d.url), updated = $7
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) AS a(id, status, code, err, url, owner_session)
          WHERE d.id = a.id AND d.session_id = a.owner_session RETURNING d.*`,
-        [valid.map((a) => a.deliveryId), valid.map((a) => sessionOutcome(a.attempt.status_code)), valid.map((a) => a.attempt.status_code), valid.map((a) => a.attempt.error), valid.map((a) => a.url), valid.map((a) => a.sessionId), updated],
+        [valid.map((a) => a.deliveryId), valid.map((a) => (a.final ? sessionOutcome(a.attempt.status_code) : 'pending')), valid.map((a) => a.attempt.status_code), valid.map((a) => a.attempt.error), valid.map((a) => a.url), valid.map((a) => a.sessionId), updated],
       );
       const after = new Map(recorded.map((r) => [r.id, r]));
       // The attempt number is the count just incremented.
@@ -134,10 +134,12 @@ export class PgSessions implements SessionsStore {
       if (results.length) await insertAttempts(c, results);
       const cursors = new Map<string, { cursor: number; url: string | null }>();
       for (const a of valid) {
+        if (!a.final) continue;
         const cur = cursors.get(a.sessionId);
         cursors.set(a.sessionId, { cursor: Math.max(cur?.cursor ?? 0, a.cursor), url: (a.url && !a.url.startsWith('listen:') ? a.url : null) ?? cur?.url ?? null });
       }
       const sids = [...cursors.keys()];
+      if (!sids.length) return;
       await c.query(
         `UPDATE listen_sessions s SET acked_seq = GREATEST(s.acked_seq, c.cursor), target_url = COALESCE(c.url, s.target_url)
          FROM unnest($1::text[], $2::bigint[], $3::text[]) AS c(id, cursor, url) WHERE s.id = c.id`,

@@ -1,24 +1,23 @@
 // Leases for the SQLite store. One process holds the database (an exclusive lock), so the leases of
-// its one delivery engine can live in memory: same contract as PostgreSQL's (a token per claim, a
-// result only while the token holds), no write per claim.
+// its one delivery engine live in memory and never lapse: there is no other node to take work over
+// (the engine gives back what it will not attempt; a restart starts with none). Same contract as
+// PostgreSQL's otherwise: a token per claim, a result only while its token holds, no write per claim.
 export class Leases {
-  private readonly held = new Map<string, { token: number; until: number }>();
+  private readonly held = new Map<string, number>();
   private next = 1;
 
-  take(id: string, until: number): number {
+  take(id: string): number {
     const token = this.next++;
-    this.held.set(id, { token, until });
+    this.held.set(id, token);
     return token;
   }
 
   holds(id: string, token: number): boolean {
-    return this.held.get(id)?.token === token;
+    return this.held.get(id) === token;
   }
 
-  /** Held by a lease that has not run out. */
-  busy(id: string, now: number): boolean {
-    const l = this.held.get(id);
-    return l !== undefined && l.until > now;
+  busy(id: string): boolean {
+    return this.held.has(id);
   }
 
   drop(id: string, token: number): void {
@@ -27,12 +26,5 @@ export class Leases {
 
   get size(): number {
     return this.held.size;
-  }
-
-  /** The earliest end of a lease after `now` (a lapsed lease makes its row claimable again). */
-  earliestEndAfter(now: number): number | null {
-    let min: number | null = null;
-    for (const l of this.held.values()) if (l.until > now && (min === null || l.until < min)) min = l.until;
-    return min;
   }
 }

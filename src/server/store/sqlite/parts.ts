@@ -1,6 +1,8 @@
 // The SQLite store's parts behind the async interface: thin adapters over the synchronous stores
 // (better-sqlite3), which keep their prepared statements, group commit and in-memory session tails.
-import type { Delivery, Endpoint, WebhookEvent } from '../../../contract/v1.js';
+import type { Attempt, Delivery, Endpoint, WebhookEvent } from '../../../contract/v1.js';
+import { storageErrorCode } from '../../storage-health.js';
+import { endpointDelivery } from '../rows.js';
 import type { Db } from '../../db/open.js';
 import type { SessionStore, SessionRow as SqliteSessionRow } from '../../relay/session-store.js';
 import type { DeliveryStore, DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
@@ -15,6 +17,7 @@ import type {
   DeliveryFilters,
   EndpointPatch,
   EndpointsStore,
+  EventDeliveryFilter,
   EventsStore,
   KeysStore,
   LogRow,
@@ -58,8 +61,8 @@ export class SqliteEvents implements EventsStore {
   async get(owner: string, id: string): Promise<StoredEvent> {
     return this.s.get(id, owner);
   }
-  async list(owner: string, page: PageQuery, type?: string): Promise<Page<WebhookEvent>> {
-    return this.s.list(page, type, owner);
+  async list(owner: string, page: PageQuery, type?: string, byDelivery?: EventDeliveryFilter): Promise<Page<WebhookEvent>> {
+    return this.s.list(page, type, owner, byDelivery);
   }
 }
 
@@ -80,10 +83,17 @@ export class SqliteDeliveries implements DeliveriesStore {
     return this.s.list({ ...filters, owner }, page);
   }
 
-  async retry(owner: string, id: string, leaseMs: number): Promise<ClaimedDelivery> {
+  async retry(owner: string, id: string): Promise<ClaimedDelivery> {
     const now = Date.now();
     const row = this.s.markManualRetry(id, now, owner);
-    return this.claimed(row, this.events.get(row.event_id).body, now + leaseMs);
+    return this.claimed(row, this.events.get(row.event_id).body);
+  }
+
+  async recordClientAttempt(owner: string, id: string, attempt: Omit<Attempt, 'number'>): Promise<Delivery> {
+    const row = this.s.row(id, owner);
+    if (row.endpoint_id !== null) throw endpointDelivery(row.id);
+    this.s.recordSessionAttempt(row.id, attempt);
+    return this.s.get(row.id, true);
   }
 
   async claimDue(o: ClaimOptions): Promise<ClaimedDelivery[]> {
@@ -94,9 +104,9 @@ export class SqliteDeliveries implements DeliveriesStore {
     const out: ClaimedDelivery[] = [];
     for (const r of rows) {
       if (out.length >= o.limit) break;
-      if (excluded.has(r.endpoint_id!) || this.leases.busy(r.id, o.now)) continue;
+      if (excluded.has(r.endpoint_id!) || this.leases.busy(r.id)) continue;
       const { body, ...row } = r;
-      out.push(this.claimed(row, body, o.now + o.leaseMs));
+      out.push(this.claimed(row, body));
     }
     return out;
   }
@@ -113,14 +123,13 @@ export class SqliteDeliveries implements DeliveriesStore {
   }
 
   async nextDueAt(now: number): Promise<number | null> {
-    const due = this.s.earliestDueAfter(now);
-    const lease = this.leases.earliestEndAfter(now);
-    return due === null ? lease : lease === null ? due : Math.min(due, lease);
+    return this.s.earliestDueAfter(now);
   }
 
-  claimed(row: SqliteDeliveryRow, body: string, until: number): ClaimedDelivery {
+  /** Leased until given back or written (one process: nobody else could take it over). */
+  claimed(row: SqliteDeliveryRow, body: string): ClaimedDelivery {
     const { seq: _seq, ...plain } = row;
-    return { row: plain, token: this.leases.take(row.id, until), body, target: this.endpoints.target(row.endpoint_id!) };
+    return { row: plain, token: this.leases.take(row.id), body, target: this.endpoints.target(row.endpoint_id!) };
   }
 }
 
@@ -139,12 +148,13 @@ export class SqliteSessions implements SessionsStore {
     this.writeAcks = db.transaction((acks: SessionAck[]) => {
       const touched = new Set<string>();
       for (const a of acks) {
-        touched.add(a.sessionId);
+        if (a.final) touched.add(a.sessionId);
         try {
           if (a.url) this.setUrl.run(a.url, a.deliveryId, a.url);
-          this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt);
-        } catch {
-          /* the delivery row is gone (data reset): the cursor still moves */
+          this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt, a.final);
+        } catch (err) {
+          // The delivery row is gone (data reset): the cursor still moves. A full disk is not that.
+          if (storageErrorCode(err)) throw err;
         }
       }
       for (const id of touched) this.s.persistAcked(id);
@@ -205,7 +215,7 @@ export class SqliteSessions implements SessionsStore {
 
   async recordAcks(acks: SessionAck[]): Promise<void> {
     const valid = acks.filter((a) => this.s.epoch(a.sessionId) === a.epoch);
-    for (const a of valid) this.s.noteAcked(a.sessionId, a.cursor, a.url);
+    for (const a of valid) if (a.final) this.s.noteAcked(a.sessionId, a.cursor, a.url);
     if (valid.length) this.writeAcks(valid);
   }
 

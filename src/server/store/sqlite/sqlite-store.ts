@@ -5,7 +5,10 @@ import type { Delivery } from '../../../contract/v1.js';
 import { EmulatorBus } from '../../bus.js';
 import { openDatabase, type Db } from '../../db/open.js';
 import { duplicateEventId, endpointDisabled, notFound } from '../../errors.js';
+import { storageErrorCode } from '../../storage-health.js';
+import { createRelaySchema } from '../../relay/schema.js';
 import { SessionStore } from '../../relay/session-store.js';
+import { createIngestSchema } from '../ingest-schema.js';
 import { DeliveryStore, type DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
 import { EndpointStore, type EndpointTarget } from '../endpoints.js';
 import { EventStore } from '../events.js';
@@ -17,6 +20,8 @@ import { SqliteDeliveries, SqliteEndpoints, SqliteEvents, SqliteKeys, SqliteSess
 
 export interface SqliteStoreOptions {
   dataDir: string;
+  /** Told about what opening changed (a data dir made private). */
+  log?: (line: string) => void;
   bus?: EmulatorBus;
   limits?: SessionLimits;
 }
@@ -50,6 +55,7 @@ export class SqliteStore implements Store {
     o: Omit<SqliteStoreOptions, 'dataDir'> = {},
   ) {
     this.bus = o.bus ?? new EmulatorBus();
+    adoptLegacyOwners(db);
     this.endpointStore = new EndpointStore(db);
     this.eventStore = new EventStore(db);
     this.deliveryStore = new DeliveryStore(db, this.bus);
@@ -68,7 +74,7 @@ export class SqliteStore implements Store {
   }
 
   static open(o: SqliteStoreOptions): SqliteStore {
-    const db = openDatabase(o.dataDir);
+    const db = openDatabase(o.dataDir, o.log);
     try {
       return new SqliteStore(db, o);
     } catch (err) {
@@ -77,7 +83,7 @@ export class SqliteStore implements Store {
     }
   }
 
-  async accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]> {
+  async accept(items: AcceptItem[]): Promise<(Accepted | Error)[]> {
     let out: (Written | Error)[];
     try {
       this.transact(() => {
@@ -95,13 +101,12 @@ export class SqliteStore implements Store {
         return items.map(() => err as Error);
       }
     }
-    const now = Date.now();
     const woken = new Set<string>();
     const result = out!.map((w): Accepted | Error => {
       if (w instanceof Error) return w;
       const sessionIds = w.item.sessions ? this.sessionStore.committed(w.item.event.id) : [];
       for (const id of sessionIds) woken.add(id);
-      const claimed = w.rows.map((row) => this.deliveries.claimed(row, w.item.event.body, now + leaseMs));
+      const claimed = w.rows.map((row) => this.deliveries.claimed(row, w.item.event.body));
       return { event: w.item.event, deliveries: [...w.rows.map(toDelivery), ...w.fromSessions], claimed, sessionIds };
     });
     if (woken.size) this.notifier.publish('sessions', [...woken]);
@@ -152,6 +157,8 @@ export class SqliteStore implements Store {
       this.transact(() => (w = this.write(item, ids)));
       return w;
     } catch (err) {
+      // A full disk is no one event's fault, and SQLite may have rolled the whole transaction back.
+      if (storageErrorCode(err)) throw err;
       return err as Error;
     }
   }
@@ -168,4 +175,25 @@ export class SqliteStore implements Store {
       if (mark === 0) this.fanned = [];
     }
   }
+}
+
+/**
+ * Before keys had owners, listen sessions, the listen secret and ingest channels/requests were keyed by
+ * a hash of the one API key (32 hex characters): they are the default owner's. Runs on every open; a
+ * no-op once adopted.
+ */
+function adoptLegacyOwners(db: Db): void {
+  createRelaySchema(db);
+  createIngestSchema(db);
+  const legacy = "length(key_hash) = 32 AND key_hash NOT GLOB '*[^0-9a-f]*'";
+  db.transaction(() => {
+    // One listen secret per owner: the newest legacy one becomes the default owner's.
+    const newest = db.prepare(`SELECT key_hash FROM listen_secrets WHERE ${legacy} ORDER BY updated DESC LIMIT 1`).pluck().get() as string | undefined;
+    if (newest !== undefined && db.prepare("SELECT 1 FROM listen_secrets WHERE key_hash = 'default'").get() === undefined) {
+      db.prepare("UPDATE listen_secrets SET key_hash = 'default' WHERE key_hash = ?").run(newest);
+    }
+    db.exec(`DELETE FROM listen_secrets WHERE ${legacy}`);
+    for (const table of ['listen_sessions', 'ingest_channels', 'ingest_requests']) db.exec(`UPDATE ${table} SET key_hash = 'default' WHERE ${legacy}`);
+    db.exec(`UPDATE deliveries SET owner = 'default' WHERE length(owner) = 32 AND owner NOT GLOB '*[^0-9a-f]*'`);
+  })();
 }
