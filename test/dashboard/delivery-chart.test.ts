@@ -70,7 +70,7 @@ describe.skipIf(!HAS_CHROMIUM)('delivery chart in a browser', () => {
     // History: attempts 10, 7, 5 and 2 minutes ago, each in its own minute, recorded through the
     // delivery store as the engine would (retried 500s followed by a 200, and one final failure).
     const now = Date.now();
-    const store = emu.emulator.deliveries;
+    const store = emu.emulator.context.sqlite.deliveryStore;
     const at = (ms: number) => new Date(ms).toISOString();
     const attempt = (t: number, status: number, duration: number) => ({ started_at: at(t), duration_ms: duration, status_code: status, error: null, request_headers: {}, response_headers: {}, response_body: '', manual: false });
     // Per minute, its deliveries, each a run of attempt codes: failures retried, the last one final.

@@ -56,7 +56,7 @@ describe('disk full', () => {
 
   it('keeps an answered delivery in memory while its result cannot be written: sent once, recorded later', async () => {
     const { emu, rx, logs } = await setup();
-    const store = emu.emulator.deliveries;
+    const store = emu.emulator.context.sqlite.deliveryStore;
     const record = store.recordResults.bind(store);
     let failures = 4;
     store.recordResults = (results) => {
