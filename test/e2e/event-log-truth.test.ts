@@ -80,6 +80,8 @@ describe('the Event Logs show what the forwarder did', () => {
     const before = await delivery(id);
     await runner.stop(); // listen is gone; the delivery (and session) stay
     const env = isolatedEnv({ PROPITBOX_API_URL: emu.url, PROPITBOX_API_KEY: emu.apiKey, PROPITBOX_STATE_DIR: stateDir, PROPITBOX_PROFILE: 'test' });
+    // The history file is per profile, so replay must run as the profile listen used; it has to exist.
+    expect((await runCli(['config', 'set', 'api_url', emu.url], { env })).code).toBe(0);
     const secret = (await emu.api('GET', '/v1/listen-secret')).body.secret as string;
     const r = await runCli(['events', 'replay', id, '--forward-to', `${rx.url}/hook`, '--secret', secret], { env });
     expect(r.code, r.stderr).toBe(0);

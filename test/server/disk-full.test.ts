@@ -92,7 +92,7 @@ describe('disk full', () => {
     await new Promise((r) => ws.on('open', r));
     cleanup.push(async () => ws.terminate());
     ws.send(JSON.stringify({ t: 'hello', v: 1, last_seq: null }));
-    const store = emu.emulator.deliveries;
+    const store = emu.emulator.context.sqlite.deliveryStore;
     const record = store.recordSessionAttempt.bind(store);
     let failures = 3;
     store.recordSessionAttempt = (id, attempt) => {
