@@ -2,7 +2,7 @@
 // decodes the path (%76 = v), drops an absolute-form origin, and folds some variants before it matches,
 // so a test on the raw `req.url` can be walked around (`/%761/webhooks/…` once skipped the key check).
 // Deny by default: a route needs the API key unless its config says `public: true`.
-import type { FastifyInstance, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { ServerContext } from './context.js';
 import { ApiHttpError } from './errors.js';
 import { TokenBucket } from './rate-limit.js';
@@ -10,8 +10,17 @@ import { TokenBucket } from './rate-limit.js';
 export function installAccessControl(app: FastifyInstance, ctx: ServerContext): void {
   // Whose data the request reaches; set for every authenticated route, empty on public ones.
   app.decorateRequest('owner', '');
-  // One key per emulator, so one bucket.
-  const bucket = new TokenBucket(ctx.rateLimit, Date.now());
+  // One bucket per key (owner): one developer's runaway script does not slow the others.
+  const buckets = new Map<string, TokenBucket>();
+  const admit = (req: FastifyRequest, reply: FastifyReply, owner: string) => {
+    req.owner = owner;
+    let bucket = buckets.get(owner);
+    if (!bucket) buckets.set(owner, (bucket = new TokenBucket(ctx.rateLimit, Date.now())));
+    if (!bucket.take(Date.now())) {
+      void reply.header('retry-after', String(bucket.retryAfter()));
+      throw new ApiHttpError(429, 'rate_limit_error', 'rate_limited', `Too many requests (more than ${ctx.rateLimit.perSecond} per second): slow down and retry after ${bucket.retryAfter()} s`);
+    }
+  };
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
@@ -30,12 +39,23 @@ export function installAccessControl(app: FastifyInstance, ctx: ServerContext): 
       if (forwarded) for (const h of [forwarded].flat().join(',').split(',')) ctx.hosts.check(h.trim());
       // Not found is answered without data whatever the key; every matched route is protected unless public.
       if (req.is404 || isPublic(req)) return done();
-      req.owner = ctx.auth.authenticate(req);
-      if (!bucket.take(Date.now())) {
-        void reply.header('retry-after', String(bucket.retryAfter()));
-        throw new ApiHttpError(429, 'rate_limit_error', 'rate_limited', `Too many requests (more than ${ctx.rateLimit.perSecond} per second): slow down and retry after ${bucket.retryAfter()} s`);
+      const owner = ctx.auth.authenticate(req);
+      // A key in the cache (or the single key) answers at once: no promise on the hot path.
+      if (typeof owner === 'string') {
+        admit(req, reply, owner);
+        return done();
       }
-      done();
+      owner.then(
+        (o) => {
+          try {
+            admit(req, reply, o);
+            done();
+          } catch (err) {
+            done(err as Error);
+          }
+        },
+        (err: Error) => done(err),
+      );
     } catch (err) {
       done(err as Error);
     }

@@ -12,10 +12,10 @@ export const API_KEY_PREFIX = 'ppk_test_';
 export interface Auth {
   apiKey: string;
   isValidApiKey(key: string): boolean;
-  /** The owner a valid key acts for, or null. */
-  ownerOf(key: string): string | null;
-  /** The request's owner; throws the API's 401 unless it carries a valid key (`Authorization: Bearer …`). */
-  authenticate(req: { headers: Record<string, string | string[] | undefined> }): string;
+  /** The owner a valid key acts for, or null (a promise when the key must be looked up). */
+  ownerOf(key: string): string | null | Promise<string | null>;
+  /** The request's owner; throws (or rejects with) the API's 401 unless it carries a valid key (`Authorization: Bearer …`). */
+  authenticate(req: { headers: Record<string, string | string[] | undefined> }): string | Promise<string>;
 }
 
 export function createAuth(apiKey: string): Auth {

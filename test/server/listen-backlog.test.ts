@@ -2,7 +2,6 @@
 // limits must not stay `pending` forever in the Event Logs: they fail, saying why.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Delivery } from '../../src/contract/v1.js';
-import { relayFor } from '../../src/server/relay/index.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { DEFAULT_OWNER } from '../../src/server/store/store.js';
 
@@ -36,8 +35,7 @@ it('fails the session deliveries of events dropped by the backlog limits, visibl
   expect(kept).toEqual([expect.objectContaining({ status: 'pending', last_error: null })]);
 
   // The age limit: a day later the rest is dropped too, with its own reason.
-  const relay = relayFor(emu.emulator.context, emu.emulator.app);
-  expect(relay.sessions.expire(Date.now() + 25 * 3600 * 1000)).toBe(10_000);
+  expect(await emu.emulator.store.sessions.expire(Date.now() + 25 * 3600 * 1000)).toBe(10_000);
   const aged = (await emu.api('GET', `/v1/deliveries/${kept[0].id}`)).body as Delivery;
   expect(aged).toMatchObject({ status: 'failed', last_error: 'dropped: listen session backlog older than 24 h while no client acknowledged it' });
   const pending = await emu.api('GET', `/v1/deliveries?session_id=${s.id}&status=pending&limit=1`);

@@ -26,8 +26,8 @@ it('deletes an idle session after the grace, fails its pending deliveries with t
 
   const grace = relay().graceMs;
   expect(grace).toBe(5 * 60_000);
-  expect(relay().sessions.expireIdle(grace, Date.now() + grace - 5_000)).toEqual([]);
-  expect(relay().sessions.expireIdle(grace, Date.now() + grace + 1_000)).toEqual([idle.id]);
+  expect(await emu.emulator.store.sessions.expireIdle(Date.now() + grace - 5_000)).toEqual([]);
+  expect(await emu.emulator.store.sessions.expireIdle(Date.now() + grace + 1_000)).toEqual([idle.id]);
 
   expect((await emu.api('GET', `/v1/listen-sessions/${idle.id}`)).status).toBe(404);
   expect((await emu.api('GET', `/v1/listen-sessions/${kept.id}`)).status).toBe(200);
@@ -42,11 +42,11 @@ it('never expires a session while a client is connected, and starts the grace wh
   await new Promise((r) => ws.once('open', r));
   await waitFor(async () => ((await emu.api('GET', `/v1/listen-sessions/${s.id}`)).body as ListenSession).connected);
   expect(((await emu.api('GET', `/v1/listen-sessions/${s.id}`)).body as ListenSession).expires_at).toBeNull();
-  expect(relay().sessions.expireIdle(1_000, Date.now() + 3_600_000)).toEqual([]);
+  expect(await emu.emulator.store.sessions.expireIdle(Date.now() + 3_600_000)).toEqual([]);
 
   ws.close();
   await waitFor(async () => !((await emu.api('GET', `/v1/listen-sessions/${s.id}`)).body as ListenSession).connected);
   const left = (await emu.api('GET', `/v1/listen-sessions/${s.id}`)).body as ListenSession;
   expect(Date.parse(left.expires_at!)).toBeGreaterThan(Date.now() + relay().graceMs - 60_000);
-  expect(relay().sessions.expireIdle(1_000, Date.now() + 2_000)).toEqual([s.id]);
+  expect(await emu.emulator.store.sessions.expireIdle(Date.now() + relay().graceMs + 2_000)).toEqual([s.id]);
 });

@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sortableId } from '../../src/server/ids.js';
 import { openStore } from '../../src/server/store/open-store.js';
+import { PG_MIGRATIONS } from '../../src/server/store/pg/migrations.js';
 import { eventBody } from '../../src/server/store/rows.js';
 import type { Store, StoredEvent } from '../../src/server/store/store.js';
 import { freshSchema, pgAvailable, type TestSchema } from '../helpers/pg.js';
@@ -38,7 +39,7 @@ describe.skipIf(!pgAvailable())('PostgreSQL store, several nodes', () => {
     await c.connect();
     try {
       const { rows } = await c.query(`SELECT version FROM ${schema!.schema}.schema_migrations ORDER BY version`);
-      expect(rows.map((r) => r.version)).toEqual([1]);
+      expect(rows.map((r) => r.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
     } finally {
       await c.end();
     }

@@ -353,7 +353,7 @@ describe.each(backends)('store conformance: $name', (backend) => {
   });
 
   it('bounds a backlog nobody acknowledges: the oldest rows go and their deliveries say why', async () => {
-    const s = await open({ maxAgeMs: 24 * 3_600_000, maxEvents: 50 });
+    const s = await open({ maxAgeMs: 24 * 3_600_000, maxEvents: 50, idleMs: 3_600_000 });
     const session = await s.sessions.create(A, { events: ['*'], label: null });
     const accepted: Accepted[] = [];
     for (let i = 0; i < 200; i += 20) {
@@ -371,13 +371,40 @@ describe.each(backends)('store conformance: $name', (backend) => {
   });
 
   it('expires log rows past the age limit in its retention run, failing their deliveries', async () => {
-    const s = await open({ maxAgeMs: 60_000, maxEvents: 10_000 });
-    const session = await s.sessions.create(A, { events: ['*'], label: null });
+    const s = await open({ maxAgeMs: 60_000, maxEvents: 10_000, idleMs: 3_600_000 });
+    const session = await s.sessions.create(A, { events: ['*'], label: null, durable: true });
     const a = ok((await s.accept([item(A, ev('vehicle.created'))], LEASE))[0]);
-    expect(await s.retention(Date.now())).toEqual({ expiredLogRows: 0 });
-    expect(await s.retention(Date.now() + 120_000)).toEqual({ expiredLogRows: 1 });
+    expect(await s.retention(Date.now())).toEqual({ expiredLogRows: 0, expiredSessions: [] });
+    expect(await s.retention(Date.now() + 120_000)).toEqual({ expiredLogRows: 1, expiredSessions: [] });
     expect(await s.sessions.read(session.id, 0, 10)).toEqual([]);
     expect(await s.deliveries.get(A, a.deliveries[0].id)).toMatchObject({ status: 'failed', last_error: expect.stringContaining('older than 0 h') });
+  });
+
+  it('deletes a session that is not durable after it had no client for the idle limit, and says when', async () => {
+    const s = await open({ maxAgeMs: 24 * 3_600_000, maxEvents: 10_000, idleMs: 60_000 });
+    const idle = await s.sessions.create(A, { events: ['*'], label: null, targets: ['http://localhost:3000/hook'] });
+    const kept = await s.sessions.create(A, { events: ['*'], label: 'ci', durable: true });
+    const busy = await s.sessions.create(A, { events: ['*'], label: null });
+    expect(idle).toMatchObject({ durable: false, targets: ['http://localhost:3000/hook'], connected: false });
+    expect(idle.expires_at).toBeGreaterThan(Date.now());
+    expect(kept.expires_at).toBeNull();
+    await s.sessions.claim(busy.id, s.node);
+    await s.sessions.setConnected([busy.id], true, s.node);
+    expect(await s.sessions.get(busy.id)).toMatchObject({ connected: true, expires_at: null });
+    const deleted: string[] = [];
+    s.notifier.on('session-deleted', (id) => deleted.push(id));
+    expect(await s.sessions.expireIdle(Date.now())).toEqual([]);
+    // A minute later: the node holding `busy` has kept saying its client is there.
+    const later = Date.now() + 61_000;
+    await s.sessions.setConnected([busy.id], true, s.node, later);
+    expect(await s.sessions.expireIdle(later)).toEqual([idle.id]);
+    expect(deleted).toEqual([idle.id]);
+    expect((await s.sessions.list(A)).map((x) => x.id).sort()).toEqual([kept.id, busy.id].sort());
+    // The client goes: idle from now on.
+    await s.sessions.setConnected([busy.id], false, s.node);
+    const gone = await s.sessions.get(busy.id);
+    expect(gone).toMatchObject({ connected: false });
+    expect(gone!.expires_at).toBeGreaterThan(Date.now());
   });
 
   it('stores API keys by hash and forgets a revoked one at once', async () => {

@@ -12,6 +12,7 @@ import { ChannelStore, type ChannelRow } from '../store/ingest-channels.js';
 import { RequestStore, INGEST_TYPE, type NewRequest, type RequestRef, type RequestRow } from '../store/ingest-requests.js';
 import { FrameCache } from './frames.js';
 import { AnswerWaiters, type LocalAnswer } from './waiters.js';
+import type { SessionStore } from '../relay/session-store.js';
 
 export const DEFAULT_INGEST_MAX_BODY = 10 * 1024 * 1024;
 const EXPIRE_EVERY_MS = 10 * 60_000;
@@ -38,7 +39,11 @@ export class Ingest {
   private readonly removeWriter: () => void;
   private group: Pending[] = [];
 
+  /** Ingest runs on the SQLite store: its requests and their session-log rows share one SQLite transaction. */
+  private readonly sessions: SessionStore;
+
   constructor(private readonly ctx: ServerContext, private readonly relay: Relay, readonly maxBody: number) {
+    this.sessions = ctx.sqlite.sessionStore;
     this.channels = new ChannelStore(ctx.db);
     this.requests = new RequestStore(ctx.db);
     this.frames = new FrameCache((id) => this.requests.find(id));
@@ -47,10 +52,10 @@ export class Ingest {
       unsubscribe: ctx.db.prepare('DELETE FROM ingest_subscriptions WHERE session_id = ?'),
     };
     for (const r of ctx.db.prepare('SELECT session_id, channel_id FROM ingest_subscriptions').all() as Array<{ session_id: string; channel_id: string }>) {
-      if (relay.sessions.isLive(r.session_id)) this.addSub(r.channel_id, r.session_id);
+      if (this.sessions.isLive(r.session_id)) this.addSub(r.channel_id, r.session_id);
       else this.st.unsubscribe.run(r.session_id);
     }
-    relay.sessions.ingestFrame = (row) => this.frames.frame(row.seq, row.event_id);
+    relay.hub.ingestFrame = (row) => this.frames.frame(row.seq, row.event_id);
     this.removeWriter = relay.acks.addWriter((batch) => this.onAcks(batch));
     this.timer = setInterval(() => this.expire(), EXPIRE_EVERY_MS);
     this.timer.unref();
@@ -107,17 +112,17 @@ export class Ingest {
           const row = this.requests.insert({ ...r, channel_id: channel.id, key_hash: channel.key_hash });
           rows.push(row);
           const entry = logEntry(row);
-          for (const sid of this.subs.get(channel.id) ?? []) if (!this.relay.sessions.appendTo(sid, entry)) stale.add(sid);
+          for (const sid of this.subs.get(channel.id) ?? []) if (!this.sessions.appendTo(sid, entry)) stale.add(sid);
         }
       })();
     } catch (err) {
       // Everything staged in the transaction is gone; the first row's rollback gives the seqs back.
-      for (const row of rows) this.relay.sessions.rollback(row.id);
+      for (const row of rows) this.sessions.rollback(row.id);
       throw err;
     }
     const woken = new Set<string>();
     for (const row of rows) {
-      const ids = this.relay.sessions.committed(row.id);
+      const ids = this.sessions.committed(row.id);
       if (!ids.length) continue;
       this.frames.remember(row);
       for (const id of ids) woken.add(id);
@@ -148,7 +153,7 @@ export class Ingest {
         refs.push(...this.requests.backlog(c.id, now, sinceSec ? now - sinceSec * 1000 : undefined));
       }
       refs.sort((a, b) => a.received_ms - b.received_ms || (a.id < b.id ? -1 : 1));
-      for (const ref of refs) this.relay.sessions.appendTo(sessionId, { id: ref.id, type: ref.type, created: ref.created, body: '' });
+      for (const ref of refs) this.sessions.appendTo(sessionId, { id: ref.id, type: ref.type, created: ref.created, body: '' });
     };
   }
 

@@ -1,8 +1,10 @@
 // The websocket side of the relay: authenticates the upgrade (bad key -> HTTP 401 before upgrading,
-// unknown session -> 404), keeps one socket per session (a new one replaces the old), wakes sockets
-// after events commit, and runs the heartbeat (ping every interval; no pong by the next one =
-// terminated). maxPayload caps a client frame at 1 MiB: an oversized frame closes that socket only.
-// On shutdown every socket gets 1001 "going away" (listen reconnects and resumes later); a peer that
+// unknown session -> 404), takes the session for this node (a new ownership epoch; the socket that
+// held it, here or on another node, is closed as replaced), wakes sockets when their log grows (a
+// "sessions" notification from any node, plus a poll when several nodes share the store), and runs
+// the heartbeat (ping every interval; no pong by the next one = terminated). maxPayload caps a client
+// frame at 1 MiB: an oversized frame closes that socket only. On shutdown every socket gets 1001
+// "going away" (listen reconnects, through a load balancer to another node, and resumes); a peer that
 // does not answer the close within a second is cut, so an open socket never holds the server up.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -11,9 +13,9 @@ import { CLOSE } from '../../relay/protocol.js';
 import { bearerToken } from '../auth.js';
 import { ApiHttpError, notFound, unauthorized } from '../errors.js';
 import { rawErrorResponse } from '../http-guards.js';
+import type { LogRow, Notifier, SessionRow, SessionsStore } from '../store/store.js';
 import type { AckBatcher } from './ack-batcher.js';
 import { RelaySocket } from './relay-socket.js';
-import type { SessionStore } from './session-store.js';
 
 export const WS_PATH = /^\/v1\/listen-sessions\/([A-Za-z0-9_]+)\/ws\/?(?:\?.*)?$/;
 export const MAX_FRAME_BYTES = 1024 * 1024;
@@ -21,28 +23,69 @@ export const MAX_FRAME_BYTES = 1024 * 1024;
 export const CLOSE_WAIT_MS = 1000;
 
 export interface HubOptions {
-  /** The owner a key acts for, or null for a wrong key. */
-  ownerOf: (key: string) => string | null;
+  /** The owner a key acts for, or null for a wrong (or revoked) key. */
+  ownerOf: (key: string) => Promise<string | null>;
   /** Throws the API's 421 for a Host outside the allow-list (the HTTP hooks do not run on upgrades). */
   checkHost?: (hostHeader: string | undefined, rawUrl: string) => void;
   heartbeatMs?: number;
+  /** This node's name (session ownership). */
+  node: string;
+  /** Read every socket's log this often even without a notification (several nodes); 0 = never. */
+  pollMs?: number;
   /** Notices for a client that just connected to this session (e.g. an endpoint on its target URL). */
-  noticesFor?: (sessionId: string) => string[];
+  noticesFor?: (session: SessionRow) => Promise<string[]>;
+  log?: (line: string) => void;
 }
 
 export class RelayHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false, clientTracking: false });
   private readonly sockets = new Map<string, RelaySocket>();
   private readonly timer: NodeJS.Timeout;
+  private readonly poller: NodeJS.Timeout | null = null;
   private closing = false;
   readonly heartbeatMs: number;
+  /** Builds the frame of an ingested request's log row (set by the ingest part). */
+  ingestFrame: ((row: LogRow) => string) | null = null;
+  private readonly log: (line: string) => void;
+  private readonly off: () => void;
 
-  constructor(private readonly sessions: SessionStore, private readonly acks: AckBatcher, private readonly o: HubOptions) {
+  constructor(
+    private readonly sessions: SessionsStore,
+    notifier: Notifier,
+    private readonly acks: AckBatcher,
+    private readonly o: HubOptions,
+  ) {
     this.heartbeatMs = o.heartbeatMs ?? 15_000;
+    this.log = o.log ?? (() => undefined);
     this.timer = setInterval(() => this.beat(), this.heartbeatMs);
     this.timer.unref();
+    if (o.pollMs) {
+      this.poller = setInterval(() => this.notify([...this.sockets.keys()]), o.pollMs);
+      this.poller.unref();
+    }
+    const onSessions = (ids: string[]) => this.notify(ids);
+    const onClaimed = (id: string, epoch: number) => {
+      const s = this.sockets.get(id);
+      if (s && s.epoch < epoch) s.close(CLOSE.REPLACED, 'another client connected to this listen session');
+    };
+    const onDeleted = (id: string) => this.closeSession(id, CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
+    const onRotated = (owner: string) => this.revokeOwner(owner, 'the listen signing secret was rotated');
+    const onKeys = () => this.checkKeys();
+    notifier.on('sessions', onSessions);
+    notifier.on('session-claimed', onClaimed);
+    notifier.on('session-deleted', onDeleted);
+    notifier.on('secret-rotated', onRotated);
+    notifier.on('keys', onKeys);
+    this.off = () => {
+      notifier.off('sessions', onSessions);
+      notifier.off('session-claimed', onClaimed);
+      notifier.off('session-deleted', onDeleted);
+      notifier.off('secret-rotated', onRotated);
+      notifier.off('keys', onKeys);
+    };
   }
 
+  /** A client is connected to this session on this node. */
   isConnected(sessionId: string): boolean {
     return this.sockets.has(sessionId);
   }
@@ -59,23 +102,31 @@ export class RelayHub {
       return rejectUpgrade(socket, err as ApiHttpError);
     }
     const key = bearerToken(req.headers.authorization);
-    const owner = key ? this.o.ownerOf(key) : null;
-    if (!key || !owner) return rejectUpgrade(socket, unauthorized('Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`'));
     const sessionId = m[1];
-    const row = this.sessions.get(sessionId);
-    if (!row || row.key_hash !== owner) return rejectUpgrade(socket, notFound('listen session', sessionId));
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, sessionId, key));
+    const unavailable = (err: Error) => {
+      this.log(`relay: could not open a socket for ${sessionId}: ${err.message}`);
+      rejectUpgrade(socket, new ApiHttpError(503, 'api_error', 'store_unavailable', 'The relay cannot reach its database: reconnect shortly'));
+    };
+    const lookup = async () => {
+      const owner = key ? await this.o.ownerOf(key) : null;
+      if (!key || !owner) return void rejectUpgrade(socket, unauthorized('Invalid API key: run `propitbox login` or use the key printed by `propitbox dev`'));
+      const row = await this.sessions.get(sessionId);
+      if (!row || row.owner !== owner) return void rejectUpgrade(socket, notFound('listen session', sessionId));
+      if (socket.destroyed || this.closing) return void socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, row, key).catch(unavailable));
+    };
+    lookup().catch(unavailable);
     return true;
   }
 
-  /** After an event commits: wake the sockets of the sessions it was appended to. */
+  /** Wake the sockets of these sessions: their log may have grown. */
   notify(sessionIds: string[]): void {
     for (const id of sessionIds) this.sockets.get(id)?.pump();
   }
 
   /** Close every socket of this owner (listen secret rotated). */
   revokeOwner(owner: string, reason: string): void {
-    for (const s of this.sockets.values()) if (this.o.ownerOf(s.apiKey) === owner) s.close(CLOSE.REVOKED, reason);
+    for (const s of this.sockets.values()) if (s.session.owner === owner) s.close(CLOSE.REVOKED, reason);
   }
 
   /** Drop a session's socket without a close frame (what a network failure looks like; tests use it). */
@@ -85,9 +136,9 @@ export class RelayHub {
     return s !== undefined;
   }
 
-  /** Sessions with a client connected right now. */
-  connectedIds(): string[] {
-    return [...this.sockets.keys()];
+  /** Sockets connected to this node right now. */
+  connected(): RelaySocket[] {
+    return [...this.sockets.values()];
   }
 
   /** A `notice` frame to this session's client, if one is connected. */
@@ -102,7 +153,9 @@ export class RelayHub {
 
   async close(waitMs = CLOSE_WAIT_MS): Promise<void> {
     this.closing = true;
+    this.off();
     clearInterval(this.timer);
+    if (this.poller) clearInterval(this.poller);
     const open = [...this.sockets.values()];
     const closed = open.map((s) => new Promise<void>((r) => (s.ws.readyState === s.ws.CLOSED ? r() : s.ws.once('close', () => r()))));
     for (const s of open) s.close(CLOSE.GOING_AWAY, 'emulator shutting down');
@@ -113,28 +166,45 @@ export class RelayHub {
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 
-  private attach(ws: WebSocket, sessionId: string, apiKey: string): void {
+  private async attach(ws: WebSocket, row: SessionRow, apiKey: string): Promise<void> {
+    const sessionId = row.id;
+    // A socket that closes before it is attached must not be left registered.
+    let gone = false;
+    ws.once('close', () => (gone = true));
+    ws.on('error', () => ws.terminate());
+    const epoch = await this.sessions.claim(sessionId, this.o.node);
+    if (gone || this.closing) return;
+    if (!epoch) return void ws.close(CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
     const prev = this.sockets.get(sessionId);
     if (prev) prev.close(CLOSE.REPLACED, 'another client connected to this listen session');
-    const sock = new RelaySocket(ws, sessionId, apiKey, this.sessions, this.acks, this.heartbeatMs);
+    const sock = new RelaySocket(ws, row, apiKey, epoch, { sessions: this.sessions, acks: this.acks, heartbeatMs: this.heartbeatMs, ingestFrame: () => this.ingestFrame, log: this.log });
     this.sockets.set(sessionId, sock);
-    this.sessions.setConnected(sessionId, true);
-    for (const m of this.o.noticesFor?.(sessionId) ?? []) this.notice(sessionId, 'duplicate_target', m);
+    const mark = (connected: boolean) => this.sessions.setConnected([sessionId], connected, this.o.node).catch((err: Error) => this.log(`relay: could not mark ${sessionId} ${connected ? 'connected' : 'idle'}: ${err.message}`));
+    void mark(true);
     // An oversized or malformed frame surfaces here; it must close this socket, never crash the server.
-    ws.on('error', () => ws.terminate());
     ws.on('close', () => {
       if (this.sockets.get(sessionId) !== sock) return;
       this.sockets.delete(sessionId);
-      this.sessions.setConnected(sessionId, false);
+      void mark(false);
     });
+    for (const m of (await this.o.noticesFor?.(row).catch(() => [])) ?? []) this.notice(sessionId, 'duplicate_target', m);
+  }
+
+  /** Sockets whose key was revoked (on any node) close at once. */
+  private checkKeys(): void {
+    for (const s of this.sockets.values()) {
+      void this.o.ownerOf(s.apiKey).then((owner) => {
+        if (owner !== s.session.owner) s.close(CLOSE.REVOKED, 'the API key was revoked');
+      });
+    }
   }
 
   private beat(): void {
+    this.checkKeys();
+    // Still connected here: on a shared store, a session whose node stops saying so becomes idle.
+    const ids = [...this.sockets.keys()];
+    if (ids.length) this.sessions.setConnected(ids, true, this.o.node).catch((err: Error) => this.log(`relay: could not refresh sessions: ${err.message}`));
     for (const s of this.sockets.values()) {
-      if (!this.o.ownerOf(s.apiKey)) {
-        s.close(CLOSE.REVOKED, 'the API key was revoked');
-        continue;
-      }
       // Silent for two intervals (no pong, no message): a dead peer or a half-open TCP connection.
       if (s.alive) s.missed = 0;
       else if (++s.missed >= 2) {

@@ -1,17 +1,19 @@
-// The emulator's listen relay, one per emulator: session store + dispatcher sink + websocket hub +
-// ack batcher, created on first use by the listen-sessions route plugin (so the emulator wires it with
-// its one plugin line) and hooked onto the HTTP server's 'upgrade' event.
+// The emulator's listen relay, one per emulator: websocket hub + ack batcher over the store's listen
+// sessions, created on first use by the listen-sessions route plugin (so the emulator wires it with its
+// one plugin line) and hooked onto the HTTP server's 'upgrade' event. The store appends to session logs
+// inside each event's transaction and notifies after commit; the hub wakes the sockets it holds.
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { env } from '../../util/env.js';
+import { routeNotFound } from '../error-handler.js';
+import { sessionGraceMs } from '../store/limits.js';
 import { AckBatcher } from './ack-batcher.js';
 import { duplicateNotices, watchDuplicateTargets } from './duplicate-targets.js';
 import { RelayHub, rejectUpgrade } from './hub.js';
-import { routeNotFound } from '../error-handler.js';
-import { SessionStore } from './session-store.js';
+
+export { sessionGraceMs } from '../store/limits.js';
 
 export interface Relay {
-  sessions: SessionStore;
   hub: RelayHub;
   acks: AckBatcher;
   /** How long a non-durable session may have no client before it is deleted. */
@@ -27,34 +29,31 @@ export function relayHeartbeatMs(): number {
   return Number.isFinite(v) && v >= 50 ? v : 15_000;
 }
 
-/**
- * Idle grace of listen sessions that are not durable: PROPITBOX_SESSION_GRACE_MS (tests shorten it),
- * default 5 min, long enough for a laptop that slept or a listen restarted by hand to catch up.
- */
-export function sessionGraceMs(): number {
-  const v = Number(env('PROPITBOX_SESSION_GRACE_MS'));
-  return Number.isFinite(v) && v >= 100 ? v : 5 * 60_000;
-}
+/** On a store shared by several nodes, sockets read their logs this often even without a notification. */
+const SHARED_POLL_MS = 1_500;
 
 export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   const existing = relays.get(ctx);
   if (existing) return existing;
-  // The store appends to session logs inside each event's transaction and says which grew after commit.
-  const sessions = ctx.sqlite.sessionStore;
-  const acks = new AckBatcher(ctx.db, ctx.sqlite.deliveryStore, sessions, (err) => {
+  const store = ctx.store;
+  const acks = new AckBatcher(store.sessions, (err) => {
     ctx.storage.failed(err);
     ctx.log(`relay: could not record acks: ${err.message}`);
   });
-  const hub = new RelayHub(sessions, acks, { ownerOf: (k) => ctx.auth.ownerOf(k), checkHost: (h, u) => ctx.hosts.check(h, u), heartbeatMs: relayHeartbeatMs(), noticesFor: (id) => duplicateNotices(sessions, ctx.sqlite.endpointStore, id) });
-  const unwatch = watchDuplicateTargets(ctx.bus, sessions, hub);
-  const wake = (ids: string[]) => hub.notify(ids);
-  ctx.store.notifier.on('sessions', wake);
-  const unregister = () => ctx.store.notifier.off('sessions', wake);
+  const hub = new RelayHub(store.sessions, store.notifier, acks, {
+    ownerOf: async (k) => ctx.auth.ownerOf(k),
+    checkHost: (h, u) => ctx.hosts.check(h, u),
+    heartbeatMs: relayHeartbeatMs(),
+    node: store.node,
+    pollMs: store.kind === 'postgres' ? SHARED_POLL_MS : 0,
+    noticesFor: (row) => duplicateNotices(store.endpoints, row),
+    log: ctx.log,
+  });
+  const unwatch = watchDuplicateTargets(ctx.bus, hub);
   const graceMs = sessionGraceMs();
-  const sweep = () => {
-    sessions.expire();
-    sessions.expireIdle(graceMs);
-  };
+  // Log expiry and idle sessions: on PostgreSQL one node at a time does it; deleted sessions' sockets
+  // close on every node by notification.
+  const sweep = () => void store.retention(Date.now()).catch((err: Error) => ctx.log(`relay: retention: ${err.message}`));
   const expiry = setInterval(sweep, Math.min(60_000, Math.max(50, Math.round(graceMs / 4))));
   expiry.unref();
   const server = app.server;
@@ -64,18 +63,15 @@ export function relayFor(ctx: ServerContext, app: FastifyInstance): Relay {
   };
   server.on('upgrade', onUpgrade);
   const relay: Relay = {
-    sessions,
     hub,
     acks,
     graceMs,
-    // Runs before the HTTP server waits for its connections (an upgraded socket would hold it open).
     async close() {
       clearInterval(expiry);
-      unregister();
       unwatch();
-      await hub.close();
       server.off('upgrade', onUpgrade);
-      acks.flush(); // the acks that came in while the sockets were closing too
+      await hub.close();
+      await acks.flush();
     },
   };
   relays.set(ctx, relay);

@@ -1,11 +1,13 @@
-// One client connection to one listen session: hello -> welcome, then the session's log in seq order
-// with a credit window (at most `window` unacknowledged) and back-pressure (no writes while the
-// socket's buffer is over 1 MiB). Acks free credit and go to the batcher.
+// One client connection to one listen session, held under an ownership epoch: hello -> welcome, then
+// the session's log in seq order with a credit window (at most `window` unacknowledged) and
+// back-pressure (no writes while the socket's buffer is over 1 MiB). Acks free credit and go to the
+// batcher with this socket's epoch, so a socket that lost the session cannot move its cursor.
 import WebSocket from 'ws';
 import { CLOSE, PROTOCOL_VERSION, parseMessage, type AckMsg, type AttemptMsg, type ClientMsg, type HelloMsg } from '../../relay/protocol.js';
 import { corkForTick } from '../../relay/cork.js';
+import { INGEST_ID_PREFIX } from '../store/rows.js';
+import type { LogRow, SessionRow, SessionsStore } from '../store/store.js';
 import type { AckBatcher } from './ack-batcher.js';
-import { INGEST_ID_PREFIX, type LogRow, type SessionStore } from './session-store.js';
 
 export const DEFAULT_WINDOW = 64;
 export const MAX_WINDOW = 1024;
@@ -13,10 +15,20 @@ const HIGH_WATER = 1024 * 1024;
 /** Unacknowledged bytes per socket (ingested bodies reach 10 MiB): beyond it, wait for acks (one frame always goes). */
 export const MAX_INFLIGHT_BYTES = 32 * 1024 * 1024;
 
+
 interface Inflight {
   deliveryId: string;
   eventId: string;
   bytes: number;
+}
+
+export interface SocketDeps {
+  sessions: SessionsStore;
+  acks: AckBatcher;
+  heartbeatMs: number;
+  /** The frame of an ingested request's log row (set by the ingest part), or null. */
+  ingestFrame: () => ((row: LogRow) => string) | null;
+  log: (line: string) => void;
 }
 
 export class RelaySocket {
@@ -28,29 +40,52 @@ export class RelaySocket {
   private readonly inflight = new Map<number, Inflight>();
   private inflightBytes = 0;
   private waitingForDrain = false;
+  private pumping = false;
+  private again = false;
 
   constructor(
     readonly ws: WebSocket,
-    readonly sessionId: string,
+    readonly session: SessionRow,
     readonly apiKey: string,
-    private readonly sessions: SessionStore,
-    private readonly acks: AckBatcher,
-    private readonly heartbeatMs: number,
+    readonly epoch: number,
+    private readonly d: SocketDeps,
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(isBinary ? '' : data.toString()));
     ws.on('pong', () => (this.alive = true));
     ws.on('ping', () => (this.alive = true));
   }
 
-  /** New events were committed to this session's log. */
+  get sessionId(): string {
+    return this.session.id;
+  }
+
+  /** New rows may be in this session's log: send what the window allows (one read loop at a time). */
   pump(): void {
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
     if (!this.welcomed || this.waitingForDrain || this.ws.readyState !== WebSocket.OPEN) return;
-    corkForTick(this.ws);
+    this.pumping = true;
+    this.send()
+      .catch((err: Error) => this.d.log(`relay: could not read the log of ${this.sessionId}: ${err.message}`))
+      .finally(() => {
+        this.pumping = false;
+        if (this.again) {
+          this.again = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async send(): Promise<void> {
     while (this.inflight.size < this.window && this.inflightBytes < MAX_INFLIGHT_BYTES) {
       if (this.ws.bufferedAmount > HIGH_WATER) return this.waitForDrain();
-      const rows = this.sessions.read(this.sessionId, this.sentUpTo, this.window - this.inflight.size);
-      if (!rows.length) return;
+      const rows = await this.d.sessions.read(this.sessionId, this.sentUpTo, this.window - this.inflight.size);
+      if (!rows.length || this.ws.readyState !== WebSocket.OPEN) return;
+      corkForTick(this.ws);
       for (const r of rows) {
+        if (r.seq <= this.sentUpTo) continue;
         const frame = this.frame(r);
         this.inflight.set(r.seq, { deliveryId: r.delivery_id, eventId: r.event_id, bytes: frame.length });
         this.inflightBytes += frame.length;
@@ -64,7 +99,8 @@ export class RelaySocket {
   }
 
   private frame(r: LogRow): string {
-    if (r.event_id.startsWith(INGEST_ID_PREFIX) && this.sessions.ingestFrame) return this.sessions.ingestFrame(r);
+    const ingest = r.event_id.startsWith(INGEST_ID_PREFIX) ? this.d.ingestFrame() : null;
+    if (ingest) return ingest(r);
     return `{"t":"event","seq":${r.seq},"id":${JSON.stringify(r.event_id)},"type":${JSON.stringify(r.type)},"created":${JSON.stringify(r.created)},"delivery_id":${JSON.stringify(r.delivery_id)},"body":${JSON.stringify(r.body)}}`;
   }
 
@@ -88,25 +124,36 @@ export class RelaySocket {
     this.alive = true;
     const msg = parseMessage<ClientMsg>(raw);
     if (!msg) return this.close(CLOSE.BAD_MESSAGE, 'frames must be JSON text with a "t" field');
-    if (msg.t === 'hello') this.onHello(msg);
+    if (msg.t === 'hello') void this.onHello(msg);
     else if (msg.t === 'ack') this.onAck(msg);
     else if (msg.t === 'attempt') this.onAttempt(msg);
     // Unknown types are ignored so either side can grow the protocol.
   }
 
-  private onHello(h: HelloMsg): void {
-    if (this.welcomed) return;
+  private hello = false;
+
+  private async onHello(h: HelloMsg): Promise<void> {
+    if (this.hello) return;
+    this.hello = true;
     // A window of "abc" once became NaN and stalled the session for good: a bad hello is a protocol error.
     const bad = helloProblem(h);
     if (bad) return this.close(CLOSE.BAD_MESSAGE, `bad hello: ${bad}`);
-    const acked = this.sessions.ackedSeq(this.sessionId);
+    let row: SessionRow | undefined;
+    try {
+      row = await this.d.sessions.get(this.sessionId);
+    } catch (err) {
+      this.d.log(`relay: could not read session ${this.sessionId}: ${(err as Error).message}`);
+      return this.close(CLOSE.GOING_AWAY, 'the relay cannot reach its database: reconnect shortly');
+    }
+    if (!row) return this.close(CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
+    const acked = row.acked_seq;
     // Never skip what the server has not seen acknowledged: a lower cursor only costs re-sends the client re-acks.
     const resumeAfter = typeof h.last_seq === 'number' && h.last_seq >= 0 ? Math.min(h.last_seq, acked) : acked;
     this.window = Math.min(MAX_WINDOW, h.window ?? DEFAULT_WINDOW);
     this.sentUpTo = resumeAfter;
     this.welcomed = true;
-    const last = this.sessions.get(this.sessionId)?.last_seq ?? resumeAfter;
-    this.ws.send(JSON.stringify({ t: 'welcome', v: PROTOCOL_VERSION, session_id: this.sessionId, resume_after: resumeAfter, last_seq: last, window: this.window, heartbeat_ms: this.heartbeatMs }));
+    if (this.ws.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify({ t: 'welcome', v: PROTOCOL_VERSION, session_id: this.sessionId, resume_after: resumeAfter, last_seq: Math.max(row.last_seq, resumeAfter), window: this.window, heartbeat_ms: this.d.heartbeatMs }));
     this.pump();
   }
 
@@ -114,7 +161,7 @@ export class RelaySocket {
   private onAttempt(raw: AttemptMsg): void {
     const f = this.inflight.get(raw.seq);
     if (!f) return;
-    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: { ...cleanAck({ ...raw, t: 'ack' }), t: 'attempt' }, receivedAt: Date.now(), final: false });
+    this.d.acks.add({ sessionId: this.sessionId, epoch: this.epoch, cursor: 0, deliveryId: f.deliveryId, eventId: f.eventId, ack: { ...cleanAck({ ...raw, t: 'ack' }), t: 'attempt' }, receivedAt: Date.now(), final: false });
   }
 
   private onAck(raw: AckMsg): void {
@@ -125,8 +172,7 @@ export class RelaySocket {
     this.inflightBytes -= f.bytes;
     let cursor = this.sentUpTo;
     for (const s of this.inflight.keys()) if (s <= cursor) cursor = s - 1;
-    this.sessions.noteAcked(this.sessionId, cursor, a.url || null);
-    this.acks.add({ sessionId: this.sessionId, deliveryId: f.deliveryId, eventId: f.eventId, ack: a, receivedAt: Date.now(), final: true });
+    this.d.acks.add({ sessionId: this.sessionId, epoch: this.epoch, cursor, deliveryId: f.deliveryId, eventId: f.eventId, ack: a, receivedAt: Date.now(), final: true });
     this.pump();
   }
 }

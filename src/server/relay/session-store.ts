@@ -14,9 +14,11 @@ import type { Db } from '../db/open.js';
 import type { StoredEvent } from '../store/events.js';
 import type { DeliveryStore } from '../store/deliveries.js';
 import { createRelaySchema } from './schema.js';
+import { defaultLimits } from '../store/limits.js';
+import type { SessionLimits } from '../store/store.js';
+import { DROPPED } from '../store/rows.js';
 
-export const LOG_MAX_AGE_MS = 24 * 60 * 60 * 1000;
-export const LOG_MAX_EVENTS = 10_000;
+export { LOG_MAX_AGE_MS, LOG_MAX_EVENTS } from '../store/limits.js';
 
 export interface SessionRow {
   id: string;
@@ -65,8 +67,7 @@ const TAIL_ROWS = 1024;
 /** What a session log row points at: an event, or an ingested request (id `req_…`, body kept in its own table). */
 export type LogEntry = Pick<StoredEvent, 'id' | 'type' | 'created' | 'body'>;
 
-/** Log rows of ingested requests carry this id prefix; their frames are built by the ingest part. */
-export const INGEST_ID_PREFIX = 'req_';
+export { INGEST_ID_PREFIX } from '../store/rows.js';
 
 export function keyHash(apiKey: string): string {
   return createHash('sha256').update(apiKey).digest('hex').slice(0, 32);
@@ -86,7 +87,7 @@ export class SessionStore {
   constructor(
     private readonly db: Db,
     private readonly deliveries: DeliveryStore,
-    readonly limits = { maxAgeMs: LOG_MAX_AGE_MS, maxEvents: LOG_MAX_EVENTS },
+    readonly limits: SessionLimits = defaultLimits(),
   ) {
     createRelaySchema(db);
     this.st = {
@@ -242,10 +243,6 @@ export class SessionStore {
     return this.st.read.all(sessionId, afterSeq, limit) as LogRow[];
   }
 
-  ackedSeq(sessionId: string): number {
-    return this.live.get(sessionId)?.ackedSeq ?? 0;
-  }
-
   /** In memory at once (the socket resumes from it); persisted by the ack batch. */
   noteAcked(sessionId: string, cursor: number, url: string | null): void {
     const s = this.live.get(sessionId);
@@ -289,6 +286,10 @@ export class SessionStore {
     if (s) s.idleSince = connected ? null : now;
   }
 
+  isConnected(id: string): boolean {
+    return this.live.get(id)?.idleSince === null;
+  }
+
   /** When an idle session that is not durable will be deleted (null: connected or durable). */
   expiresAt(id: string, graceMs: number): number | null {
     const s = this.live.get(id);
@@ -299,28 +300,10 @@ export class SessionStore {
   expireIdle(graceMs: number, now = Date.now()): string[] {
     const ids = [...this.live.keys()].filter((id) => (this.expiresAt(id, graceMs) ?? Infinity) <= now);
     const minutes = Math.max(1, Math.round(graceMs / 60_000));
-    for (const id of ids) this.delete(id, `dropped: the listen session expired (no client connected for ${minutes} min)`);
+    for (const id of ids) this.delete(id, DROPPED.expired(minutes));
     return ids;
   }
 
-  toApi(row: SessionRow, wsBase: string, connected: boolean, graceMs: number): ListenSession {
-    const expiresAt = connected ? null : this.expiresAt(row.id, graceMs);
-    return {
-      object: 'listen_session',
-      id: row.id,
-      label: row.label,
-      events: JSON.parse(row.events) as string[],
-      ws_url: `${wsBase}/v1/listen-sessions/${row.id}/ws`,
-      secret: this.secretFor(row.key_hash),
-      created: row.created,
-      last_seq: row.last_seq,
-      acked_seq: row.acked_seq,
-      connected,
-      durable: row.durable === 1,
-      targets: row.targets ? (JSON.parse(row.targets) as string[]) : [],
-      expires_at: expiresAt === null ? null : isoSeconds(expiresAt),
-    };
-  }
 
   private remember(r: SessionRow): Live {
     const live: Live = { id: r.id, owner: r.key_hash, epoch: 0, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, durable: r.durable === 1, idleSince: Date.now(), tail: [] };

@@ -1,14 +1,16 @@
 // Listen sessions (the CLI's `webhooks listen`): create / list / get / delete, and rotating the listen
 // signing secret (one per API key). The websocket itself is served by src/server/relay/hub.ts.
 import type { FastifyRequest } from 'fastify';
+import type { ListenSession } from '../../contract/v1.js';
+import { isoSeconds } from '../../util/ids.js';
 import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
 import { CLOSE } from '../../relay/protocol.js';
 import type { RoutePlugin } from '../context.js';
-import { badRequest, notFound } from '../errors.js';
+import { ApiHttpError, badRequest, notFound } from '../errors.js';
 import { relayFor } from '../relay/index.js';
 import { ingestFor } from '../ingest/index.js';
 import { publicBase } from '../ingest/public-base.js';
-import type { SessionRow } from '../relay/session-store.js';
+import type { SessionRow } from '../store/store.js';
 import { idParams } from './schemas.js';
 
 interface CreateBody {
@@ -29,12 +31,27 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
   app.addHook('preClose', async () => relay.close());
   // ws:// on the host the client used, so a client behind a proxy or port forward reconnects the same way.
   const wsBase = (req: FastifyRequest) => publicBase(req, ctx).replace(/^http/, 'ws');
-  const owned = (req: FastifyRequest, id: string): SessionRow => {
-    const row = relay.sessions.get(id);
-    if (!row || row.key_hash !== req.owner) throw notFound('listen session', id);
+  const sessions = ctx.store.sessions;
+  const owned = async (req: FastifyRequest, id: string): Promise<SessionRow> => {
+    const row = await sessions.get(id);
+    if (!row || row.owner !== req.owner) throw notFound('listen session', id);
     return row;
   };
-  const show = (req: FastifyRequest, row: SessionRow) => relay.sessions.toApi(row, wsBase(req), relay.hub.isConnected(row.id), relay.graceMs);
+  const show = async (req: FastifyRequest, row: SessionRow): Promise<ListenSession> => ({
+    object: 'listen_session',
+    id: row.id,
+    label: row.label,
+    events: row.events,
+    ws_url: `${wsBase(req)}/v1/listen-sessions/${row.id}/ws`,
+    secret: await sessions.secret(row.owner),
+    created: row.created,
+    last_seq: row.last_seq,
+    acked_seq: row.acked_seq,
+    connected: row.connected || relay.hub.isConnected(row.id),
+    durable: row.durable,
+    targets: row.targets,
+    expires_at: row.expires_at === null || relay.hub.isConnected(row.id) ? null : isoSeconds(row.expires_at),
+  });
 
   app.post<{ Body: CreateBody | undefined }>(
     '/v1/listen-sessions',
@@ -59,33 +76,47 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
       // A session for ingest channels receives events only when it names them.
       const events = b.events?.length || b.ingest_channels?.length ? (b.events ?? []) : ['*'];
       for (const p of events) if (!isValidPattern(p)) throw badRequest(unknownTypeMessage(p), 'events');
-      const within = b.ingest_channels?.length ? ingestFor(ctx, app).subscriber(req.owner, b.ingest_channels, b.since) : undefined;
-      const row = relay.sessions.create(req.owner, { events, label: b.label ?? null, sinceSec: b.since, durable: b.durable, targets: b.targets }, within);
-      if (b.since || within) relay.hub.notify([row.id]);
-      return reply.code(201).send(show(req, row));
+      const input = { events, label: b.label ?? null, sinceSec: b.since, durable: b.durable, targets: b.targets };
+      let row: SessionRow;
+      if (b.ingest_channels?.length) {
+        // Ingest URLs live in the SQLite store: the subscription and the channel's backlog are written
+        // in the session's own transaction there.
+        if (ctx.store.kind !== 'sqlite') throw ingestNeedsSqlite();
+        const within = ingestFor(ctx, app).subscriber(req.owner, b.ingest_channels, b.since);
+        const id = ctx.sqlite.sessionStore.create(req.owner, { ...input, eventsOwner: req.owner }, within).id;
+        row = (await sessions.get(id))!;
+        relay.hub.notify([id]);
+      } else row = await sessions.create(req.owner, input);
+      return reply.code(201).send(await show(req, row));
     },
   );
 
   // Not paginated (a key has a handful): an unknown parameter such as `limit` is a 400, not ignored.
-  app.get('/v1/listen-sessions', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (req) => ({ object: 'list', data: relay.sessions.list(req.owner).map((r) => show(req, r)), has_more: false }));
+  app.get('/v1/listen-sessions', { schema: { querystring: { type: 'object', additionalProperties: false } } }, async (req) => ({
+    object: 'list',
+    data: await Promise.all((await sessions.list(req.owner)).map((r) => show(req, r))),
+    has_more: false,
+  }));
 
-  app.get<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => show(req, owned(req, req.params.id)));
+  app.get<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => show(req, await owned(req, req.params.id)));
 
   app.delete<{ Params: { id: string } }>('/v1/listen-sessions/:id', { schema: { params: idParams } }, async (req) => {
-    const row = owned(req, req.params.id);
-    relay.acks.flush(); // acks that arrived just before the close are outcomes, not drops
-    relay.sessions.delete(row.id);
+    const row = await owned(req, req.params.id);
+    await relay.acks.flush(); // acks that arrived just before the close are outcomes, not drops
+    // Its socket, on whichever node, closes on the store's 'session-deleted' notification.
+    await sessions.delete(req.owner, row.id);
     relay.hub.closeSession(row.id, CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
     return { id: row.id, object: 'listen_session', deleted: true };
   });
 
   // The key's listen signing secret without opening a session (`listen --print-secret`, `--write-env`).
-  app.get('/v1/listen-secret', async (req) => ({ secret: relay.sessions.secretFor(req.owner) }));
+  app.get('/v1/listen-secret', async (req) => ({ secret: await sessions.secret(req.owner) }));
 
-  app.post('/v1/listen-secret/rotate', async (req) => {
-    const hash = req.owner;
-    const secret = relay.sessions.rotateSecret(hash);
-    relay.hub.revokeOwner(hash, 'the listen signing secret was rotated');
-    return { secret };
-  });
+  // Every socket of the key, on every node, closes on the store's 'secret-rotated' notification.
+  app.post('/v1/listen-secret/rotate', async (req) => ({ secret: await sessions.rotateSecret(req.owner) }));
 };
+
+/** Ingest URLs are not on PostgreSQL yet: a clear 501, never a half-working channel. */
+export function ingestNeedsSqlite(): ApiHttpError {
+  return new ApiHttpError(501, 'api_error', 'ingest_not_available', 'Ingest URLs are not available on a relay that runs on PostgreSQL yet: run `propitbox serve` without --database-url for ingest URLs');
+}

@@ -2,7 +2,7 @@
 // SQLite in the data dir (one process). `pg` is imported only in the first case, so `propitbox dev`
 // never loads it.
 import type { EmulatorBus } from '../bus.js';
-import { LOG_MAX_AGE_MS, LOG_MAX_EVENTS } from '../relay/session-store.js';
+import { defaultLimits } from './limits.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { SessionLimits, Store } from './store.js';
 
@@ -17,10 +17,8 @@ export interface OpenStoreOptions {
   log?: (line: string) => void;
 }
 
-export const DEFAULT_LIMITS: SessionLimits = { maxAgeMs: LOG_MAX_AGE_MS, maxEvents: LOG_MAX_EVENTS };
-
 export async function openStore(o: OpenStoreOptions): Promise<Store> {
-  const limits = o.limits ?? DEFAULT_LIMITS;
+  const limits = o.limits ?? defaultLimits();
   if (!o.databaseUrl) return SqliteStore.open({ dataDir: o.dataDir, bus: o.bus, limits });
   const { PgStore } = await import('./pg/pg-store.js');
   return PgStore.open({ url: o.databaseUrl, schema: o.schema, limits, log: o.log });

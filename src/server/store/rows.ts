@@ -2,7 +2,7 @@
 // both answer byte for byte the same.
 import type { Attempt, Delivery, DeliveryStatus, Endpoint, EndpointStatus, WebhookEvent } from '../../contract/v1.js';
 import { conflict, type ApiHttpError } from '../errors.js';
-import type { AttemptResult, DeliveryRow, StoredEvent } from './store.js';
+import type { AttemptResult, DeliveryRow, SessionRow, StoredEvent } from './store.js';
 
 export interface EndpointRecord {
   id: string;
@@ -111,6 +111,31 @@ export function sessionOutcome(statusCode: number | null): DeliveryStatus {
   return statusCode !== null && statusCode >= 200 && statusCode < 300 ? 'succeeded' : 'failed';
 }
 
+/** A listen session as both stores return it (`events` and `targets` stored as JSON text). */
+export function toSessionRow(
+  r: { id: string; owner: string; label: string | null; events: string; created: string; last_seq: number; acked_seq: number; target_url: string | null; durable: boolean; targets: string | null },
+  connected: boolean,
+  expiresAt: number | null,
+): SessionRow {
+  return {
+    id: r.id,
+    owner: r.owner,
+    label: r.label,
+    events: JSON.parse(r.events) as string[],
+    created: r.created,
+    last_seq: r.last_seq,
+    acked_seq: r.acked_seq,
+    target_url: r.target_url,
+    durable: r.durable,
+    targets: r.targets ? (JSON.parse(r.targets) as string[]) : [],
+    connected,
+    expires_at: connected || r.durable ? null : expiresAt,
+  };
+}
+
+/** Log rows of ingested requests carry this id prefix; their frames are built by the ingest part. */
+export const INGEST_ID_PREFIX = 'req_';
+
 /** A client-side attempt reported for a delivery the server sends itself. */
 export function endpointDelivery(id: string): ApiHttpError {
   return conflict(`Delivery ${id} goes to an endpoint, which the emulator sends itself: retry it with \`propitbox deliveries retry ${id}\``, 'endpoint_delivery', 'id');
@@ -121,4 +146,5 @@ export const DROPPED = {
   deleted: 'dropped: the listen session was closed before a client acknowledged it',
   age: (hours: number) => `dropped: listen session backlog older than ${hours} h while no client acknowledged it`,
   backlog: (max: number) => `dropped: listen session backlog limit (${max.toLocaleString('en-US')} events) reached while no client was connected`,
+  expired: (minutes: number) => `dropped: the listen session expired (no client connected for ${minutes} min)`,
 };

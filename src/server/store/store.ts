@@ -50,6 +50,8 @@ export interface EndpointsStore {
   rotateSecret(owner: string, id: string): Promise<Endpoint>;
   /** The endpoint as it was. */
   delete(owner: string, id: string): Promise<Endpoint>;
+  /** The owner's enabled endpoints. */
+  enabled(owner: string): Promise<{ id: string; url: string }[]>;
 }
 
 /** Events that have a delivery to this endpoint / session / in this status (values schema-checked). */
@@ -178,6 +180,14 @@ export interface SessionRow {
   acked_seq: number;
   /** Where the client said it forwards (the Event Logs show it), or null before its first ack. */
   target_url: string | null;
+  /** Kept while no client is connected (`listen --keep-session`); otherwise deleted after limits.idleMs without one. */
+  durable: boolean;
+  /** The local URLs the client said it forwards to. */
+  targets: string[];
+  /** A client is connected to it (on any node). */
+  connected: boolean;
+  /** When it is deleted for want of a client (ms since epoch), or null: connected, or durable. */
+  expires_at: number | null;
 }
 
 export interface LogRow {
@@ -203,8 +213,12 @@ export interface SessionAck {
 }
 
 export interface SessionLimits {
+  /** Unacknowledged log rows older than this are dropped. */
   maxAgeMs: number;
+  /** At most this many unacknowledged log rows per session (the oldest go first). */
   maxEvents: number;
+  /** A session that is not durable is deleted after this long without a client. */
+  idleMs: number;
 }
 
 export interface SessionsStore {
@@ -213,12 +227,19 @@ export interface SessionsStore {
   secret(owner: string): Promise<string>;
   rotateSecret(owner: string): Promise<string>;
   /** A new session; with `sinceSec`, recent matching events are put in its log first (catch-up). */
-  create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number }): Promise<SessionRow>;
+  create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number; durable?: boolean; targets?: string[] }): Promise<SessionRow>;
   /** Any owner's session (the websocket checks the owner itself), or undefined. */
   get(id: string): Promise<SessionRow | undefined>;
   list(owner: string): Promise<SessionRow[]>;
   /** false when it did not exist (or is another owner's). Its unacknowledged deliveries are failed with the reason. */
   delete(owner: string, id: string): Promise<boolean>;
+  /**
+   * Clients of this node connected (true) or gone (false). While connected, call it again now and then:
+   * on PostgreSQL a session whose node stopped refreshing it (the node died) counts as idle.
+   */
+  setConnected(ids: string[], connected: boolean, node: string, now?: number): Promise<void>;
+  /** Delete the sessions that are not durable and have had no client for limits.idleMs; returns their ids. */
+  expireIdle(now: number): Promise<string[]>;
   /**
    * A client connected to this node: take the session. Returns the new epoch; the node that held the
    * previous one is told (notifier 'session-claimed') and closes its socket.
@@ -287,6 +308,8 @@ export interface Notifier {
 export interface RetentionResult {
   /** Log rows dropped for age. */
   expiredLogRows: number;
+  /** Sessions deleted for having had no client for too long. */
+  expiredSessions: string[];
 }
 
 export interface Store {
@@ -305,7 +328,7 @@ export interface Store {
    * endpoint: 404, disabled endpoint: 409) comes back as its Error without affecting the others.
    */
   accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]>;
-  /** Periodic upkeep (log expiry); on PostgreSQL one node at a time does it (advisory lock). */
+  /** Periodic upkeep (log expiry, idle sessions); on PostgreSQL one node at a time does it (advisory lock). */
   retention(now: number): Promise<RetentionResult | null>;
   /** A one-line state for /v1/health. */
   health(): Promise<{ ok: boolean; store: 'sqlite' | 'postgres'; detail?: string }>;

@@ -54,6 +54,11 @@ export class PgEndpoints implements EndpointsStore {
     return toEndpoint(rows[0], false);
   }
 
+  async enabled(owner: string): Promise<{ id: string; url: string }[]> {
+    const { rows } = await this.pool.query<{ id: string; url: string }>("SELECT id, url FROM endpoints WHERE owner = $1 AND status = 'enabled' ORDER BY seq", [owner]);
+    return rows;
+  }
+
   private async row(owner: string, id: string): Promise<EndpointRecord> {
     const { rows } = await this.pool.query<EndpointRecord>('SELECT * FROM endpoints WHERE id = $1 AND owner = $2', [id, owner]);
     if (!rows.length) throw notFound('webhook endpoint', id);

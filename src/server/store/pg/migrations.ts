@@ -126,6 +126,15 @@ export const PG_MIGRATIONS: string[] = [
   );
   CREATE INDEX listen_log_age ON listen_log (appended_at);
   `,
+  // Sessions end with their client unless durable: when it went away (idle_since, NULL while connected),
+  // and when its node last said it is still there (seen_at), so a dead node's sessions become idle too.
+  `
+  ALTER TABLE listen_sessions ADD COLUMN durable boolean NOT NULL DEFAULT false;
+  ALTER TABLE listen_sessions ADD COLUMN targets text;
+  ALTER TABLE listen_sessions ADD COLUMN idle_since bigint;
+  ALTER TABLE listen_sessions ADD COLUMN seen_at bigint;
+  CREATE INDEX listen_sessions_idle ON listen_sessions (idle_since) WHERE NOT durable;
+  `,
 ];
 
 export class SchemaTooNewError extends Error {

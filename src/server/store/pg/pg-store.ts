@@ -4,13 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AcceptItem, Accepted, RetentionResult, SessionLimits, Store } from '../store.js';
 import { pgAccept } from './accept.js';
-import { createPool, lockName, transaction, validSchema, type Pool, type PoolOptions } from './db.js';
+import { createPool, lockName, validSchema, type Pool, type PoolOptions } from './db.js';
 import { PgDeliveries } from './deliveries.js';
 import { PgEndpoints, PgEvents } from './endpoints.js';
 import { PgKeys } from './keys.js';
 import { migrate } from './migrations.js';
 import { PgNotifier } from './notifier.js';
-import { expireLog, PgSessions } from './sessions.js';
+import { PgSessions } from './sessions.js';
 
 export interface PgStoreOptions extends PoolOptions {
   limits: SessionLimits;
@@ -61,13 +61,21 @@ export class PgStore implements Store {
     return out;
   }
 
-  /** One node at a time (a transaction-level advisory lock); the others skip this round. */
+  /** One node at a time (a session-level advisory lock, held on one connection for the run); the others skip it. */
   async retention(now: number): Promise<RetentionResult | null> {
-    return transaction(this.pool, async (c) => {
-      const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS ok', [lockName('retention', this.schema)]);
+    const c = await this.pool.connect();
+    const key = lockName('retention', this.schema);
+    try {
+      const { rows } = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS ok', [key]);
       if (!rows[0].ok) return null;
-      return { expiredLogRows: await expireLog(c, now, this.o.limits) };
-    });
+      try {
+        return { expiredLogRows: await this.sessions.expire(now), expiredSessions: await this.sessions.expireIdle(now) };
+      } finally {
+        await c.query('SELECT pg_advisory_unlock(hashtext($1))', [key]);
+      }
+    } finally {
+      c.release();
+    }
   }
 
   async health(): Promise<{ ok: boolean; store: 'postgres'; detail?: string }> {

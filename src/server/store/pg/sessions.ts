@@ -5,13 +5,17 @@ import { matchesAny } from '../../../domain/event-types.js';
 import { generateSecret } from '../../../signing/sign.js';
 import { isoSeconds, newId } from '../../../util/ids.js';
 import { sortableId } from '../../ids.js';
-import { DROPPED, sessionOutcome } from '../rows.js';
+import { DROPPED, sessionOutcome, toSessionRow } from '../rows.js';
 import type { DeliveryRow, LogRow, Notifier, SessionAck, SessionLimits, SessionRow, SessionsStore } from '../store.js';
 import { transaction, type Pool, type Queryable } from './db.js';
 import { dropUpTo } from './accept.js';
 import { insertAttempts } from './deliveries.js';
 
-type SessionRecord = Omit<SessionRow, 'events'> & { events: string; epoch: number; node: string | null };
+type SessionRecord = Omit<SessionRow, 'events' | 'targets' | 'connected' | 'expires_at'> & { events: string; targets: string | null; epoch: number; node: string | null; idle_since: number | null; seen_at: number | null };
+
+/** A node refreshes its connected sessions this often; one not refreshed for STALE_MS is idle (its node died). */
+export const REFRESH_MS = 15_000;
+const STALE_MS = 3 * REFRESH_MS;
 
 export class PgSessions implements SessionsStore {
   constructor(
@@ -40,11 +44,22 @@ export class PgSessions implements SessionsStore {
     return secret;
   }
 
-  async create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number }): Promise<SessionRow> {
+  async create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number; durable?: boolean; targets?: string[] }): Promise<SessionRow> {
     const id = newId('ls');
     const created = isoSeconds();
+    const now = Date.now();
+    const targets = input.targets?.length ? input.targets : [];
     const row = await transaction(this.pool, async (c) => {
-      await c.query('INSERT INTO listen_sessions (id, owner, label, events, created) VALUES ($1, $2, $3, $4, $5)', [id, owner, input.label, JSON.stringify(input.events), created]);
+      await c.query('INSERT INTO listen_sessions (id, owner, label, events, created, durable, targets, idle_since) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)', [
+        id,
+        owner,
+        input.label,
+        JSON.stringify(input.events),
+        created,
+        input.durable === true,
+        targets.length ? JSON.stringify(targets) : null,
+        now,
+      ]);
       let last = 0;
       if (input.sinceSec) {
         const from = isoSeconds(Date.now() - input.sinceSec * 1000);
@@ -67,7 +82,8 @@ export class PgSessions implements SessionsStore {
           await c.query('UPDATE listen_sessions SET last_seq = $2 WHERE id = $1', [id, last]);
         }
       }
-      return { id, owner, label: input.label, events: input.events, created, last_seq: last, acked_seq: 0, target_url: null };
+      const durable = input.durable === true;
+      return { id, owner, label: input.label, events: input.events, created, last_seq: last, acked_seq: 0, target_url: null, durable, targets, connected: false, expires_at: durable ? null : now + this.limits.idleMs };
     });
     if (row.last_seq) this.notifier.publish('sessions', [id]);
     return row;
@@ -75,19 +91,37 @@ export class PgSessions implements SessionsStore {
 
   async get(id: string): Promise<SessionRow | undefined> {
     const { rows } = await this.pool.query<SessionRecord>('SELECT * FROM listen_sessions WHERE id = $1', [id]);
-    return rows[0] && toRow(rows[0]);
+    return rows[0] && this.toRow(rows[0]);
   }
 
   async list(owner: string): Promise<SessionRow[]> {
     const { rows } = await this.pool.query<SessionRecord>('SELECT * FROM listen_sessions WHERE owner = $1 ORDER BY created DESC, id DESC', [owner]);
-    return rows.map(toRow);
+    return rows.map((r) => this.toRow(r));
   }
 
-  async delete(owner: string, id: string): Promise<boolean> {
+  async setConnected(ids: string[], connected: boolean, node: string, now = Date.now()): Promise<void> {
+    if (!ids.length) return;
+    // Only while this node holds the session: a socket closing here after another node took over says nothing.
+    await this.pool.query(`UPDATE listen_sessions SET idle_since = ${connected ? 'NULL' : '$3'}, seen_at = $3 WHERE id = ANY($1) AND node = $2`, [ids, node, now]);
+  }
+
+  async expireIdle(now: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string; owner: string }>(
+      `SELECT id, owner FROM listen_sessions
+       WHERE NOT durable AND COALESCE(idle_since, CASE WHEN seen_at < $2 THEN seen_at END) <= $1`,
+      [now - this.limits.idleMs, now - STALE_MS],
+    );
+    const minutes = Math.max(1, Math.round(this.limits.idleMs / 60_000));
+    const gone: string[] = [];
+    for (const r of rows) if (await this.delete(r.owner, r.id, DROPPED.expired(minutes))) gone.push(r.id);
+    return gone;
+  }
+
+  async delete(owner: string, id: string, reason: string = DROPPED.deleted): Promise<boolean> {
     const deleted = await transaction(this.pool, async (c) => {
       const { rows } = await c.query('DELETE FROM listen_sessions WHERE id = $1 AND owner = $2 RETURNING id', [id, owner]);
       if (!rows.length) return false;
-      await dropUpTo(c, id, Number.MAX_SAFE_INTEGER, DROPPED.deleted, Date.now());
+      await dropUpTo(c, id, Number.MAX_SAFE_INTEGER, reason, Date.now());
       return true;
     });
     if (deleted) this.notifier.publish('session-deleted', id);
@@ -152,6 +186,15 @@ export class PgSessions implements SessionsStore {
   async expire(now: number): Promise<number> {
     return transaction(this.pool, (c) => expireLog(c, now, this.limits));
   }
+
+  private toRow(r: SessionRecord): SessionRow {
+    const now = Date.now();
+    const connected = r.idle_since === null && r.seen_at !== null && r.seen_at >= now - STALE_MS;
+    // A session whose node stopped refreshing it (the node died) is idle since its last refresh.
+    const idleFrom = r.idle_since ?? (r.seen_at !== null && r.seen_at < now - STALE_MS ? r.seen_at : null);
+    return toSessionRow(r, connected, idleFrom === null ? null : idleFrom + this.limits.idleMs);
+  }
+
 }
 
 /** Drop log rows past the age limit and fail their deliveries with the reason. Run inside a transaction. */
@@ -165,8 +208,4 @@ export async function expireLog(c: Queryable, now: number, limits: SessionLimits
   );
   const { rowCount } = await c.query('DELETE FROM listen_log WHERE appended_at < $1', [cutoff]);
   return rowCount ?? 0;
-}
-
-function toRow(r: SessionRecord): SessionRow {
-  return { id: r.id, owner: r.owner, label: r.label, events: JSON.parse(r.events) as string[], created: r.created, last_seq: r.last_seq, acked_seq: r.acked_seq, target_url: r.target_url };
 }

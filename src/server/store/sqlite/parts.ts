@@ -2,7 +2,7 @@
 // (better-sqlite3), which keep their prepared statements, group commit and in-memory session tails.
 import type { Attempt, Delivery, Endpoint, WebhookEvent } from '../../../contract/v1.js';
 import { storageErrorCode } from '../../storage-health.js';
-import { endpointDelivery } from '../rows.js';
+import { endpointDelivery, toSessionRow } from '../rows.js';
 import type { Db } from '../../db/open.js';
 import type { SessionStore, SessionRow as SqliteSessionRow } from '../../relay/session-store.js';
 import type { DeliveryStore, DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
@@ -53,6 +53,9 @@ export class SqliteEndpoints implements EndpointsStore {
   }
   async delete(owner: string, id: string): Promise<Endpoint> {
     return this.s.delete(id, owner);
+  }
+  async enabled(owner: string): Promise<{ id: string; url: string }[]> {
+    return this.s.enabled().filter((t) => t.owner === owner);
   }
 }
 
@@ -175,19 +178,29 @@ export class SqliteSessions implements SessionsStore {
     return secret;
   }
 
-  async create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number }): Promise<SessionRow> {
-    const row = toRow(this.s.create(owner, { ...input, eventsOwner: owner }));
+  async create(owner: string, input: { events: string[]; label: string | null; sinceSec?: number; durable?: boolean; targets?: string[] }): Promise<SessionRow> {
+    const row = this.toRow(this.s.create(owner, { ...input, eventsOwner: owner }));
     if (row.last_seq) this.notifier.publish('sessions', [row.id]);
     return row;
   }
 
   async get(id: string): Promise<SessionRow | undefined> {
     const r = this.s.get(id);
-    return r && toRow(r);
+    return r && this.toRow(r);
   }
 
   async list(owner: string): Promise<SessionRow[]> {
-    return this.s.list(owner).map(toRow);
+    return this.s.list(owner).map((r) => this.toRow(r));
+  }
+
+  async setConnected(ids: string[], connected: boolean, _node: string, now = Date.now()): Promise<void> {
+    for (const id of ids) this.s.setConnected(id, connected, now);
+  }
+
+  async expireIdle(now: number): Promise<string[]> {
+    const ids = this.s.expireIdle(this.limits.idleMs, now);
+    for (const id of ids) this.notifier.publish('session-deleted', id);
+    return ids;
   }
 
   async delete(owner: string, id: string): Promise<boolean> {
@@ -222,6 +235,12 @@ export class SqliteSessions implements SessionsStore {
   async expire(now: number): Promise<number> {
     return this.s.expire(now);
   }
+
+  private toRow(r: SqliteSessionRow): SessionRow {
+    const connected = this.s.isConnected(r.id);
+    return toSessionRow({ ...r, owner: r.key_hash, durable: r.durable === 1 }, connected, this.s.expiresAt(r.id, this.limits.idleMs));
+  }
+
 }
 
 export class SqliteKeys implements KeysStore {
@@ -259,8 +278,4 @@ export class SqliteKeys implements KeysStore {
   async byHash(hash: string): Promise<ApiKeyRecord | undefined> {
     return this.st.byHash.get(hash) as ApiKeyRecord | undefined;
   }
-}
-
-function toRow(r: SqliteSessionRow): SessionRow {
-  return { id: r.id, owner: r.key_hash, label: r.label, events: JSON.parse(r.events) as string[], created: r.created, last_seq: r.last_seq, acked_seq: r.acked_seq, target_url: r.target_url };
 }

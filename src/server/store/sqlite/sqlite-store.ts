@@ -114,7 +114,7 @@ export class SqliteStore implements Store {
   }
 
   async retention(now: number): Promise<RetentionResult> {
-    return { expiredLogRows: await this.sessions.expire(now) };
+    return { expiredLogRows: await this.sessions.expire(now), expiredSessions: await this.sessions.expireIdle(now) };
   }
 
   async health(): Promise<{ ok: boolean; store: 'sqlite'; detail?: string }> {
