@@ -18,6 +18,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { ingestChannelRoutes } from './routes/ingest-channels.js';
 import { ingestReceiveRoutes } from './routes/ingest-receive.js';
 import { statsRoutes } from './routes/stats.js';
+import { ingestUnavailableRoutes } from './routes/ingest-unavailable.js';
 
 export const ROUTE_PLUGINS: RoutePlugin[] = [
   healthRoutes,
@@ -55,8 +56,16 @@ export async function buildApp(ctx: ServerContext, plugins: RoutePlugin[] = ROUT
   if (ctx.accessLog) installAccessLog(app, ctx.accessLog);
   collectRoutes(app);
   installAccessControl(app, ctx);
-  for (const plugin of plugins) await app.register(async (instance) => plugin(instance, ctx));
+  for (const plugin of servable(ctx, plugins)) await app.register(async (instance) => plugin(instance, ctx));
   return app;
+}
+
+/** Ingest URLs need the SQLite store (for now): on PostgreSQL their routes answer 501 instead. */
+function servable(ctx: ServerContext, plugins: RoutePlugin[]): RoutePlugin[] {
+  if (ctx.sqlite) return plugins;
+  const ingest = new Set<RoutePlugin>([ingestChannelRoutes, ingestReceiveRoutes]);
+  const out = plugins.filter((p) => !ingest.has(p));
+  return out.length < plugins.length ? [...out, ingestUnavailableRoutes] : out;
 }
 
 function installAccessLog(app: FastifyInstance, log: NonNullable<ServerContext['accessLog']>): void {

@@ -15,9 +15,9 @@ import type { StorageHealth } from './storage-health.js';
 export interface ServerContext {
   /** Endpoints, events, deliveries, sessions, keys: SQLite or PostgreSQL behind one interface. */
   store: Store;
-  /** The SQLite store (and its database) for the parts that still use it directly. */
-  sqlite: SqliteStore;
-  db: Db;
+  /** The SQLite store and its database, for the parts that still use them directly (ingest URLs); absent on PostgreSQL. */
+  sqlite?: SqliteStore;
+  db?: Db;
   bus: EmulatorBus;
   auth: Auth;
   dispatcher: EventDispatcher;

@@ -12,6 +12,7 @@ import { EventDispatcher } from './dispatcher.js';
 import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
 import { HostPolicy } from './host-allow.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 import { StorageHealth } from './storage-health.js';
 
@@ -28,6 +29,10 @@ export interface EmulatorOptions {
   dataDir: string;
   /** Accept this key instead of the one stored in the data dir. */
   apiKey?: string;
+  /** postgres://…: keep everything in PostgreSQL (several nodes share it) instead of the data dir. */
+  databaseUrl?: string;
+  /** PostgreSQL schema (default public). */
+  databaseSchema?: string;
   retrySchedule?: number[];
   deliveryTimeoutMs?: number;
   log?: (line: string) => void;
@@ -53,7 +58,8 @@ export interface Emulator {
   apiKey: string;
   port: number;
   dataDir: string;
-  db: Db;
+  /** The SQLite database (absent on PostgreSQL). */
+  db?: Db;
   store: Store;
   app: FastifyInstance;
   bus: EmulatorBus;
@@ -82,16 +88,25 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const host = opts.host ?? DEFAULT_HOST;
   const hosts = new HostPolicy({ bindHost: host, publicUrl: opts.publicUrl, allowedHosts: opts.allowedHosts });
   const bus = new EmulatorBus();
-  const sqlite = SqliteStore.open({ dataDir: opts.dataDir, bus, log });
-  const store: Store = sqlite;
-  const db = sqlite.db;
-  const auth = createAuth(opts.apiKey ?? storedApiKey(db));
+  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, schema: opts.databaseSchema, bus, log });
+  const sqlite = store instanceof SqliteStore ? store : undefined;
+  const db = sqlite?.db;
+  const shared = store.kind === 'postgres';
+  if (!db && !opts.apiKey) {
+    await store.close();
+    throw new Error('An API key is required with a database URL (there is no data dir to keep one in)');
+  }
+  const auth = createAuth(opts.apiKey ?? storedApiKey(db!));
   const storage = new StorageHealth(db);
   const engine = new DeliveryEngine(store.deliveries, store.notifier, {
     retrySchedule: opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
     timeoutMs: opts.deliveryTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     maxInFlight: opts.maxInFlight,
     perEndpoint: opts.perEndpoint,
+    // Several nodes: hold only what can start soon (another node may take the rest), and look for
+    // work other nodes released or left behind.
+    perEndpointQueue: shared ? opts.perEndpoint ?? 32 : undefined,
+    pollMs: shared ? 1_500 : 0,
     log,
     storage,
   });

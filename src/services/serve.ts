@@ -12,6 +12,9 @@ export interface ServeSettings {
   host: string;
   port: number;
   dataDir: string;
+  /** postgres://…: several nodes share this database (the data dir is then unused). */
+  databaseUrl?: string;
+  databaseSchema?: string;
   apiKey: string;
   publicUrl?: string;
   /** More Host names to answer to (--allowed-hosts). */
@@ -34,6 +37,8 @@ export async function runServe(s: ServeSettings): Promise<{ signal: NodeJS.Signa
       host: s.host,
       port: s.port,
       dataDir: s.dataDir,
+      databaseUrl: s.databaseUrl,
+      databaseSchema: s.databaseSchema,
       apiKey: s.apiKey,
       publicUrl: s.publicUrl,
       allowedHosts: s.allowedHosts,
@@ -47,11 +52,13 @@ export async function runServe(s: ServeSettings): Promise<{ signal: NodeJS.Signa
   } catch (e) {
     if (e instanceof PortInUseError) throw new FailedError(`Port ${e.port} is already in use: stop the other server or pass another --port`);
     if (e instanceof DataDirInUseError) throw new FailedError(`Data dir ${e.dataDir} is in use by another propitbox server: stop it or pass another --data-dir`);
+    if (s.databaseUrl) throw databaseError(e as Error, s.databaseUrl);
     throw e;
   }
   const attempts = new AttemptLog((d) => log('delivery', deliveryFields(d)));
   emulator.bus.on('delivery.updated', attempts.onUpdate);
-  log('ready', { url: emulator.url, public_url: s.publicUrl ?? null, data_dir: emulator.dataDir, version: SERVER_VERSION, trust_proxy: s.trustProxy });
+  const where = s.databaseUrl ? { store: 'postgres', database: redactUrl(s.databaseUrl), node: emulator.store.node } : { store: 'sqlite', data_dir: emulator.dataDir };
+  log('ready', { url: emulator.url, public_url: s.publicUrl ?? null, ...where, version: SERVER_VERSION, trust_proxy: s.trustProxy });
 
   let onSignal!: (s: NodeJS.Signals) => void;
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
@@ -122,4 +129,25 @@ function safeUrl(url: string): string {
   } catch {
     return url.split('?')[0];
   }
+}
+
+/** A database URL without its password (logs and messages never carry one). */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'an unparsable URL';
+  }
+}
+
+/** Why PostgreSQL could not be used, in one line naming the fix. */
+function databaseError(e: Error & { code?: string }, url: string): FailedError {
+  const where = redactUrl(url);
+  if (e.name === 'SchemaTooNewError') return new FailedError(`${e.message} (database ${where})`);
+  if (e.code === '28P01' || e.code === '28000') return new FailedError(`PostgreSQL refused the credentials in --database-url (${where}): check the user and password`);
+  if (e.code === '3D000') return new FailedError(`The database in --database-url does not exist (${where}): create it first (createdb)`);
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'ETIMEDOUT' || /timeout/i.test(e.message)) return new FailedError(`Cannot reach PostgreSQL at ${where}: ${e.message}. Is it running and listening there?`);
+  return new FailedError(`Cannot use PostgreSQL at ${where}: ${e.message}`);
 }

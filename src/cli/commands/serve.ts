@@ -7,7 +7,7 @@ import { EXIT } from '../exit-codes.js';
 import { serveDataDir } from '../../config/paths.js';
 import { DEFAULT_EMULATOR_PORT } from '../../config/resolve.js';
 import { env } from '../../util/env.js';
-import { allowedHostsOption, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
+import { allowedHostsOption, databaseOptions, ingestMaxBodyOption, publicUrlOption, retryScheduleOption, timeoutOption } from './server-options.js';
 import { examples, globals, joinRepeats } from './shared.js';
 import { setExitCode } from '../../util/io.js';
 
@@ -18,6 +18,8 @@ export function registerServe(program: CommandUnknownOpts): void {
     .option('--port <n>', 'port to listen on', intOption('--port', 0, 65535), DEFAULT_EMULATOR_PORT)
     .option('--host <host>', 'address to bind (behind a reverse proxy keep 127.0.0.1)', '127.0.0.1')
     .option('--data-dir <dir>', 'database directory (env PROPITBOX_DATA_DIR; default $XDG_DATA_HOME/propitbox/serve)')
+    .option('--database-url <url>', 'postgres://user:pass@host/db: keep everything in PostgreSQL so several serve nodes share it behind a load balancer (env PROPITBOX_DATABASE_URL; default: SQLite in the data dir)')
+    .option('--database-schema <name>', 'PostgreSQL schema for the tables (env PROPITBOX_DATABASE_SCHEMA; default public)')
     .option('--public-url <url>', 'the https:// URL clients reach this server at, used in ingest URLs and ws_url (env PROPITBOX_PUBLIC_URL)')
     .option('--allowed-hosts <list>', 'more Host names to answer to besides localhost and --public-url\'s, comma-separated, repeatable (.example.com = it and its subdomains); others get 421', joinRepeats)
     .option('--trust-proxy', 'trust X-Forwarded-For/-Proto/-Host from the reverse proxy in front (env PROPITBOX_TRUST_PROXY=1)')
@@ -36,6 +38,7 @@ stored ingest requests are in the database and resume on the next start.
 ${examples(
   'PROPITBOX_API_KEY=$(cat /etc/propitbox/key) propitbox serve --public-url https://relay.example.com --trust-proxy --data-dir /var/lib/propitbox',
   'propitbox serve --api-key "$KEY" --port 0 --data-dir ./relay-data   # tests: the ready line says the port',
+  'PROPITBOX_DATABASE_URL=postgres://relay:pw@db/relay propitbox serve --port 4481 --public-url https://relay.example.com   # one of N nodes',
 )}`,
     )
     .action(async (flags, cmd) => {
@@ -46,6 +49,7 @@ ${examples(
         host: flags.host,
         port: flags.port,
         dataDir: flags.dataDir ?? serveDataDir(),
+        ...databaseOptions(flags.databaseUrl ?? env('PROPITBOX_DATABASE_URL'), flags.databaseSchema ?? env('PROPITBOX_DATABASE_SCHEMA')),
         apiKey,
         publicUrl: publicUrlOption(flags.publicUrl ?? env('PROPITBOX_PUBLIC_URL')),
         allowedHosts: allowedHostsOption(flags.allowedHosts),

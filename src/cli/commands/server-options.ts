@@ -49,3 +49,20 @@ export function allowedHostsOption(value: string | undefined): string[] | undefi
   if (typeof hosts === 'string') throw new UsageError(hosts);
   return hosts;
 }
+
+/** --database-url postgres://… (and its schema): a usage error (exit 2) for anything else. */
+export function databaseOptions(url: string | undefined, schema: string | undefined): { databaseUrl?: string; databaseSchema?: string } {
+  if (url === undefined || url === '') {
+    if (schema !== undefined) throw new UsageError('--database-schema needs --database-url (it names a PostgreSQL schema)');
+    return {};
+  }
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UsageError('--database-url is not a URL: use postgres://user:password@host:5432/database');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') throw new UsageError(`--database-url must be a postgres:// URL, got '${u.protocol}//…'`);
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new UsageError(`--database-schema must be lowercase letters, digits and _, got '${schema}'`);
+  return { databaseUrl: url, databaseSchema: schema };
+}

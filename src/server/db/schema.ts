@@ -103,4 +103,11 @@ export const MIGRATIONS: string[] = [
     revoked TEXT
   );
   `,
+  // GET /v1/stats per key: attempts carry their delivery's owner, first in the covering index.
+  `
+  ALTER TABLE attempts ADD COLUMN owner TEXT NOT NULL DEFAULT 'default';
+  UPDATE attempts SET owner = d.owner FROM deliveries d WHERE d.id = attempts.delivery_id;
+  DROP INDEX IF EXISTS attempts_started;
+  CREATE INDEX IF NOT EXISTS attempts_owner_started ON attempts (owner, started_at, outcome, duration_ms, endpoint_id, session_id, event_type);
+  `,
 ];

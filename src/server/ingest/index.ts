@@ -13,6 +13,8 @@ import { RequestStore, INGEST_TYPE, type NewRequest, type RequestRef, type Reque
 import { FrameCache } from './frames.js';
 import { AnswerWaiters, type LocalAnswer } from './waiters.js';
 import type { SessionStore } from '../relay/session-store.js';
+import type { Db } from '../db/open.js';
+import { ApiHttpError } from '../errors.js';
 
 export const DEFAULT_INGEST_MAX_BODY = 10 * 1024 * 1024;
 const EXPIRE_EVERY_MS = 10 * 60_000;
@@ -42,16 +44,20 @@ export class Ingest {
   /** Ingest runs on the SQLite store: its requests and their session-log rows share one SQLite transaction. */
   private readonly sessions: SessionStore;
 
+  private readonly db: Db;
+
   constructor(private readonly ctx: ServerContext, private readonly relay: Relay, readonly maxBody: number) {
+    if (!ctx.sqlite) throw ingestNeedsSqlite();
+    this.db = ctx.sqlite.db;
     this.sessions = ctx.sqlite.sessionStore;
-    this.channels = new ChannelStore(ctx.db);
-    this.requests = new RequestStore(ctx.db);
+    this.channels = new ChannelStore(this.db);
+    this.requests = new RequestStore(this.db);
     this.frames = new FrameCache((id) => this.requests.find(id));
     this.st = {
-      subscribe: ctx.db.prepare('INSERT OR IGNORE INTO ingest_subscriptions (session_id, channel_id) VALUES (?, ?)'),
-      unsubscribe: ctx.db.prepare('DELETE FROM ingest_subscriptions WHERE session_id = ?'),
+      subscribe: this.db.prepare('INSERT OR IGNORE INTO ingest_subscriptions (session_id, channel_id) VALUES (?, ?)'),
+      unsubscribe: this.db.prepare('DELETE FROM ingest_subscriptions WHERE session_id = ?'),
     };
-    for (const r of ctx.db.prepare('SELECT session_id, channel_id FROM ingest_subscriptions').all() as Array<{ session_id: string; channel_id: string }>) {
+    for (const r of this.db.prepare('SELECT session_id, channel_id FROM ingest_subscriptions').all() as Array<{ session_id: string; channel_id: string }>) {
       if (this.sessions.isLive(r.session_id)) this.addSub(r.channel_id, r.session_id);
       else this.st.unsubscribe.run(r.session_id);
     }
@@ -107,7 +113,7 @@ export class Ingest {
     const rows: RequestRow[] = [];
     const stale = new Set<string>();
     try {
-      this.ctx.db.transaction(() => {
+      this.db.transaction(() => {
         for (const { channel, r } of items) {
           const row = this.requests.insert({ ...r, channel_id: channel.id, key_hash: channel.key_hash });
           rows.push(row);
@@ -220,4 +226,9 @@ export function ingestFor(ctx: ServerContext, app: FastifyInstance): Ingest {
     instances.set(ctx, ingest);
   }
   return ingest;
+}
+
+/** Ingest URLs are not on PostgreSQL yet: a clear 501 in the error shape, never a half-working channel. */
+export function ingestNeedsSqlite(): ApiHttpError {
+  return new ApiHttpError(501, 'api_error', 'ingest_not_available', 'Ingest URLs are not available on a relay that runs on PostgreSQL yet: run `propitbox serve` without --database-url for ingest URLs');
 }

@@ -113,7 +113,12 @@ export class RelayHub {
       const row = await this.sessions.get(sessionId);
       if (!row || row.owner !== owner) return void rejectUpgrade(socket, notFound('listen session', sessionId));
       if (socket.destroyed || this.closing) return void socket.destroy();
-      this.wss.handleUpgrade(req, socket, head, (ws) => void this.attach(ws, row, key).catch(unavailable));
+      // Take the session before the upgrade completes: once it does, the client's hello may come at
+      // once, and the socket that reads it must exist by then.
+      const epoch = await this.sessions.claim(sessionId, this.o.node);
+      if (!epoch) return void rejectUpgrade(socket, notFound('listen session', sessionId));
+      if (socket.destroyed || this.closing) return void socket.destroy();
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, row, key, epoch));
     };
     lookup().catch(unavailable);
     return true;
@@ -166,28 +171,25 @@ export class RelayHub {
     await new Promise<void>((r) => this.wss.close(() => r()));
   }
 
-  private async attach(ws: WebSocket, row: SessionRow, apiKey: string): Promise<void> {
+  private attach(ws: WebSocket, row: SessionRow, apiKey: string, epoch: number): void {
     const sessionId = row.id;
-    // A socket that closes before it is attached must not be left registered.
-    let gone = false;
-    ws.once('close', () => (gone = true));
+    // An oversized or malformed frame surfaces here; it must close this socket, never crash the server.
     ws.on('error', () => ws.terminate());
-    const epoch = await this.sessions.claim(sessionId, this.o.node);
-    if (gone || this.closing) return;
-    if (!epoch) return void ws.close(CLOSE.SESSION_NOT_FOUND, 'the listen session was deleted');
     const prev = this.sockets.get(sessionId);
     if (prev) prev.close(CLOSE.REPLACED, 'another client connected to this listen session');
     const sock = new RelaySocket(ws, row, apiKey, epoch, { sessions: this.sessions, acks: this.acks, heartbeatMs: this.heartbeatMs, ingestFrame: () => this.ingestFrame, log: this.log });
     this.sockets.set(sessionId, sock);
     const mark = (connected: boolean) => this.sessions.setConnected([sessionId], connected, this.o.node).catch((err: Error) => this.log(`relay: could not mark ${sessionId} ${connected ? 'connected' : 'idle'}: ${err.message}`));
     void mark(true);
-    // An oversized or malformed frame surfaces here; it must close this socket, never crash the server.
     ws.on('close', () => {
       if (this.sockets.get(sessionId) !== sock) return;
       this.sockets.delete(sessionId);
       void mark(false);
     });
-    for (const m of (await this.o.noticesFor?.(row).catch(() => [])) ?? []) this.notice(sessionId, 'duplicate_target', m);
+    void this.o.noticesFor?.(row).then(
+      (notes) => notes.forEach((m) => this.notice(sessionId, 'duplicate_target', m)),
+      () => undefined,
+    );
   }
 
   /** Sockets whose key was revoked (on any node) close at once. */

@@ -15,13 +15,11 @@ export const healthRoutes: RoutePlugin = (app, ctx) => {
   // and takes writes: after a write failed for lack of storage (disk full) it is `degraded`, also a
   // 503, until a probe write goes through.
   app.get('/v1/health', { config: { public: true } }, async (_req, reply) => {
-    try {
-      ctx.db.prepare('SELECT 1').get();
-    } catch (err) {
-      return reply.code(503).send({ ok: false, status: 'down', version: SERVER_VERSION, store: { ok: false, kind: 'sqlite', error: (err as Error).message } });
-    }
+    const kind = ctx.store.kind;
+    const h = await ctx.store.health();
+    if (!h.ok) return reply.code(503).send({ ok: false, status: 'down', version: SERVER_VERSION, store: { ok: false, kind, error: h.detail ?? 'the store does not answer' } });
     const failure = ctx.storage.check();
-    if (failure) return reply.code(503).send({ ok: false, status: 'degraded', version: SERVER_VERSION, store: { ok: false, kind: 'sqlite', code: failure.code, error: failure.message, since: failure.since } });
-    return { ok: true, status: 'ok', version: SERVER_VERSION, store: { ok: true, kind: 'sqlite' } };
+    if (failure) return reply.code(503).send({ ok: false, status: 'degraded', version: SERVER_VERSION, store: { ok: false, kind, code: failure.code, error: failure.message, since: failure.since } });
+    return { ok: true, status: 'ok', version: SERVER_VERSION, store: { ok: true, kind } };
   });
 };

@@ -6,9 +6,9 @@ import { isoSeconds } from '../../util/ids.js';
 import { isValidPattern, unknownTypeMessage } from '../../domain/event-types.js';
 import { CLOSE } from '../../relay/protocol.js';
 import type { RoutePlugin } from '../context.js';
-import { ApiHttpError, badRequest, notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import { relayFor } from '../relay/index.js';
-import { ingestFor } from '../ingest/index.js';
+import { ingestFor, ingestNeedsSqlite } from '../ingest/index.js';
 import { publicBase } from '../ingest/public-base.js';
 import type { SessionRow } from '../store/store.js';
 import { idParams } from './schemas.js';
@@ -81,7 +81,7 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
       if (b.ingest_channels?.length) {
         // Ingest URLs live in the SQLite store: the subscription and the channel's backlog are written
         // in the session's own transaction there.
-        if (ctx.store.kind !== 'sqlite') throw ingestNeedsSqlite();
+        if (!ctx.sqlite) throw ingestNeedsSqlite();
         const within = ingestFor(ctx, app).subscriber(req.owner, b.ingest_channels, b.since);
         const id = ctx.sqlite.sessionStore.create(req.owner, { ...input, eventsOwner: req.owner }, within).id;
         row = (await sessions.get(id))!;
@@ -115,8 +115,3 @@ export const listenSessionRoutes: RoutePlugin = (app, ctx) => {
   // Every socket of the key, on every node, closes on the store's 'secret-rotated' notification.
   app.post('/v1/listen-secret/rotate', async (req) => ({ secret: await sessions.rotateSecret(req.owner) }));
 };
-
-/** Ingest URLs are not on PostgreSQL yet: a clear 501, never a half-working channel. */
-export function ingestNeedsSqlite(): ApiHttpError {
-  return new ApiHttpError(501, 'api_error', 'ingest_not_available', 'Ingest URLs are not available on a relay that runs on PostgreSQL yet: run `propitbox serve` without --database-url for ingest URLs');
-}

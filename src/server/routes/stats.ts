@@ -4,14 +4,13 @@ import type { Stats, StatsQuery } from '../../contract/stats.js';
 import type { RoutePlugin } from '../context.js';
 import { badRequest, notFound } from '../errors.js';
 import { PlanError, planStats } from '../stats-plan.js';
-import { StatsStore } from '../store/stats.js';
 import { eventTypeField } from './schemas.js';
 
 const durationField = { type: 'string', minLength: 1, maxLength: 16 } as const;
 const idField = { type: 'string', minLength: 1, maxLength: 128 } as const;
 
 export const statsRoutes: RoutePlugin = (app, ctx) => {
-  const store = new StatsStore(ctx.db);
+  const store = ctx.store.stats;
   app.get<{ Querystring: StatsQuery }>(
     '/v1/stats',
     {
@@ -47,7 +46,7 @@ export const statsRoutes: RoutePlugin = (app, ctx) => {
       }
       const range = { from: plan.from, bucketMs: plan.bucketMs, buckets: plan.buckets };
       const filters = { endpoint_id: endpoint, session_id: session, event_type };
-      const counts = store.buckets(range, filters);
+      const counts = await store.buckets(req.owner, range, filters);
       const iso = (ms: number) => new Date(ms).toISOString();
       return {
         object: 'stats',
@@ -59,7 +58,7 @@ export const statsRoutes: RoutePlugin = (app, ctx) => {
         to: iso(plan.to),
         filters: { ...(endpoint ? { endpoint } : {}), ...(session ? { session } : {}), ...(event_type ? { event_type } : {}) },
         buckets: counts.map((c, i) => ({ start: iso(plan.from + i * plan.bucketMs), end: iso(plan.from + (i + 1) * plan.bucketMs), ...c })),
-        total: store.total(range, filters),
+        total: await store.total(req.owner, range, filters),
       };
     },
   );

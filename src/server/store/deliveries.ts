@@ -175,10 +175,10 @@ export class DeliveryStore {
   private writeResult({ row, attempt: a }: AttemptResult): void {
     this.stmts
       .get(
-        `INSERT OR REPLACE INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual, outcome, endpoint_id, session_id, event_type)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT OR REPLACE INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual, outcome, endpoint_id, session_id, event_type, owner)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(row.id, a.number, a.started_at, a.duration_ms, a.status_code, a.error, JSON.stringify(a.request_headers), JSON.stringify(a.response_headers), a.response_body, a.manual ? 1 : 0, attemptOutcome(row.status), row.endpoint_id, row.session_id, row.event_type);
+      .run(row.id, a.number, a.started_at, a.duration_ms, a.status_code, a.error, JSON.stringify(a.request_headers), JSON.stringify(a.response_headers), a.response_body, a.manual ? 1 : 0, attemptOutcome(row.status), row.endpoint_id, row.session_id, row.event_type, row.owner ?? DEFAULT_OWNER);
     this.stmts
       .get(
         `UPDATE deliveries SET status = ?, attempt_count = ?, last_status_code = ?, last_error = ?, next_attempt_at = ?, manual = ?, url = ?, updated = ? WHERE id = ?`,

@@ -27,6 +27,8 @@ export interface StatsRange {
 }
 
 export interface StatsFilterColumns {
+  /** The key whose attempts count (the index starts with it). */
+  owner?: string;
   endpoint_id?: string;
   session_id?: string;
   event_type?: string;
@@ -53,7 +55,7 @@ export interface StatsRow {
   max_ms: number | string | null;
 }
 
-const FILTER_COLUMNS = ['endpoint_id', 'session_id', 'event_type'] as const;
+const FILTER_COLUMNS = ['owner', 'endpoint_id', 'session_id', 'event_type'] as const;
 
 /** The VALUES list is padded to a power of two (empty ranges), so at most 10 statement shapes per filter set. */
 function paddedSize(n: number): number {
@@ -127,4 +129,21 @@ export class StatsStore {
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** The stats of one key, on SQLite. */
+export class SqliteStats {
+  private readonly store: StatsStore;
+
+  constructor(db: Db) {
+    this.store = new StatsStore(db);
+  }
+
+  async buckets(owner: string, range: StatsRange, filters: StatsFilterColumns): Promise<StatsCounts[]> {
+    return this.store.buckets(range, { ...filters, owner });
+  }
+
+  async total(owner: string, range: StatsRange, filters: StatsFilterColumns): Promise<StatsCounts> {
+    return this.store.total(range, { ...filters, owner });
+  }
 }

@@ -13,7 +13,9 @@
 //   overwrite what the node that took over recorded.
 // - Notifications are sent after commit, never inside a transaction.
 import type { Attempt, Delivery, DeliveryStatus, Endpoint, EndpointStatus, WebhookEvent } from '../../contract/v1.js';
+import type { StatsCounts } from '../../contract/stats.js';
 import type { Page, PageQuery } from './paginate.js';
+import type { StatsFilterColumns, StatsRange } from './stats.js';
 
 export type { Page, PageQuery } from './paginate.js';
 
@@ -255,6 +257,13 @@ export interface SessionsStore {
   expire(now: number): Promise<number>;
 }
 
+export interface StatsQueries {
+  /** Attempt counts and latency per time bucket, oldest first, empty buckets included (GET /v1/stats). */
+  buckets(owner: string, range: StatsRange, filters: Omit<StatsFilterColumns, 'owner'>): Promise<StatsCounts[]>;
+  /** The same over the whole range as one slice (exact percentiles). */
+  total(owner: string, range: StatsRange, filters: Omit<StatsFilterColumns, 'owner'>): Promise<StatsCounts>;
+}
+
 export interface ApiKeyRecord {
   id: string; // key_…
   name: string;
@@ -321,6 +330,7 @@ export interface Store {
   readonly deliveries: DeliveriesStore;
   readonly sessions: SessionsStore;
   readonly keys: KeysStore;
+  readonly stats: StatsQueries;
   readonly notifier: Notifier;
   /**
    * Commit events: each item is written with its deliveries and session-log rows in one transaction

@@ -137,8 +137,8 @@ export class PgDeliveries implements DeliveriesStore {
 export async function insertAttempts(c: Pick<Pool, 'query'>, results: AttemptResult[]): Promise<void> {
   const a = results.map((x) => ({ ...x.attempt, row: x.row }));
   await c.query(
-    `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual, outcome, endpoint_id, session_id, event_type)
-     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[])
+    `INSERT INTO attempts (delivery_id, number, started_at, duration_ms, status_code, error, request_headers, response_headers, response_body, manual, outcome, endpoint_id, session_id, event_type, owner)
+     SELECT * FROM unnest($1::text[], $2::int[], $3::text[], $4::int[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[], $10::smallint[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[])
      ON CONFLICT (delivery_id, number) DO UPDATE SET started_at = excluded.started_at, duration_ms = excluded.duration_ms, status_code = excluded.status_code,
        error = excluded.error, request_headers = excluded.request_headers, response_headers = excluded.response_headers, response_body = excluded.response_body,
        manual = excluded.manual, outcome = excluded.outcome`,
@@ -157,6 +157,7 @@ export async function insertAttempts(c: Pick<Pool, 'query'>, results: AttemptRes
       a.map((x) => x.row.endpoint_id),
       a.map((x) => x.row.session_id),
       a.map((x) => x.row.event_type),
+      a.map((x) => x.row.owner),
     ],
   );
 }

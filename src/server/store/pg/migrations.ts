@@ -135,6 +135,12 @@ export const PG_MIGRATIONS: string[] = [
   ALTER TABLE listen_sessions ADD COLUMN seen_at bigint;
   CREATE INDEX listen_sessions_idle ON listen_sessions (idle_since) WHERE NOT durable;
   `,
+  // GET /v1/stats per key: attempts carry their delivery's owner, first in the covering index.
+  `
+  ALTER TABLE attempts ADD COLUMN owner text NOT NULL DEFAULT 'default';
+  DROP INDEX attempts_started;
+  CREATE INDEX attempts_owner_started ON attempts (owner, started_at, outcome, duration_ms, endpoint_id, session_id, event_type);
+  `,
 ];
 
 export class SchemaTooNewError extends Error {

@@ -11,6 +11,7 @@ import { PgKeys } from './keys.js';
 import { migrate } from './migrations.js';
 import { PgNotifier } from './notifier.js';
 import { PgSessions } from './sessions.js';
+import { PgStats } from './stats.js';
 
 export interface PgStoreOptions extends PoolOptions {
   limits: SessionLimits;
@@ -25,6 +26,7 @@ export class PgStore implements Store {
   readonly deliveries: PgDeliveries;
   readonly sessions: PgSessions;
   readonly keys: PgKeys;
+  readonly stats: PgStats;
   readonly notifier: PgNotifier;
   private readonly schema: string;
 
@@ -39,6 +41,7 @@ export class PgStore implements Store {
     this.deliveries = new PgDeliveries(pool, this.node, this.notifier);
     this.sessions = new PgSessions(pool, o.limits, this.notifier);
     this.keys = new PgKeys(pool, this.notifier);
+    this.stats = new PgStats(pool);
   }
 
   static async open(o: PgStoreOptions): Promise<PgStore> {

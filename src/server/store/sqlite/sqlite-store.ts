@@ -15,6 +15,7 @@ import { EventStore } from '../events.js';
 import { LocalNotifier } from '../notifier.js';
 import { toDelivery } from '../rows.js';
 import type { AcceptItem, Accepted, RetentionResult, SessionLimits, Store } from '../store.js';
+import { SqliteStats } from '../stats.js';
 import { Leases } from './leases.js';
 import { SqliteDeliveries, SqliteEndpoints, SqliteEvents, SqliteKeys, SqliteSessions } from './parts.js';
 
@@ -46,6 +47,7 @@ export class SqliteStore implements Store {
   readonly deliveries: SqliteDeliveries;
   readonly sessions: SqliteSessions;
   readonly keys: SqliteKeys;
+  readonly stats: SqliteStats;
   private readonly leases = new Leases();
   /** Events whose session rows were staged in the transaction now open (forgotten if it rolls back). */
   private fanned: string[] = [];
@@ -71,6 +73,7 @@ export class SqliteStore implements Store {
     });
     this.sessions = new SqliteSessions(db, this.sessionStore, this.deliveryStore, this.notifier);
     this.keys = new SqliteKeys(db, this.notifier);
+    this.stats = new SqliteStats(db);
   }
 
   static open(o: SqliteStoreOptions): SqliteStore {
@@ -118,7 +121,12 @@ export class SqliteStore implements Store {
   }
 
   async health(): Promise<{ ok: boolean; store: 'sqlite'; detail?: string }> {
-    return { ok: this.db.open, store: 'sqlite' };
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { ok: true, store: 'sqlite' };
+    } catch (err) {
+      return { ok: false, store: 'sqlite', detail: (err as Error).message };
+    }
   }
 
   async close(): Promise<void> {
