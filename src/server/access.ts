@@ -39,6 +39,10 @@ export function installAccessControl(app: FastifyInstance, ctx: ServerContext): 
       if (forwarded) for (const h of [forwarded].flat().join(',').split(',')) ctx.hosts.check(h.trim());
       // Not found is answered without data whatever the key; every matched route is protected unless public.
       if (req.is404 || isPublic(req)) return done();
+      if (req.routeOptions.config?.admin === true) {
+        ctx.auth.authenticateAdmin(req);
+        return done();
+      }
       const owner = ctx.auth.authenticate(req);
       // A key in the cache (or the single key) answers at once: no promise on the hot path.
       if (typeof owner === 'string') {

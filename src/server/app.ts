@@ -18,6 +18,7 @@ import { dashboardRoutes } from './routes/dashboard.js';
 import { ingestChannelRoutes } from './routes/ingest-channels.js';
 import { ingestReceiveRoutes } from './routes/ingest-receive.js';
 import { statsRoutes } from './routes/stats.js';
+import { apiKeyRoutes } from './routes/api-keys.js';
 import { ingestUnavailableRoutes } from './routes/ingest-unavailable.js';
 
 export const ROUTE_PLUGINS: RoutePlugin[] = [
@@ -30,6 +31,7 @@ export const ROUTE_PLUGINS: RoutePlugin[] = [
   ingestChannelRoutes,
   ingestReceiveRoutes,
   statsRoutes,
+  apiKeyRoutes,
   dashboardRoutes,
 ];
 

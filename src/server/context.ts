@@ -65,5 +65,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Answer without the API key (health, the dashboard's static files). Routes are protected by default. */
     public?: boolean;
+    /** Needs the admin key (`serve --admin-key`) instead of a developer key; reaches no data. */
+    admin?: boolean;
   }
 }

@@ -29,6 +29,8 @@ export interface EmulatorOptions {
   dataDir: string;
   /** Accept this key instead of the one stored in the data dir. */
   apiKey?: string;
+  /** Enables /v1/api-keys: per-developer keys, each owning its own data. */
+  adminKey?: string;
   /** postgres://…: keep everything in PostgreSQL (several nodes share it) instead of the data dir. */
   databaseUrl?: string;
   /** PostgreSQL schema (default public). */
@@ -92,11 +94,13 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const sqlite = store instanceof SqliteStore ? store : undefined;
   const db = sqlite?.db;
   const shared = store.kind === 'postgres';
-  if (!db && !opts.apiKey) {
+  if (!db && !opts.apiKey && !opts.adminKey) {
     await store.close();
-    throw new Error('An API key is required with a database URL (there is no data dir to keep one in)');
+    throw new Error('An API key (or an admin key) is required with a database URL (there is no data dir to keep one in)');
   }
-  const auth = createAuth(opts.apiKey ?? storedApiKey(db!));
+  // serve with only an admin key: every developer has their own key, nobody the single one.
+  const apiKey = opts.apiKey ?? (opts.adminKey ? undefined : storedApiKey(db!));
+  const auth = createAuth({ apiKey, adminKey: opts.adminKey, keys: store.keys, notifier: store.notifier });
   const storage = new StorageHealth(db);
   const engine = new DeliveryEngine(store.deliveries, store.notifier, {
     retrySchedule: opts.retrySchedule ?? DEFAULT_RETRY_SCHEDULE,
@@ -137,10 +141,11 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       const engineStopped = engine.stop(graceMs);
       await app!.close().catch((e: Error) => log(`closing the HTTP server: ${e.message}`));
       await engineStopped;
+      auth.close();
       await store.close();
     })());
 
-  return { url, apiKey: auth.apiKey, port, dataDir: opts.dataDir, db, store, app, bus, dispatcher, engine, auth, context, close };
+  return { url, apiKey: auth.apiKey ?? '', port, dataDir: opts.dataDir, db, store, app, bus, dispatcher, engine, auth, context, close };
 }
 
 /** A wildcard bind address is reached through loopback; IPv6 literals need brackets in URLs. */

@@ -15,7 +15,8 @@ export interface ServeSettings {
   /** postgres://…: several nodes share this database (the data dir is then unused). */
   databaseUrl?: string;
   databaseSchema?: string;
-  apiKey: string;
+  apiKey?: string;
+  adminKey?: string;
   publicUrl?: string;
   /** More Host names to answer to (--allowed-hosts). */
   allowedHosts?: string[];
@@ -40,6 +41,7 @@ export async function runServe(s: ServeSettings): Promise<{ signal: NodeJS.Signa
       databaseUrl: s.databaseUrl,
       databaseSchema: s.databaseSchema,
       apiKey: s.apiKey,
+      adminKey: s.adminKey,
       publicUrl: s.publicUrl,
       allowedHosts: s.allowedHosts,
       trustProxy: s.trustProxy,

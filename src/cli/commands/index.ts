@@ -26,6 +26,7 @@ const COMMANDS: Array<{ names: string[]; load: Loader }> = [
   { names: ['fixtures'], load: async () => [(await import('./fixtures/index.js')).registerFixtures] },
   { names: ['verify'], load: async () => [(await import('./verify.js')).registerVerify] },
   { names: ['stats'], load: async () => [(await import('./stats.js')).registerStats] },
+  { names: ['keys'], load: async () => [(await import('./keys/index.js')).registerKeys] },
   // last: it describes the tree the others built
   { names: ['completion'], load: async () => [(await import('./completion/index.js')).registerCompletion] },
 ];

@@ -18,6 +18,7 @@ export function registerServe(program: CommandUnknownOpts): void {
     .option('--port <n>', 'port to listen on', intOption('--port', 0, 65535), DEFAULT_EMULATOR_PORT)
     .option('--host <host>', 'address to bind (behind a reverse proxy keep 127.0.0.1)', '127.0.0.1')
     .option('--data-dir <dir>', 'database directory (env PROPITBOX_DATA_DIR; default $XDG_DATA_HOME/propitbox/serve)')
+    .option('--admin-key <key>', 'enables per-developer keys: POST/GET/DELETE /v1/api-keys and `propitbox keys` with this key (env PROPITBOX_ADMIN_KEY); each key owns its own endpoints, events, sessions and channels')
     .option('--database-url <url>', 'postgres://user:pass@host/db: keep everything in PostgreSQL so several serve nodes share it behind a load balancer (env PROPITBOX_DATABASE_URL; default: SQLite in the data dir)')
     .option('--database-schema <name>', 'PostgreSQL schema for the tables (env PROPITBOX_DATABASE_SCHEMA; default public)')
     .option('--public-url <url>', 'the https:// URL clients reach this server at, used in ingest URLs and ws_url (env PROPITBOX_PUBLIC_URL)')
@@ -29,8 +30,11 @@ export function registerServe(program: CommandUnknownOpts): void {
     .addHelpText(
       'after',
       `
-The API key is required and never generated: pass --api-key or set PROPITBOX_API_KEY (at least 16
-characters, e.g. \`openssl rand -hex 24\`). Clients use it as their --relay-key (or --api-key).
+A key is required and never generated: --api-key / PROPITBOX_API_KEY (one key for everyone; at least
+16 characters, e.g. \`openssl rand -hex 24\`), and/or --admin-key / PROPITBOX_ADMIN_KEY (one key per
+developer: \`propitbox keys create --name alice\`; each key sees only its own data). Clients use their
+key as --relay-key (or --api-key). Several nodes: --database-url postgres://… on each, behind a load
+balancer (deploy/haproxy.cfg), all with the same keys.
 Nothing is written outside the data dir (no CLI profile). Logs: one JSON line per HTTP request and per
 delivery attempt on stdout, never a key, a query string or a whole ingest token. GET /v1/health needs
 no key and says whether the store answers. SIGTERM/SIGINT: stops within 5 s; pending deliveries and
@@ -43,14 +47,19 @@ ${examples(
     )
     .action(async (flags, cmd) => {
       const apiKey = globals(cmd).apiKey ?? env('PROPITBOX_API_KEY');
-      if (!apiKey) throw new UsageError('propitbox serve needs an API key: pass --api-key KEY or set PROPITBOX_API_KEY', 'make one with `openssl rand -hex 24`; it is never generated');
-      if (/\s/.test(apiKey) || apiKey.length < 16) throw new UsageError('The API key must be at least 16 characters with no whitespace', 'make one with `openssl rand -hex 24`');
+      const adminKey = flags.adminKey ?? env('PROPITBOX_ADMIN_KEY');
+      if (!apiKey && !adminKey) throw new UsageError('propitbox serve needs an API key: pass --api-key KEY or set PROPITBOX_API_KEY (one key for everyone), or --admin-key KEY / PROPITBOX_ADMIN_KEY (one key per developer, made with `propitbox keys create`)', 'make one with `openssl rand -hex 24`; it is never generated');
+      for (const [flag, k] of [['--api-key', apiKey], ['--admin-key', adminKey]] as const) {
+        if (k !== undefined && (/\s/.test(k) || k.length < 16)) throw new UsageError(`The ${flag} key must be at least 16 characters with no whitespace`, 'make one with `openssl rand -hex 24`');
+      }
+      if (apiKey && adminKey && apiKey === adminKey) throw new UsageError('--admin-key must differ from --api-key (the admin key reaches no data)');
       const settings = {
         host: flags.host,
         port: flags.port,
         dataDir: flags.dataDir ?? serveDataDir(),
         ...databaseOptions(flags.databaseUrl ?? env('PROPITBOX_DATABASE_URL'), flags.databaseSchema ?? env('PROPITBOX_DATABASE_SCHEMA')),
         apiKey,
+        adminKey,
         publicUrl: publicUrlOption(flags.publicUrl ?? env('PROPITBOX_PUBLIC_URL')),
         allowedHosts: allowedHostsOption(flags.allowedHosts),
         trustProxy: flags.trustProxy === true || env('PROPITBOX_TRUST_PROXY') === '1',
