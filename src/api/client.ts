@@ -1,10 +1,23 @@
-// The HTTP client for the RCManager API, on undici: one keep-alive Agent per client, timeouts, and
-// retries of idempotent calls (GET/PUT/DELETE) on connection errors only, via undici's RetryAgent
-// (statusCodes: [] so an HTTP answer, even a 5xx, is never retried: the server already acted on it).
-// Import this module lazily (from command actions) so text-only commands never load undici.
-import { Agent, RetryAgent, request, type Dispatcher } from 'undici';
+// The HTTP client for the RCManager API, on node:http through the outbound module's sendOnce: one
+// keep-alive Agent per client (node unrefs idle sockets, so a command exits as soon as its work is
+// done), one deadline per call, and retries of idempotent calls (GET/PUT/DELETE/HEAD) on connection
+// errors only: an HTTP answer, even a 5xx, is never retried (the server already acted on it).
+// Not undici: loading it costs a short command more than its whole run (about 80% of `node -e 0`'s
+// instructions, and its WebAssembly parser kept the process alive for background recompilation).
+// node:https loads only for an https:// API.
+import { Agent as HttpAgent } from 'node:http';
+import { sendOnce } from '../outbound/send-once.js';
+import type { OutboundError } from '../outbound/classify.js';
 import { MAX_REQUEST_BODY_BYTES } from '../contract/v1.js';
 import { ApiError, bodyTooLargeError, httpError, noApiKeyError, transportError } from './errors.js';
+
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE' | 'HEAD';
+
+/** Failures where nothing reached the API, so an idempotent call may safely go again. */
+const RETRY_KINDS = new Set<OutboundError['kind']>(['refused', 'reset', 'unreachable']);
+const IDEMPOTENT = new Set<HttpMethod>(['GET', 'PUT', 'DELETE', 'HEAD']);
+/** Answers are read whole; this only bounds a runaway one. */
+const MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
 export interface ClientOptions {
   apiUrl: string;
@@ -22,24 +35,16 @@ export class ApiClient {
   readonly apiUrl: string;
   private readonly apiKey: string | undefined;
   private readonly timeoutMs: number;
-  private readonly dispatcher: Dispatcher;
-  private readonly agent: Agent;
+  private readonly retries: number;
   private readonly userAgent: string;
+  private agent: Promise<HttpAgent> | undefined;
 
   constructor(opts: ClientOptions) {
     this.apiUrl = opts.apiUrl.replace(/\/+$/, '');
     this.apiKey = opts.apiKey;
     this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.retries = opts.retries ?? 2;
     this.userAgent = opts.userAgent ?? 'propitbox-cli';
-    this.agent = new Agent({ keepAliveTimeout: 10_000, headersTimeout: 0, bodyTimeout: 0, connect: { timeout: 0 } });
-    this.dispatcher = new RetryAgent(this.agent, {
-      maxRetries: opts.retries ?? 2,
-      minTimeout: 100,
-      maxTimeout: 1_000,
-      methods: ['GET', 'PUT', 'DELETE', 'HEAD'],
-      statusCodes: [],
-      errorCodes: ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET', 'ENETUNREACH', 'EHOSTUNREACH'],
-    });
   }
 
   get<T>(path: string, query?: Query): Promise<T> {
@@ -57,58 +62,55 @@ export class ApiClient {
 
   /** Unauthenticated probe of GET /v1/health; resolves false instead of throwing. */
   async reachable(): Promise<boolean> {
+    const r = await sendOnce({ method: 'GET', url: this.apiUrl + '/v1/health', headers: [], body: '', deadlineMs: 5_000 }, { agent: await this.keepAlive() });
+    return r.status !== null && r.status < 500;
+  }
+
+  async send<T>(method: HttpMethod, path: string, body?: unknown, query?: Query): Promise<T> {
+    if (!this.apiKey) throw noApiKeyError();
+    let url: URL;
     try {
-      const res = await request(this.apiUrl + '/v1/health', { dispatcher: this.agent, signal: AbortSignal.timeout(5_000) });
-      await res.body.dump();
-      return res.statusCode < 500;
+      url = new URL(this.apiUrl + path);
     } catch {
-      return false;
+      throw new ApiError(`API URL '${this.apiUrl}' is not a URL: check --api-url`, 0, 'config_error', 'bad_api_url');
+    }
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
+    const headers = ['authorization', `Bearer ${this.apiKey}`, 'accept', 'application/json', 'user-agent', this.userAgent];
+    if (body !== undefined) headers.push('content-type', 'application/json');
+    const payload = body === undefined ? '' : JSON.stringify(body);
+    // Checked here: sent anyway, it gets a 413 or, mid-upload, a reset that looks like "unreachable".
+    if (payload.length > MAX_REQUEST_BODY_BYTES / 4 && Buffer.byteLength(payload) > MAX_REQUEST_BODY_BYTES) throw bodyTooLargeError(Buffer.byteLength(payload));
+    const req = { method, url: url.href, headers, body: payload, deadlineMs: this.timeoutMs };
+    const agent = await this.keepAlive();
+    // One deadline for the whole call, retries included.
+    const end = Date.now() + this.timeoutMs;
+    for (let attempt = 0; ; attempt++) {
+      const r = await sendOnce({ ...req, deadlineMs: Math.max(1, end - Date.now()) }, { agent, excerptBytes: MAX_ANSWER_BYTES });
+      if (r.error) {
+        const delay = Math.min(100 * 2 ** attempt, 1_000);
+        if (IDEMPOTENT.has(method) && RETRY_KINDS.has(r.error.kind) && attempt < this.retries && Date.now() + delay < end) {
+          await new Promise((resolve) => setTimeout(resolve, delay));
+          continue;
+        }
+        throw transportError(r.error, this.apiUrl, this.timeoutMs);
+      }
+      const status = r.status ?? 0;
+      if (status < 200 || status >= 300) throw httpError(status, r.body, this.apiUrl);
+      if (!r.body) return undefined as T;
+      try {
+        return JSON.parse(r.body) as T;
+      } catch {
+        throw new ApiError(`API at ${this.apiUrl} answered ${status} with a body that is not JSON: check --api-url`, status, 'api_error', 'bad_json');
+      }
     }
   }
 
-  async send<T>(method: Dispatcher.HttpMethod, path: string, body?: unknown, query?: Query): Promise<T> {
-    if (!this.apiKey) throw noApiKeyError();
-    const url = new URL(this.apiUrl + path);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey}`, accept: 'application/json', 'user-agent': this.userAgent };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    // Checked here: sent anyway, it gets a 413 or, mid-upload, a reset that looks like "unreachable".
-    if (payload !== undefined && payload.length > MAX_REQUEST_BODY_BYTES / 4 && Buffer.byteLength(payload) > MAX_REQUEST_BODY_BYTES) throw bodyTooLargeError(Buffer.byteLength(payload));
-    let res: Dispatcher.ResponseData;
-    try {
-      res = await request(url, {
-        method,
-        headers,
-        body: payload,
-        dispatcher: this.dispatcher,
-        // One deadline for the whole call via an (unref'd) AbortSignal timer. undici's own
-        // headers/body timeouts run on a 500 ms ticker that keeps a short CLI process alive after
-        // it is done, so they are off.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (err) {
-      throw transportError(err, this.apiUrl, this.timeoutMs);
-    }
-    let text: string;
-    try {
-      text = await res.body.text();
-    } catch (err) {
-      throw transportError(err, this.apiUrl, this.timeoutMs);
-    }
-    if (res.statusCode < 200 || res.statusCode >= 300) throw httpError(res.statusCode, text, this.apiUrl);
-    if (!text) return undefined as T;
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new ApiError(`API at ${this.apiUrl} answered ${res.statusCode} with a body that is not JSON: check --api-url`, res.statusCode, 'api_error', 'bad_json');
-    }
+  private keepAlive(): Promise<HttpAgent> {
+    this.agent ??= this.apiUrl.startsWith('https:') ? import('node:https').then((https) => new https.Agent({ keepAlive: true })) : Promise.resolve(new HttpAgent({ keepAlive: true }));
+    return this.agent;
   }
 
   async close(): Promise<void> {
-    // RetryAgent does not own the Agent: close both, or idle keep-alive sockets hold the process open.
-    await Promise.all([this.dispatcher.close().catch(() => undefined), this.agent.close().catch(() => undefined)]);
+    (await this.agent)?.destroy();
   }
 }

@@ -13,15 +13,15 @@ import { exitCode, runWithIo, stderr, type Io } from '../util/io.js';
 export async function main(argv: string[], io?: Io): Promise<number> {
   if (!io) {
     exitQuietlyOnClosedPipe();
-    return run(argv, true);
+    return run(argv);
   }
   // A copy: what the run sets (--no-color, its exit code) stays with the run.
-  return runWithIo({ ...io, env: { ...io.env }, exitCode: undefined }, () => run(argv, false));
+  return runWithIo({ ...io, env: { ...io.env }, exitCode: undefined }, () => run(argv));
 }
 
-async function run(argv: string[], ownProcess: boolean): Promise<number> {
+async function run(argv: string[]): Promise<number> {
   try {
-    const program = await buildProgram(argv, { tuneProcess: ownProcess });
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return exitCode() ?? EXIT.OK;
   } catch (err) {

@@ -6,7 +6,6 @@ import { UsageError } from '../errors.js';
 import { EVENT_TYPE_NAMES } from '../domain/event-types.js';
 import { setEnvVar } from '../util/env.js';
 import { stderr, stdout } from '../util/io.js';
-import { commandPath, tuneForCommand } from './process-tuning.js';
 
 export const VERSION = '0.1.0';
 
@@ -27,7 +26,7 @@ const ONE_LINE_ERRORS = {
 };
 
 /** The whole tree, or (given argv) only the invoked command under the root: see commands/index.ts. */
-export async function buildProgram(argv?: readonly string[], opts: { tuneProcess?: boolean } = {}): Promise<Command> {
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program = new Command('propitbox')
     .description('Developer CLI for RCManager (Pro-Pitbox) webhooks: endpoints, test events, local forwarding, and an offline emulator.')
     .version(VERSION, '-V, --version')
@@ -54,8 +53,6 @@ Examples:
     );
   program.hook('preAction', (_this, action) => {
     if (action.optsWithGlobals().color === false) setEnvVar('NO_COLOR', '1');
-    // V8 flags are process-wide: only the process's own run (not an in-process test run) sets them.
-    if (opts.tuneProcess) tuneForCommand(commandPath(action));
   });
   await registerCommands(program, argv);
   // Every subcommand inherits exitOverride and error suggestions.

@@ -1,8 +1,9 @@
 // One outbound request on its own connection, for short commands (`trigger --forward-to`, `events
 // replay`): node:http keeps start-up light (loading undici costs more than the whole run of such a
 // command), node:https is loaded only for an https:// URL, and with no pool nothing keeps the process
-// alive once the answer is in.
-import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+// alive once the answer is in. A caller that makes several requests (the API client) may pass a
+// keep-alive Agent: node unrefs its idle sockets, so they do not hold the process open either.
+import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
 import { Exchange, type ExchangeOptions } from './exchange.js';
 import { flattenHeaders, hasHeader, parseTarget, RESPONSE_EXCERPT_BYTES, withoutFraming, type OutboundRequest, type OutboundResult, type Target } from './request.js';
 
@@ -41,14 +42,19 @@ function wireHeaders(req: OutboundRequest, t: Target): string[] {
   return pairs;
 }
 
-export async function sendOnce(req: OutboundRequest, opts: ExchangeOptions = {}): Promise<OutboundResult> {
+export interface SendOnceOptions extends ExchangeOptions {
+  /** A node:http(s) Agent for the URL's scheme; default: a connection of its own. */
+  agent?: Agent;
+}
+
+export async function sendOnce(req: OutboundRequest, opts: SendOnceOptions = {}): Promise<OutboundResult> {
   const t = parseTarget(req.url);
   const request = t instanceof Error || !t.https ? httpRequest : (await import('node:https')).request;
   return new Promise((resolve) => {
     const x = new OnceExchange(req.deadlineMs, opts.excerptBytes ?? RESPONSE_EXCERPT_BYTES, resolve);
     if (t instanceof Error) return x.fail(t);
     try {
-      const r = (x.req = request(req.url, { method: req.method, headers: wireHeaders(req, t), agent: false }));
+      const r = (x.req = request(req.url, { method: req.method, headers: wireHeaders(req, t), agent: opts.agent ?? false }));
       r.on('response', (res) => x.onResponse(res));
       r.on('error', (err) => x.fail(err));
       r.end(req.body);

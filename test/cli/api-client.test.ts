@@ -1,4 +1,4 @@
-// The undici client against a real loopback server: idempotent calls are retried on connection
+// The API client (node:http, keep-alive) against a real loopback server: idempotent calls are retried on connection
 // errors only; POSTs and HTTP answers never are; timeouts and bodies map to one-line ApiErrors.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/api/client.js';
