@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// Tiny on purpose: `--version` answers without loading anything, everything else runs dist/cli/main.js.
+// Tiny on purpose, and CommonJS (bin/package.json) so Node loads it without its ESM loader: `--version`
+// answers without loading anything; everything else requires the bundle built by `npm run build`
+// (dist/bundle/, see build/rolldown.config.mjs), an ES module loaded synchronously (require(esm), Node >= 20.19).
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  const { readFileSync } = await import('node:fs');
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-  process.stdout.write(pkg.version + '\n');
+  process.stdout.write(require('../package.json').version + '\n');
 } else {
-  const { main } = await import('../dist/cli/main.js');
-  process.exitCode = await main(argv);
+  // The bundle's source maps, for the stack traces PROPITBOX_DEBUG=1 prints.
+  if (process.env.PROPITBOX_DEBUG) process.setSourceMapsEnabled(true);
+  require('../dist/bundle/propitbox.js')
+    .main(argv)
+    .then((code) => (process.exitCode = code));
 }

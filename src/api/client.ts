@@ -5,7 +5,7 @@
 // Not undici: loading it costs a short command more than its whole run (about 80% of `node -e 0`'s
 // instructions, and its WebAssembly parser kept the process alive for background recompilation).
 // node:https loads only for an https:// API.
-import { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpAgent } from 'node:http';
 import { sendOnce } from '../outbound/send-once.js';
 import type { OutboundError } from '../outbound/classify.js';
 import { MAX_REQUEST_BODY_BYTES } from '../contract/v1.js';
@@ -106,7 +106,7 @@ export class ApiClient {
   }
 
   private keepAlive(): Promise<HttpAgent> {
-    this.agent ??= this.apiUrl.startsWith('https:') ? import('node:https').then((https) => new https.Agent({ keepAlive: true })) : Promise.resolve(new HttpAgent({ keepAlive: true }));
+    this.agent ??= (this.apiUrl.startsWith('https:') ? import('node:https') : import('node:http')).then((m) => new m.Agent({ keepAlive: true }));
     return this.agent;
   }
 

@@ -3,7 +3,7 @@
 // command), node:https is loaded only for an https:// URL, and with no pool nothing keeps the process
 // alive once the answer is in. A caller that makes several requests (the API client) may pass a
 // keep-alive Agent: node unrefs its idle sockets, so they do not hold the process open either.
-import { request as httpRequest, type Agent, type ClientRequest, type IncomingMessage } from 'node:http';
+import type { Agent, ClientRequest, IncomingMessage } from 'node:http';
 import { Exchange, type ExchangeOptions } from './exchange.js';
 import { flattenHeaders, hasHeader, parseTarget, RESPONSE_EXCERPT_BYTES, withoutFraming, type OutboundRequest, type OutboundResult, type Target } from './request.js';
 
@@ -49,7 +49,8 @@ export interface SendOnceOptions extends ExchangeOptions {
 
 export async function sendOnce(req: OutboundRequest, opts: SendOnceOptions = {}): Promise<OutboundResult> {
   const t = parseTarget(req.url);
-  const request = t instanceof Error || !t.https ? httpRequest : (await import('node:https')).request;
+  // Loaded on first use: a command that sends nothing does not pay for node:http at start-up.
+  const { request } = t instanceof Error || !t.https ? await import('node:http') : await import('node:https');
   return new Promise((resolve) => {
     const x = new OnceExchange(req.deadlineMs, opts.excerptBytes ?? RESPONSE_EXCERPT_BYTES, resolve);
     if (t instanceof Error) return x.fail(t);

@@ -6,7 +6,6 @@
 // failure is reported (onUnavailable) so listen can say that history is off.
 import { closeSync, createReadStream, existsSync, fstatSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { stateDir } from '../config/paths.js';
 import type { HistoryIngest } from './ingest-item.js';
 
@@ -108,6 +107,7 @@ async function* readNewestFirst(file: string): AsyncGenerator<HistoryRecord> {
   for (const f of [file, file + '.1']) {
     if (!existsSync(f)) continue;
     const lines: string[] = [];
+    const { createInterface } = await import('node:readline');
     const rl = createInterface({ input: createReadStream(f, 'utf8'), crlfDelay: Infinity });
     for await (const line of rl) if (line) lines.push(line);
     for (let i = lines.length - 1; i >= 0; i--) {

@@ -2,14 +2,14 @@
 // The files hold no data: every data call goes to /v1 with the API key. Hash routing means only `/`
 // and hashed assets are needed; other browser paths fall back to the app, /v1 paths never do.
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyReply } from 'fastify';
 import type { RoutePlugin } from '../context.js';
 import { ApiHttpError } from '../errors.js';
+import { packagePath } from '../../util/package-root.js';
 
-/** dist/dashboard, from both src/server/routes (tests) and dist/server/routes (the package). */
-export const DASHBOARD_DIR = fileURLToPath(new URL('../../../dist/dashboard/', import.meta.url));
+/** The package's dist/dashboard/ (Vite's output). */
+export const DASHBOARD_DIR = packagePath('dist', 'dashboard') + '/';
 
 const HTML_HEADERS = {
   'cache-control': 'no-cache',
