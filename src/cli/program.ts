@@ -61,7 +61,27 @@ Examples:
     c.commands.forEach(walk);
   };
   walk(program);
+  program.configureOutput({ ...ONE_LINE_ERRORS, outputError: (str, write) => ONE_LINE_ERRORS.outputError(betterSuggestion(str, program), write) });
   return program;
+}
+
+/**
+ * Commander suggests by spelling among top-level words: `propitbox listen` got nothing useful and
+ * `propitbox version` got `verify`. A word that is a subcommand elsewhere (Stripe users type `listen`)
+ * is pointed at its full path, and `version` at --version.
+ */
+function betterSuggestion(message: string, program: CommandUnknownOpts): string {
+  const word = /unknown command '([^']+)'/.exec(message)?.[1];
+  if (!word) return message;
+  let full: string | undefined;
+  if (word === 'version') full = 'propitbox --version';
+  for (const group of program.commands) {
+    const sub = group.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (sub && !full) full = `propitbox ${group.name()} ${sub.name()}`;
+  }
+  if (!full) return message;
+  const base = message.replace(/\s*\(Did you mean [^)]*\)\s*$/, '').trimEnd();
+  return `${base} (did you mean \`${full}\`?)`;
 }
 
 /** Parse an integer flag or throw a usage error naming the flag. */

@@ -25,6 +25,8 @@ export interface ListenServiceOptions {
   concurrency?: number;
   exit: ExitRules;
   writeEnv?: string;
+  /** The variable --write-env sets to the listen secret (default PROPITBOX_WEBHOOK_SECRET). */
+  envName?: string;
   /** false when apiUrl/apiKey are a relay that is not the API (its listen secret is not the profile's). */
   relayIsApi?: boolean;
   /** --ingest: also forward what an ingest channel receives; --register: make the API deliver there. */
@@ -49,7 +51,7 @@ function saveSecret(o: ListenServiceOptions, secret: string): void {
     }
   }
   // With --register the env file gets the endpoint's secret instead (what the app verifies then).
-  if (o.writeEnv && !o.ingest?.register) writeEnvSecret(o.writeEnv, secret);
+  if (o.writeEnv && !o.ingest?.register) writeEnvSecret(o.writeEnv, secret, o.envName);
 }
 
 function makeRunner(o: ListenServiceOptions, ingest?: { channelId: string; url: string; keepPath: boolean }): ListenSessionRunner {

@@ -8,6 +8,7 @@ import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
 import { collect, examples, globals, joinRepeats } from '../shared.js';
 import { webhooksGroup } from './index.js';
+import { SECRET_ENV_NAME } from '../../../relay/env-file.js';
 import type { ListenOutput } from '../../../output/listen/create-renderer.js';
 import { setExitCode, stderr, stdout } from '../../../util/io.js';
 
@@ -91,14 +92,14 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
     .description('receive live events over a websocket and forward them, signed, to your local app');
   withExitRules(withListenOptions(cmd))
     .option('--print-secret', 'print the session signing secret and exit')
-    .option('--write-env <file>', 'write PROPITBOX_WEBHOOK_SECRET=<secret> into this dotenv file (other lines kept)')
+    .option('--write-env <file>', 'write the secret into this dotenv file as PROPITBOX_WEBHOOK_SECRET=… (--env-name to change it; other lines kept)')
     .option('--since <duration>', 'first replay events from this far back, e.g. 2h')
     .option('--label <text>', 'a label for the session (also keeps separate sessions apart)')
     .option('--ingest [channel]', "also forward what an ingest URL receives (default: your profile's channel, created on first use)")
     .option('--keep-path', 'with --ingest: append the path after the token and the query to the target URL')
     .option('--register <types>', 'with --ingest: create an endpoint on the API for these event types whose URL is the ingest URL')
     .option('--keep-endpoint', 'with --register: do not delete the endpoint on exit')
-    .option('--env-name <name>', 'with --register and --write-env: the variable to set to the endpoint secret', 'WEBHOOK_SECRET')
+    .option('--env-name <name>', "with --write-env: the variable to set, e.g. WEBHOOK_SECRET as the seed's handler reads it (default PROPITBOX_WEBHOOK_SECRET; with --register WEBHOOK_SECRET)")
     .option('--relay <url>', 'the propitbox server hosting the session and channels, when not the API (env PROPITBOX_RELAY_URL)')
     .option('--relay-key <key>', "the relay's API key (env PROPITBOX_RELAY_KEY)")
     .addHelpText(
@@ -128,11 +129,12 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
       if (ingest?.register && !cfg.apiKey) throw noApiKeyError(cfg);
       if (ingest?.register) Object.assign(ingest.register, { apiUrl: cfg.apiUrl, apiKey: cfg.apiKey });
       const { runListen, resolveListenSecret } = await import('../../../services/listen.js');
-      const run = { ...opts, apiUrl: relay.url, apiKey: relay.key, relayIsApi: relay.isApi, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv, ingest };
+      const envName = flags.envName ?? SECRET_ENV_NAME;
+      const run = { ...opts, apiUrl: relay.url, apiKey: relay.key, relayIsApi: relay.isApi, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv, envName, ingest };
       if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length && !ingest)) {
         const secret = await resolveListenSecret(run);
         if (flags.printSecret) stdout().write(secret + '\n');
-        if (flags.writeEnv) stderr().write(`Wrote PROPITBOX_WEBHOOK_SECRET to ${flags.writeEnv}\n`);
+        if (flags.writeEnv) stderr().write(`Wrote ${envName} to ${flags.writeEnv}\n`);
         return;
       }
       const { createListenRenderer } = await import('../../../output/listen/create-renderer.js');
@@ -155,7 +157,6 @@ export async function ingestOptionsFrom(flags: ListenFlags) {
   if (typeof flags.ingest === 'string' && !/^ich_[A-Za-z0-9_]+$/.test(flags.ingest)) throw new UsageError(`--ingest '${flags.ingest}' is not a channel id (ich_…): pass one from \`propitbox ingest list\`, or --ingest alone for your default channel`);
   if (flags.keepEndpoint && !flags.register) throw new UsageError('--keep-endpoint needs --register');
   if (flags.printSecret) throw new UsageError('--print-secret prints the listen secret; with --ingest --register the endpoint secret is printed on start');
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.envName ?? 'WEBHOOK_SECRET')) throw new UsageError(`--env-name '${flags.envName}' is not a variable name (letters, digits, _)`);
   const g = await import('../shared.js');
   return {
     channel: flags.ingest,
@@ -172,6 +173,8 @@ export async function listenOptionsFrom(flags: ListenFlags, needTarget: boolean)
     const targets = buildTargets(flags.route ?? [], flags.forwardTo);
     if (needTarget && !targets.length) throw new UsageError('--forward-to URL is required (or --route PATTERN=URL, or --print-secret)', 'e.g. --forward-to http://localhost:3000/webhooks/pro-pitbox');
     if (flags.writeEnv) (await import('../../../relay/env-file.js')).checkEnvFile(flags.writeEnv);
+    if (flags.envName !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(flags.envName)) throw new UsageError(`--env-name '${flags.envName}' is not a variable name (letters, digits, _)`);
+    if (flags.envName !== undefined && !flags.writeEnv) throw new UsageError('--env-name names the variable --write-env sets: pass --write-env FILE too');
     const format = flags.format;
     if (format !== 'plain' && format !== 'json') throw new UsageError(`--format must be plain or json, got '${format}'`);
     if (flags.tui === true && format === 'json') throw new UsageError('--tui and --format json do not mix: pick one');

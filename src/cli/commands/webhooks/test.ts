@@ -10,7 +10,7 @@ export function registerWebhooksTest(parent: CommandUnknownOpts): void {
     .description('"Send Test Event": send a fixture event to this endpoint only')
     .option('--type <type>', 'event type (same as the [type] argument)')
     .option('--wait', 'wait for the delivery to finish and print its outcome (exit 1 if it failed)')
-    .option('--timeout <duration>', 'with --wait: give up after this long', parseTimeout, 30_000)
+    .option('--timeout <duration>', 'with --wait: give up after this long, e.g. 30s or 2m (default 30s)', parseTimeout)
     .option('--json', 'print the API answer as JSON')
     .addHelpText('after', examples('propitbox webhooks test we_123', 'propitbox webhooks test we_123 parts.inventory.low --wait'))
     .action(async (id, typeArg, opts, cmd) => {
@@ -19,7 +19,7 @@ export function registerWebhooksTest(parent: CommandUnknownOpts): void {
       const event = builder.build();
       await withApi(cmd, async (a) => {
         const res = await a.webhooks.test(id, event.type, event.data);
-        await reportSent(a, [res], { wait: opts.wait, timeoutMs: opts.timeout, json: opts.json });
+        await reportSent(a, [res], { wait: opts.wait, timeoutMs: opts.timeout ?? 30_000, json: opts.json });
       });
     });
 }
