@@ -87,6 +87,10 @@ describe.skipIf(!HAS_CHROMIUM)('dashboard in a browser', () => {
     await page.locator('input[name="events"][value="*"]').uncheck();
     await page.locator('input[name="events"][value="vehicle.*"]').check();
     await page.locator('input[name="events"][value="maintenance.task.*"]').check();
+    // At 1280x800 the submit button is on screen without scrolling (the picker is long).
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const submit = (await page.getByRole('button', { name: 'Add endpoint' }).boundingBox())!;
+    expect(submit.y + submit.height).toBeLessThanOrEqual(800);
     await shot('add-endpoint');
     await page.getByRole('button', { name: 'Add endpoint' }).click();
     await page.getByRole('heading', { name: url, level: 1 }).waitFor();

@@ -104,7 +104,8 @@ export function SendTestPage({ endpoint: initialEndpoint }: { endpoint?: string 
               {result.deliveries.map((d) => (
                 <li key={d.id} data-delivery-id={d.id} data-status={d.status}>
                   <StatusBadge status={d.status} /> {d.url}: <strong className="outcome">{d.attempt_count ? outcome(d) : 'sending…'}</strong>
-                  {describeNextRetry(d, now) && <span className="muted"> (retry {describeNextRetry(d, now)})</span>}{' '}
+                  {/* Plain text: a pending delivery cannot be retried by hand, the engine does it. */}
+                  {describeNextRetry(d, now) && <span className="muted next-attempt"> · next attempt {describeNextRetry(d, now)}</span>}{' '}
                   <a href={href.logs({}, d.id)}>View in Event Logs</a>
                 </li>
               ))}
