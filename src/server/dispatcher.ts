@@ -31,8 +31,16 @@ interface GroupItem {
   reject: (err: unknown) => void;
 }
 
+/**
+ * Groups being committed at once. While they are, new requests wait and form the next group: under load
+ * groups grow instead of transactions queueing for the same session rows (on PostgreSQL each one holds
+ * its sessions' rows until it commits).
+ */
+const MAX_GROUPS_IN_FLIGHT = 2;
+
 export class EventDispatcher {
   private group: GroupItem[] = [];
+  private inFlight = 0;
 
   constructor(
     private readonly store: Store,
@@ -66,13 +74,15 @@ export class EventDispatcher {
   private submit(item: AcceptItem): Promise<Accepted> {
     return new Promise((resolve, reject) => {
       this.group.push({ item, resolve, reject });
-      if (this.group.length === 1) setImmediate(() => void this.flush());
+      if (this.group.length === 1 && this.inFlight < MAX_GROUPS_IN_FLIGHT) setImmediate(() => void this.flush());
     });
   }
 
   private async flush(): Promise<void> {
+    if (!this.group.length || this.inFlight >= MAX_GROUPS_IN_FLIGHT) return;
     const batch = this.group;
     this.group = [];
+    this.inFlight++;
     let out: (Accepted | Error)[];
     try {
       out = await this.store.accept(
@@ -82,6 +92,10 @@ export class EventDispatcher {
     } catch (err) {
       for (const b of batch) b.reject(err);
       return;
+    } finally {
+      this.inFlight--;
+      // What arrived meanwhile is the next group.
+      if (this.group.length) setImmediate(() => void this.flush());
     }
     const claims = out.flatMap((r) => (r instanceof Error ? [] : r.claimed));
     if (claims.length) this.engine.enqueue(claims);

@@ -116,63 +116,63 @@ async function write(ctx: AcceptContext, c: PoolClient, items: AcceptItem[], lea
     claimedOf.set(i, claimed);
   }
 
-  // 4. Session-log rows: sequence numbers from the locked session rows.
-  const logs: LogInsert[] = [];
+  // 4. Session deliveries now; their log rows (and sequence numbers) last, so the session rows stay
+  //    locked as briefly as possible: one statement, then COMMIT.
+  const logs: (Omit<LogInsert, 'seq'> & { k: number })[] = [];
   const sessionDeliveries = new Map<number, DeliveryRow[]>();
   const sessionsOf = new Map<number, string[]>();
   const sessionOwners = [...new Set(live.filter(({ item }) => item.sessions).map(({ item }) => item.owner))];
-  const grown = new Map<string, { last: number; acked: number }>();
+  const counts = new Map<string, number>();
   if (sessionOwners.length) {
-    const { rows: sessions } = await c.query<{ id: string; owner: string; events: string }>('SELECT id, owner, events FROM listen_sessions WHERE owner = ANY($1)', [sessionOwners]);
-    const matches = new Map<number, string[]>();
-    const counts = new Map<string, number>();
+    const { rows: sessions } = await c.query<{ id: string; owner: string; events: string; target_url: string | null }>('SELECT id, owner, events, target_url FROM listen_sessions WHERE owner = ANY($1)', [sessionOwners]);
     for (const { item, i } of live) {
       if (!item.sessions) continue;
-      const ids = sessions.filter((s) => s.owner === item.owner && matchesAny(patterns(s), item.event.type)).map((s) => s.id);
-      matches.set(i, ids);
-      for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    if (counts.size) {
-      const ids = [...counts.keys()].sort();
-      await c.query('SELECT id FROM listen_sessions WHERE id = ANY($1) ORDER BY id FOR UPDATE', [ids]);
-      const { rows: updated } = await c.query<{ id: string; last_seq: number; acked_seq: number; target_url: string | null }>(
-        'UPDATE listen_sessions s SET last_seq = s.last_seq + c.n FROM unnest($1::text[], $2::int[]) AS c(id, n) WHERE s.id = c.id RETURNING s.id, s.last_seq, s.acked_seq, s.target_url',
-        [ids, ids.map((id) => counts.get(id)!)],
-      );
-      // A session deleted since the first read has no row here and gets nothing.
-      const next = new Map(updated.map((u) => [u.id, { seq: u.last_seq - counts.get(u.id)!, url: u.target_url ?? `listen:${u.id}` }]));
-      for (const u of updated) grown.set(u.id, { last: u.last_seq, acked: u.acked_seq });
-      for (const { item, i } of live) {
-        const dels: DeliveryRow[] = [];
-        const woken: string[] = [];
-        for (const id of matches.get(i) ?? []) {
-          const s = next.get(id);
-          if (!s) continue;
-          s.seq++;
-          const row: DeliveryRow = { id: sortableId('dlv', now), owner: item.owner, event_id: item.event.id, event_type: item.event.type, endpoint_id: null, session_id: id, url: s.url, status: 'pending', attempt_count: 0, last_status_code: null, last_error: null, next_attempt_at: null, manual: 0, created: iso, updated: iso };
-          dels.push(row);
-          woken.push(id);
-          logs.push({ session_id: id, seq: s.seq, event_id: item.event.id, type: item.event.type, created: item.event.created, body: item.event.body, delivery_id: row.id });
-        }
-        sessionDeliveries.set(i, dels);
-        sessionsOf.set(i, woken);
-        rows.push(...dels);
+      const dels: DeliveryRow[] = [];
+      for (const sess of sessions) {
+        if (sess.owner !== item.owner || !matchesAny(patterns(sess), item.event.type)) continue;
+        const k = (counts.get(sess.id) ?? 0) + 1;
+        counts.set(sess.id, k);
+        const row: DeliveryRow = { id: sortableId('dlv', now), owner: item.owner, event_id: item.event.id, event_type: item.event.type, endpoint_id: null, session_id: sess.id, url: sess.target_url ?? `listen:${sess.id}`, status: 'pending', attempt_count: 0, last_status_code: null, last_error: null, next_attempt_at: null, manual: 0, created: iso, updated: iso };
+        dels.push(row);
+        logs.push({ session_id: sess.id, k, event_id: item.event.id, type: item.event.type, created: item.event.created, body: item.event.body, delivery_id: row.id });
       }
+      sessionDeliveries.set(i, dels);
+      sessionsOf.set(i, dels.map((d) => d.session_id!));
+      rows.push(...dels);
     }
   }
 
   await insertDeliveries(c, rows, token, now + leaseMs, ctx.node);
-  if (logs.length) {
-    await c.query(
-      'INSERT INTO listen_log (session_id, seq, event_id, type, created, body, delivery_id, appended_at) SELECT s, q, e, t, cr, b, d, $8 FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS x(s, q, e, t, cr, b, d)',
-      [logs.map((l) => l.session_id), logs.map((l) => l.seq), logs.map((l) => l.event_id), logs.map((l) => l.type), logs.map((l) => l.created), logs.map((l) => l.body), logs.map((l) => l.delivery_id), now],
+  if (counts.size) {
+    const ids = [...counts.keys()].sort();
+    // Locked in id order (two groups cannot deadlock), numbered from the session row, appended: one statement.
+    const { rows: grown } = await c.query<{ id: string; last_seq: number; acked_seq: number; n: number }>(
+      `WITH l AS (SELECT id FROM listen_sessions WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE),
+       u AS (UPDATE listen_sessions s SET last_seq = s.last_seq + c.n FROM unnest($1::text[], $2::int[]) AS c(id, n)
+             WHERE s.id = c.id AND s.id IN (SELECT id FROM l) RETURNING s.id, s.last_seq, s.acked_seq, c.n),
+       ins AS (INSERT INTO listen_log (session_id, seq, event_id, type, created, body, delivery_id, appended_at)
+               SELECT r.s, u.last_seq - u.n + r.k, r.e, r.t, r.cr, r.b, r.d, $10
+               FROM unnest($3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS r(s, k, e, t, cr, b, d) JOIN u ON u.id = r.s)
+       SELECT id, last_seq, acked_seq, n FROM u`,
+      [ids, ids.map((id) => counts.get(id)!), logs.map((l) => l.session_id), logs.map((l) => l.k), logs.map((l) => l.event_id), logs.map((l) => l.type), logs.map((l) => l.created), logs.map((l) => l.body), logs.map((l) => l.delivery_id), now],
     );
-  }
-  // Bounded backlog: a session nobody acknowledges keeps its newest maxEvents rows (checked every 100).
-  for (const [id, s] of grown) {
-    const before = s.last - (logs.filter((l) => l.session_id === id).length);
-    if (Math.floor(s.last / 100) === Math.floor(before / 100) || s.last - s.acked <= ctx.limits.maxEvents) continue;
-    await dropUpTo(c, id, s.last - ctx.limits.maxEvents, DROPPED.backlog(ctx.limits.maxEvents), now);
+    // A session deleted since it was read gets nothing: its delivery rows of this group go again.
+    const kept = new Set(grown.map((g) => g.id));
+    const orphans = logs.filter((l) => !kept.has(l.session_id)).map((l) => l.delivery_id);
+    if (orphans.length) {
+      await c.query('DELETE FROM deliveries WHERE id = ANY($1)', [orphans]);
+      const gone = new Set(orphans);
+      for (const [i, dels] of sessionDeliveries) {
+        sessionDeliveries.set(i, dels.filter((d) => !gone.has(d.id)));
+        sessionsOf.set(i, (sessionsOf.get(i) ?? []).filter((id) => kept.has(id)));
+      }
+    }
+    // Bounded backlog: a session nobody acknowledges keeps its newest maxEvents rows (checked every 100).
+    for (const g of grown) {
+      const before = g.last_seq - g.n;
+      if (Math.floor(g.last_seq / 100) === Math.floor(before / 100) || g.last_seq - g.acked_seq <= ctx.limits.maxEvents) continue;
+      await dropUpTo(c, g.id, g.last_seq - ctx.limits.maxEvents, DROPPED.backlog(ctx.limits.maxEvents), now);
+    }
   }
 
   return items.map((item, i) => {
