@@ -109,8 +109,8 @@ export class EventDispatcher {
 
   /** Tell this node's live views (the dashboard stream, `serve`'s log). */
   private publish(item: AcceptItem, a: Accepted): void {
-    if (item.insert && this.bus.listenerCount('event.created') > 0) this.bus.emit('event.created', toPublic(a.event), item.owner);
-    if (this.bus.listenerCount('delivery.updated') > 0) for (const d of a.deliveries) this.bus.emit('delivery.updated', d, item.owner);
+    if (item.insert && this.bus.wants('event.created')) this.bus.emit('event.created', toPublic(a.event), item.owner);
+    if (this.bus.wants('delivery.updated')) for (const d of a.deliveries) this.bus.emit('delivery.updated', d, item.owner);
   }
 }
 

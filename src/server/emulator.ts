@@ -3,7 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, ROUTE_PLUGINS } from './app.js';
 import { createAuth, storedApiKey, type Auth } from './auth.js';
-import { EmulatorBus } from './bus.js';
+import { EmulatorBus, type EmulatorBusEvents } from './bus.js';
 import type { RoutePlugin, ServerContext } from './context.js';
 import type { Db } from './db/open.js';
 import { DeliveryEngine } from './delivery/engine.js';
@@ -13,7 +13,8 @@ import { DEFAULT_RATE_LIMIT, type RateLimit } from './rate-limit.js';
 import { HostPolicy } from './host-allow.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { openStore } from './store/open-store.js';
-import type { Store } from './store/store.js';
+import type { BusMessage, Store } from './store/store.js';
+import { toPublic } from './store/rows.js';
 import { StorageHealth } from './storage-health.js';
 
 export { EmulatorBus } from './bus.js';
@@ -90,10 +91,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
   const host = opts.host ?? DEFAULT_HOST;
   const hosts = new HostPolicy({ bindHost: host, publicUrl: opts.publicUrl, allowedHosts: opts.allowedHosts });
   const bus = new EmulatorBus();
-  const store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, schema: opts.databaseSchema, bus, log });
+  const store: Store = await openStore({ dataDir: opts.dataDir, databaseUrl: opts.databaseUrl, schema: opts.databaseSchema, bus, log });
   const sqlite = store instanceof SqliteStore ? store : undefined;
   const db = sqlite?.db;
   const shared = store.kind === 'postgres';
+  // Live views (dashboard, serve's log) see what every node changes.
+  const unlinkBus = shared ? bus.link(store.notifier, (msg) => fetchForBus(store, msg)) : () => undefined;
   if (!db && !opts.apiKey && !opts.adminKey) {
     await store.close();
     throw new Error('An API key (or an admin key) is required with a database URL (there is no data dir to keep one in)');
@@ -142,6 +145,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       await app!.close().catch((e: Error) => log(`closing the HTTP server: ${e.message}`));
       await engineStopped;
       auth.close();
+      unlinkBus();
       await store.close();
     })());
 
@@ -152,4 +156,12 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::' || host === '') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/** What a `bus` message from another node names, read from the shared store. */
+async function fetchForBus(store: Store, msg: BusMessage): Promise<EmulatorBusEvents[BusMessage['kind']][0] | undefined> {
+  if (msg.kind === 'event.created') return toPublic(await store.events.get(msg.owner, msg.id));
+  if (msg.kind === 'delivery.updated') return store.deliveries.get(msg.owner, msg.id, false);
+  if (msg.deleted) return { object: 'webhook_endpoint', id: msg.id, deleted: true } as EmulatorBusEvents['endpoint.changed'][0];
+  return store.endpoints.get(msg.owner, msg.id);
 }

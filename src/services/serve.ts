@@ -96,7 +96,9 @@ class AttemptLog {
 
   constructor(private readonly write: (d: Delivery) => void) {}
 
-  onUpdate = (d: Delivery): void => {
+  onUpdate = (d: Delivery, _owner: string, remote?: true): void => {
+    // Another node's attempt: that node logs it.
+    if (remote) return;
     const before = this.seen.get(d.id) ?? 0;
     const dropped = d.status === 'failed' && d.attempt_count === before && d.last_error?.startsWith('dropped');
     if (d.attempt_count <= before && !dropped) return;

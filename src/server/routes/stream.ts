@@ -61,11 +61,14 @@ export const streamRoutes: RoutePlugin = (app, ctx) => {
       if (ended) return;
       ended = true;
       open.delete(end);
+      if (!open.size) ctx.store.notifier.watching?.(false);
       clearInterval(heartbeat);
       for (const off of listeners) off();
       if (!res.writableEnded) res.end();
     }
     open.add(end);
+    // Other nodes send this one what changes there while a live view is open here.
+    if (open.size === 1) ctx.store.notifier.watching?.(true);
     res.on('close', end);
     // `ready` after subscribing: a client that (re)connects reloads its view then and misses nothing.
     res.write(`retry: 2000\n\n${sseMessage('ready', { at: new Date().toISOString() })}`);

@@ -21,5 +21,5 @@ export async function openStore(o: OpenStoreOptions): Promise<Store> {
   const limits = o.limits ?? defaultLimits();
   if (!o.databaseUrl) return SqliteStore.open({ dataDir: o.dataDir, bus: o.bus, limits, log: o.log });
   const { PgStore } = await import('./pg/pg-store.js');
-  return PgStore.open({ url: o.databaseUrl, schema: o.schema, limits, log: o.log });
+  return PgStore.open({ url: o.databaseUrl, schema: o.schema, limits, log: o.log, bus: o.bus });
 }

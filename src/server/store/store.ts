@@ -312,6 +312,10 @@ export interface Notifier {
   off<K extends keyof NotifierEvents>(event: K, listener: (...args: NotifierEvents[K]) => void): void;
   /** Tell every node (this one at once, others after the current tick: coalesced). */
   publish<K extends keyof NotifierEvents>(event: K, ...args: NotifierEvents[K]): void;
+  /** This node has live views open (true) or none left (false): other nodes then send it `bus` messages. */
+  watching?(on: boolean): void;
+  /** Another node has live views open (so `bus` messages are worth sending). */
+  readonly othersWatching?: boolean;
 }
 
 export interface RetentionResult {

@@ -8,6 +8,7 @@ import { conflict, notFound } from '../../errors.js';
 import { endpointDelivery, sessionOutcome, toAttempt, toDelivery, type AttemptRecord } from '../rows.js';
 import { attemptOutcome } from '../stats.js';
 import type { AttemptResult, ClaimedDelivery, ClaimOptions, DeliveriesStore, DeliveryFilters, DeliveryRow, Notifier, Page, PageQuery } from '../store.js';
+import type { EmulatorBus } from '../../bus.js';
 import { transaction, type Pool } from './db.js';
 import { pgPage } from './paginate.js';
 
@@ -22,6 +23,7 @@ export class PgDeliveries implements DeliveriesStore {
     private readonly pool: Pool,
     private readonly node: string,
     private readonly notifier: Notifier,
+    private readonly bus?: EmulatorBus,
   ) {}
 
   async get(owner: string, id: string, withAttempts = true): Promise<Delivery> {
@@ -124,7 +126,11 @@ export class PgDeliveries implements DeliveriesStore {
       const written = new Set(rows.map((x) => x.id));
       const kept = results.filter((x) => written.has(x.row.id));
       if (kept.length) await insertAttempts(c, kept);
-      return kept.map((x) => toDelivery(x.row));
+      return kept;
+    }).then((kept) => {
+      const out = kept.map((x) => toDelivery(x.row));
+      if (this.bus?.wants('delivery.updated')) kept.forEach((x, i) => this.bus!.emit('delivery.updated', out[i], x.row.owner));
+      return out;
     });
   }
 

@@ -141,6 +141,10 @@ export const PG_MIGRATIONS: string[] = [
   DROP INDEX attempts_started;
   CREATE INDEX attempts_owner_started ON attempts (owner, started_at, outcome, duration_ms, endpoint_id, session_id, event_type);
   `,
+  // Nodes with a live view (dashboard stream) open say so here, so the others send them what changes.
+  `
+  CREATE TABLE stream_presence (node text PRIMARY KEY, until bigint NOT NULL);
+  `,
 ];
 
 export class SchemaTooNewError extends Error {

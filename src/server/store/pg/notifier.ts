@@ -20,6 +20,10 @@ interface Wire {
 }
 
 const MAX_PAYLOAD = 7_000;
+/** A node with live views refreshes its presence this often; it counts for three times as long. */
+const PRESENCE_MS = 10_000;
+/** How often a node checks whether another has live views open. */
+const PRESENCE_CHECK_MS = 2_000;
 
 export class PgNotifier extends LocalNotifier {
   private pending: Omit<Wire, 'n'> = {};
@@ -28,6 +32,9 @@ export class PgNotifier extends LocalNotifier {
   private closed = false;
   private retryMs = 250;
   private reconnectTimer: NodeJS.Timeout | null = null;
+  private presenceTimer: NodeJS.Timeout | null = null;
+  private checkTimer: NodeJS.Timeout | null = null;
+  othersWatching = false;
   readonly channel: string;
 
   constructor(
@@ -49,6 +56,29 @@ export class PgNotifier extends LocalNotifier {
     await c.query(`LISTEN ${this.channel}`);
     this.client = c;
     this.retryMs = 250;
+    if (!this.checkTimer) {
+      const check = () =>
+        this.pool
+          .query<{ on: boolean }>('SELECT EXISTS (SELECT 1 FROM stream_presence WHERE until > $1 AND node <> $2) AS on', [Date.now(), this.node])
+          .then((r) => (this.othersWatching = r.rows[0].on), () => undefined);
+      this.checkTimer = setInterval(check, PRESENCE_CHECK_MS);
+      this.checkTimer.unref();
+      void check();
+    }
+  }
+
+  /** Live views opened here (or all closed): other nodes send (or stop sending) `bus` messages. */
+  watching(on: boolean): void {
+    const say = () => void this.pool.query('INSERT INTO stream_presence (node, until) VALUES ($1, $2) ON CONFLICT (node) DO UPDATE SET until = excluded.until', [this.node, Date.now() + 3 * PRESENCE_MS]).catch(() => undefined);
+    if (on && !this.presenceTimer) {
+      say();
+      this.presenceTimer = setInterval(say, PRESENCE_MS);
+      this.presenceTimer.unref();
+    } else if (!on && this.presenceTimer) {
+      clearInterval(this.presenceTimer);
+      this.presenceTimer = null;
+      void this.pool.query('DELETE FROM stream_presence WHERE node = $1', [this.node]).catch(() => undefined);
+    }
   }
 
   override publish<K extends keyof NotifierEvents>(event: K, ...args: NotifierEvents[K]): void {
@@ -74,6 +104,8 @@ export class PgNotifier extends LocalNotifier {
         p.k = 1;
         break;
       case 'bus':
+        // Only worth a NOTIFY when some other node has a live view open.
+        if (!this.othersWatching) return;
         (p.b ??= []).push(args[0] as BusMessage);
         break;
     }
@@ -86,6 +118,8 @@ export class PgNotifier extends LocalNotifier {
   async close(): Promise<void> {
     this.closed = true;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.checkTimer) clearInterval(this.checkTimer);
+    this.watching(false);
     await this.flush();
     const c = this.client;
     this.client = null;

@@ -2,6 +2,7 @@
 // migrations (under an advisory lock) and starts the LISTEN connection.
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import type { EmulatorBus } from '../../bus.js';
 import type { AcceptItem, Accepted, RetentionResult, SessionLimits, Store } from '../store.js';
 import { pgAccept } from './accept.js';
 import { createPool, lockName, validSchema, type Pool, type PoolOptions } from './db.js';
@@ -15,6 +16,8 @@ import { PgStats } from './stats.js';
 
 export interface PgStoreOptions extends PoolOptions {
   limits: SessionLimits;
+  /** Told about deliveries this node records (engine results, listen acks), like the SQLite store does. */
+  bus?: EmulatorBus;
   log?: (line: string) => void;
 }
 
@@ -38,8 +41,8 @@ export class PgStore implements Store {
     this.notifier = new PgNotifier(pool, o, this.node, o.log);
     this.endpoints = new PgEndpoints(pool);
     this.events = new PgEvents(pool);
-    this.deliveries = new PgDeliveries(pool, this.node, this.notifier);
-    this.sessions = new PgSessions(pool, o.limits, this.notifier);
+    this.deliveries = new PgDeliveries(pool, this.node, this.notifier, o.bus);
+    this.sessions = new PgSessions(pool, o.limits, this.notifier, o.bus);
     this.keys = new PgKeys(pool, this.notifier);
     this.stats = new PgStats(pool);
   }

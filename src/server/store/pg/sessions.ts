@@ -5,7 +5,8 @@ import { matchesAny } from '../../../domain/event-types.js';
 import { generateSecret } from '../../../signing/sign.js';
 import { isoSeconds, newId } from '../../../util/ids.js';
 import { sortableId } from '../../ids.js';
-import { DROPPED, sessionOutcome, toSessionRow } from '../rows.js';
+import type { EmulatorBus } from '../../bus.js';
+import { DROPPED, sessionOutcome, toDelivery, toSessionRow } from '../rows.js';
 import type { DeliveryRow, LogRow, Notifier, SessionAck, SessionLimits, SessionRow, SessionsStore } from '../store.js';
 import { transaction, type Pool, type Queryable } from './db.js';
 import { dropUpTo } from './accept.js';
@@ -22,6 +23,7 @@ export class PgSessions implements SessionsStore {
     private readonly pool: Pool,
     readonly limits: SessionLimits,
     private readonly notifier: Notifier,
+    private readonly bus?: EmulatorBus,
   ) {}
 
   async secret(owner: string): Promise<string> {
@@ -147,6 +149,7 @@ export class PgSessions implements SessionsStore {
 
   async recordAcks(acks: SessionAck[]): Promise<void> {
     if (!acks.length) return;
+    const recorded: DeliveryRow[] = [];
     await transaction(this.pool, async (c) => {
       const ids = [...new Set(acks.map((a) => a.sessionId))].sort();
       // Locked in id order (as accept does), so the epoch read here holds until commit.
@@ -155,17 +158,18 @@ export class PgSessions implements SessionsStore {
       const valid = acks.filter((a) => epochs.get(a.sessionId) === a.epoch);
       if (!valid.length) return;
       const updated = new Date().toISOString();
-      const { rows: recorded } = await c.query<DeliveryRow>(
+      const { rows: updatedRows } = await c.query<DeliveryRow>(
         `UPDATE deliveries d SET attempt_count = d.attempt_count + 1, status = a.status, last_status_code = a.code, last_error = a.err,
            url = COALESCE(a.url, d.url), updated = $7
          FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[]) AS a(id, status, code, err, url, owner_session)
          WHERE d.id = a.id AND d.session_id = a.owner_session RETURNING d.*`,
         [valid.map((a) => a.deliveryId), valid.map((a) => (a.final ? sessionOutcome(a.attempt.status_code) : 'pending')), valid.map((a) => a.attempt.status_code), valid.map((a) => a.attempt.error), valid.map((a) => a.url), valid.map((a) => a.sessionId), updated],
       );
-      const after = new Map(recorded.map((r) => [r.id, r]));
+      const after = new Map(updatedRows.map((r) => [r.id, r]));
       // The attempt number is the count just incremented.
       const results = valid.filter((a) => after.has(a.deliveryId)).map((a) => ({ row: after.get(a.deliveryId)!, attempt: { ...a.attempt, number: after.get(a.deliveryId)!.attempt_count } }));
       if (results.length) await insertAttempts(c, results);
+      recorded.push(...results.map((r) => r.row));
       const cursors = new Map<string, { cursor: number; url: string | null }>();
       for (const a of valid) {
         if (!a.final) continue;
@@ -181,6 +185,7 @@ export class PgSessions implements SessionsStore {
       );
       await c.query('DELETE FROM listen_log l USING listen_sessions s WHERE s.id = ANY($1) AND l.session_id = s.id AND l.seq <= s.acked_seq', [sids]);
     });
+    if (this.bus?.wants('delivery.updated')) for (const r of recorded) this.bus.emit('delivery.updated', toDelivery(r), r.owner);
   }
 
   async expire(now: number): Promise<number> {
