@@ -6,6 +6,7 @@ import type { PgNotifier } from '../../src/server/store/pg/notifier.js';
 import { startTestEmulator, type TestEmulator } from '../helpers/emulator.js';
 import { freshSchema, pgAvailable, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { openStream } from '../helpers/sse.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 describe.skipIf(!pgAvailable())('live view across nodes (PostgreSQL)', () => {
@@ -30,27 +31,17 @@ describe.skipIf(!pgAvailable())('live view across nodes (PostgreSQL)', () => {
     await n1.api('POST', '/v1/webhooks', { url: `${rx.url}/hook`, events: ['*'] });
     const remote: string[] = [];
     n2.emulator.bus.on('delivery.updated', (d, _owner, isRemote) => isRemote && remote.push(d.id));
-    const ctl = new AbortController();
-    const res = await fetch(`${n2.url}/v1/stream`, { headers: { authorization: `Bearer ${n2.apiKey}` }, signal: ctl.signal });
-    let text = '';
-    const reader = res.body!.getReader();
-    const reading = (async () => {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        text += Buffer.from(value).toString();
-      }
-    })().catch(() => undefined);
-    await waitFor(() => text.includes('event: ready'));
+    const stream = await openStream(`${n2.url}/v1/stream`, n2.apiKey);
+    const text = () => stream.text();
+    await waitFor(() => text().includes('event: ready'));
     // Node 1 learns (within its 2 s presence check) that node 2 has a live view open.
     await waitFor(() => (n1.emulator.store.notifier as PgNotifier).othersWatching, { what: 'node 1 to see the live view on node 2' });
     const sent = await n1.api('POST', '/v1/events', { type: 'vehicle.created' });
     const id = sent.body.event.id as string;
-    await waitFor(() => text.includes(`"id":"${id}"`) && /"status":"succeeded"/.test(text), { what: "node 1's event and its delivery on node 2's stream" });
-    ctl.abort();
-    await reading;
-    expect(text).toContain('event: event.created');
-    expect(text).toContain('event: delivery.updated');
+    await waitFor(() => text().includes(`"id":"${id}"`) && /"status":"succeeded"/.test(text()), { what: "node 1's event and its delivery on node 2's stream" });
+    await stream.close();
+    expect(text()).toContain('event: event.created');
+    expect(text()).toContain('event: delivery.updated');
     // serve's log on node 2 skips these: they are node 1's attempts.
     expect(remote.length).toBeGreaterThan(0);
   });

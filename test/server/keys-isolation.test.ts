@@ -7,6 +7,7 @@ import { routesOf } from '../../src/server/access.js';
 import { callApi, startTestEmulator, type ApiResponse, type TestEmulator } from '../helpers/emulator.js';
 import { freshSchema, pgAvailable, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
+import { openStream } from '../helpers/sse.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const ADMIN = 'admin_key_0123456789abcdef';
@@ -130,25 +131,14 @@ describe.each(backends)('two API keys ($name)', (backend) => {
       },
       'GET /v1/stream': async () => {
         // B's live stream: B's own event shows, A's (sent first) never does.
-        const ctl = new AbortController();
-        const res = await fetch(`${emu.url}/v1/stream`, { headers: { authorization: `Bearer ${keyB}` }, signal: ctl.signal });
-        let text = '';
-        const reader = res.body!.getReader();
-        const reading = (async () => {
-          for (;;) {
-            const { value, done } = await reader.read();
-            if (done) return;
-            text += Buffer.from(value).toString();
-          }
-        })().catch(() => undefined);
-        await waitFor(() => text.includes('event: ready'));
+        const stream = await openStream(`${emu.url}/v1/stream`, keyB);
+        await waitFor(() => stream.text().includes('event: ready'));
         const fromA = (await A('POST', '/v1/events', { type: 'session.ended' })).body.event.id;
         const fromB = (await B('POST', '/v1/events', { type: 'session.ended' })).body.event.id;
-        await waitFor(() => text.includes(fromB), { what: "B's event on B's stream" });
-        ctl.abort();
-        await reading;
-        expect(text).not.toContain(fromA);
-        expect(text).not.toContain(a.endpoint);
+        await waitFor(() => stream.text().includes(fromB), { what: "B's event on B's stream" });
+        await stream.close();
+        expect(stream.text()).not.toContain(fromA);
+        expect(stream.text()).not.toContain(a.endpoint);
       },
       'POST /v1/ingest-channels': async () => {
         const r = await B('POST', '/v1/ingest-channels', {});
