@@ -10,12 +10,18 @@ import { TokenBucket } from './rate-limit.js';
 export function installAccessControl(app: FastifyInstance, ctx: ServerContext): void {
   // Whose data the request reaches; set for every authenticated route, empty on public ones.
   app.decorateRequest('owner', '');
-  // One bucket per key (owner): one developer's runaway script does not slow the others.
-  const buckets = new Map<string, TokenBucket>();
+  // One bucket per key (owner): one developer's runaway script does not slow the others. Several nodes
+  // share a key's limit: each takes its share (the balancer spreads requests), so the sum holds.
+  const buckets = new Map<string, { bucket: TokenBucket; nodes: number }>();
   const admit = (req: FastifyRequest, reply: FastifyReply, owner: string) => {
     req.owner = owner;
-    let bucket = buckets.get(owner);
-    if (!bucket) buckets.set(owner, (bucket = new TokenBucket(ctx.rateLimit, Date.now())));
+    const nodes = ctx.store.liveNodes();
+    let entry = buckets.get(owner);
+    if (!entry || entry.nodes !== nodes) {
+      const share = { perSecond: ctx.rateLimit.perSecond / nodes, burst: Math.max(1, Math.floor(ctx.rateLimit.burst / nodes)) };
+      buckets.set(owner, (entry = { bucket: new TokenBucket(share, Date.now()), nodes }));
+    }
+    const bucket = entry.bucket;
     if (!bucket.take(Date.now())) {
       void reply.header('retry-after', String(bucket.retryAfter()));
       throw new ApiHttpError(429, 'rate_limit_error', 'rate_limited', `Too many requests (more than ${ctx.rateLimit.perSecond} per second): slow down and retry after ${bucket.retryAfter()} s`);

@@ -344,6 +344,8 @@ export interface Store {
   accept(items: AcceptItem[], leaseMs: number): Promise<(Accepted | Error)[]>;
   /** Periodic upkeep (log expiry, idle sessions); on PostgreSQL one node at a time does it (advisory lock). */
   retention(now: number): Promise<RetentionResult | null>;
+  /** Nodes sharing this store right now (1 for SQLite): per-key rate limits are split among them. */
+  liveNodes(): number;
   /** A one-line state for /v1/health. */
   health(): Promise<{ ok: boolean; store: 'sqlite' | 'postgres'; detail?: string }>;
   close(): Promise<void>;

@@ -145,6 +145,10 @@ export const PG_MIGRATIONS: string[] = [
   `
   CREATE TABLE stream_presence (node text PRIMARY KEY, until bigint NOT NULL);
   `,
+  // Every node says it is alive here: rate limits per key are shared out among the live nodes.
+  `
+  CREATE TABLE node_presence (node text PRIMARY KEY, until bigint NOT NULL);
+  `,
 ];
 
 export class SchemaTooNewError extends Error {

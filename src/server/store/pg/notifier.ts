@@ -35,6 +35,8 @@ export class PgNotifier extends LocalNotifier {
   private presenceTimer: NodeJS.Timeout | null = null;
   private checkTimer: NodeJS.Timeout | null = null;
   othersWatching = false;
+  /** Nodes alive on this database (this one included), refreshed with the presence checks. */
+  liveNodes = 1;
   readonly channel: string;
 
   constructor(
@@ -57,13 +59,24 @@ export class PgNotifier extends LocalNotifier {
     this.client = c;
     this.retryMs = 250;
     if (!this.checkTimer) {
-      const check = () =>
-        this.pool
-          .query<{ on: boolean }>('SELECT EXISTS (SELECT 1 FROM stream_presence WHERE until > $1 AND node <> $2) AS on', [Date.now(), this.node])
-          .then((r) => (this.othersWatching = r.rows[0].on), () => undefined);
-      this.checkTimer = setInterval(check, PRESENCE_CHECK_MS);
+      let beat = 0;
+      const check = async () => {
+        const now = Date.now();
+        // This node is alive (every few checks), and how many are.
+        if (beat++ % Math.round(PRESENCE_MS / PRESENCE_CHECK_MS) === 0) {
+          await this.pool.query('INSERT INTO node_presence (node, until) VALUES ($1, $2) ON CONFLICT (node) DO UPDATE SET until = excluded.until', [this.node, now + 3 * PRESENCE_MS]);
+        }
+        const { rows } = await this.pool.query<{ on: boolean; nodes: number }>(
+          'SELECT EXISTS (SELECT 1 FROM stream_presence WHERE until > $1 AND node <> $2) AS on, (SELECT count(*)::int FROM node_presence WHERE until > $1) AS nodes',
+          [now, this.node],
+        );
+        this.othersWatching = rows[0].on;
+        this.liveNodes = Math.max(1, rows[0].nodes);
+      };
+      const tick = () => void check().catch(() => undefined);
+      this.checkTimer = setInterval(tick, PRESENCE_CHECK_MS);
       this.checkTimer.unref();
-      void check();
+      await check().catch(() => undefined);
     }
   }
 
@@ -120,6 +133,7 @@ export class PgNotifier extends LocalNotifier {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     if (this.checkTimer) clearInterval(this.checkTimer);
     this.watching(false);
+    await this.pool.query('DELETE FROM node_presence WHERE node = $1', [this.node]).catch(() => undefined);
     await this.flush();
     const c = this.client;
     this.client = null;

@@ -84,6 +84,10 @@ export class PgStore implements Store {
     }
   }
 
+  liveNodes(): number {
+    return this.notifier.liveNodes;
+  }
+
   async health(): Promise<{ ok: boolean; store: 'postgres'; detail?: string }> {
     try {
       await this.pool.query('SELECT 1');

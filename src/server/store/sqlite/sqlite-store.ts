@@ -120,6 +120,10 @@ export class SqliteStore implements Store {
     return { expiredLogRows: await this.sessions.expire(now), expiredSessions: await this.sessions.expireIdle(now) };
   }
 
+  liveNodes(): number {
+    return 1;
+  }
+
   async health(): Promise<{ ok: boolean; store: 'sqlite'; detail?: string }> {
     try {
       this.db.prepare('SELECT 1').get();
