@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EmulatorBus } from '../../src/server/bus.js';
-import { migrate, openDatabase, type Db } from '../../src/server/db/open.js';
+import { closeDatabase, migrate, openDatabase, type Db } from '../../src/server/db/open.js';
 import { MIGRATIONS } from '../../src/server/db/schema.js';
 import { applyAttempt, DeliveryStore } from '../../src/server/store/deliveries.js';
 import { POSTGRES_STATS, StatsStore, countsFromRows, statsQuery, type StatsRow } from '../../src/server/store/stats.js';
@@ -16,8 +16,8 @@ import { planStats } from '../../src/server/stats-plan.js';
 
 const dirs: string[] = [];
 const dbs: Db[] = [];
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
+afterEach(async () => {
+  for (const db of dbs.splice(0)) await closeDatabase(db);
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 

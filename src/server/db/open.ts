@@ -3,40 +3,88 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { createPrivateFile, secureDataDir } from './permissions.js';
+import { Checkpointer } from './checkpointer.js';
 import { MIGRATIONS } from './schema.js';
 
 export type Db = Database.Database;
 
 export const DB_FILE = 'emulator.db';
 
+export const LOCK_FILE = 'emulator.lock';
+
+/** What a Db holds besides its connection: the data dir lock and the checkpoint worker. */
+const held = new WeakMap<Db, { lock: Db; checkpointer: Checkpointer }>();
+
 /** `notice` hears once, in one line, about permissions that were tightened (an existing loose data dir). */
 export function openDatabase(dataDir: string, notice?: (line: string) => void): Db {
   const changed = secureDataDir(dataDir);
   if (changed.length) notice?.(`made the data dir ${dataDir} private (it holds the API key and endpoint secrets): ${changed.join(', ')}`);
-  createPrivateFile(join(dataDir, DB_FILE));
-  const db = new Database(join(dataDir, DB_FILE));
+  const lock = lockDataDir(dataDir);
+  const file = join(dataDir, DB_FILE);
+  let db: Db | undefined;
   try {
-    // One emulator per data dir: two delivery engines on one database would deliver everything twice.
-    // The exclusive lock is taken now and held until close (the OS drops it if the process dies).
-    db.pragma('busy_timeout = 300');
-    db.pragma('locking_mode = EXCLUSIVE');
+    createPrivateFile(file);
+    db = new Database(file);
     db.pragma('journal_mode = WAL');
-    db.exec('BEGIN IMMEDIATE; COMMIT');
+    // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash can lose the last commits.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    // Checkpoints run on a worker (checkpointer.ts). The WAL restarts from its beginning only when a
+    // commit finds it fully copied back, which a steady stream of commits can keep from happening: then
+    // this checkpoint in the writer (mostly copied already by then, a few ms) is the backstop, and the
+    // file is cut back to the size limit when it restarts.
+    db.pragma('wal_autocheckpoint = 16000');
+    db.pragma('journal_size_limit = 33554432');
+    db.pragma('cache_size = -32000'); // 32 MB: index pages stay in memory
+    db.pragma('temp_store = MEMORY');
+    db.pragma('foreign_keys = OFF');
+    migrate(db);
   } catch (err) {
-    db.close();
+    db?.close();
+    lock.close();
+    throw err;
+  }
+  held.set(db, { lock, checkpointer: new Checkpointer(file, notice) });
+  return db;
+}
+
+/** Closes the database, its checkpoint worker and the data dir lock (in that order). */
+export async function closeDatabase(db: Db): Promise<void> {
+  const h = held.get(db);
+  held.delete(db);
+  await h?.checkpointer.stop();
+  if (db.open) db.close();
+  h?.lock.close();
+}
+
+/** closeDatabase for a synchronous path (a failed start). */
+export function closeDatabaseNow(db: Db): void {
+  const h = held.get(db);
+  held.delete(db);
+  h?.checkpointer.terminate();
+  if (db.open) db.close();
+  h?.lock.close();
+}
+
+/**
+ * One emulator per data dir: two delivery engines on one database would deliver everything twice. An
+ * exclusive lock on a file of its own (not on the database, which the checkpoint worker also opens) is
+ * taken now and held until close; the OS drops it if the process dies.
+ */
+function lockDataDir(dataDir: string): Db {
+  const file = join(dataDir, LOCK_FILE);
+  createPrivateFile(file);
+  const lock = new Database(file);
+  try {
+    lock.pragma('busy_timeout = 300');
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('BEGIN EXCLUSIVE; COMMIT');
+    return lock;
+  } catch (err) {
+    lock.close();
     if ((err as { code?: string }).code?.startsWith('SQLITE_BUSY')) throw new DataDirInUseError(dataDir);
     throw err;
   }
-  // NORMAL in WAL mode survives a process crash (kill -9); only an OS crash can lose the last commits.
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  // Fewer, larger checkpoints: each one is an fsync, the expensive part on a busy disk.
-  db.pragma('wal_autocheckpoint = 4000');
-  db.pragma('cache_size = -32000'); // 32 MB: index pages stay in memory
-  db.pragma('temp_store = MEMORY');
-  db.pragma('foreign_keys = OFF');
-  migrate(db);
-  return db;
 }
 
 export class DataDirInUseError extends Error {

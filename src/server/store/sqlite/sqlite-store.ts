@@ -3,7 +3,7 @@
 // savepoint so only the bad one fails. Session-log rows join the in-memory tails only after commit.
 import type { Delivery } from '../../../contract/v1.js';
 import { EmulatorBus } from '../../bus.js';
-import { openDatabase, type Db } from '../../db/open.js';
+import { closeDatabase, closeDatabaseNow, openDatabase, type Db } from '../../db/open.js';
 import { duplicateEventId, endpointDisabled, notFound } from '../../errors.js';
 import { storageErrorCode } from '../../storage-health.js';
 import { createRelaySchema } from '../../relay/schema.js';
@@ -81,7 +81,7 @@ export class SqliteStore implements Store {
     try {
       return new SqliteStore(db, o);
     } catch (err) {
-      db.close();
+      closeDatabaseNow(db);
       throw err;
     }
   }
@@ -134,7 +134,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    await closeDatabase(this.db);
   }
 
   /** One item's rows, inside the open transaction. Input errors are returned (nothing written for them); database errors throw. */
