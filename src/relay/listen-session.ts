@@ -5,6 +5,7 @@
 import type { ListenSession as ApiSession } from '../contract/v1.js';
 import { FailedError } from '../errors.js';
 import { Forwarder, type ForwardOutcome } from './forwarder.js';
+import { warmUpForwarding } from './warm-up.js';
 import { ForwardQueue, nextAttemptId, type QueueItem } from './forward-queue.js';
 import { pickTarget } from './routes.js';
 import { History, historyFile, type HistoryRecord } from './history.js';
@@ -88,7 +89,9 @@ export class ListenSessionRunner implements ListenController {
   async start(): Promise<void> {
     this.finished = new Promise<void>((resolve, reject) => (this.finish = (err) => (err ? reject(err) : resolve())));
     this.finished.catch(() => undefined);
+    const warm = warmUpForwarding(); // meanwhile the API opens the session
     this.session = await this.openSession();
+    await warm;
     this.o.onSecret?.(this.session.secret);
     this.forwarder = new Forwarder({ secret: this.session.secret, headers: this.o.headers, timeoutMs: this.o.forwardTimeoutMs, keepPath: this.o.ingest?.keepPath });
     this.queue = new ForwardQueue({

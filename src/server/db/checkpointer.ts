@@ -15,9 +15,15 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('synchronous = NORMAL');
+// Passes until one copies everything the WAL holds: the writer's next commit then restarts the WAL
+// from its beginning. One pass per interval would keep losing that race to the commits made while it
+// synced, the WAL would grow to the writer's own limit, and the writer would checkpoint after all.
 const checkpoint = () => {
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
+    for (let pass = 0; pass < 8; pass++) {
+      const [r] = db.pragma('wal_checkpoint(PASSIVE)');
+      if (r.busy || r.log === r.checkpointed) break;
+    }
   } catch {
     // Busy or the file went away: the writer's autocheckpoint still bounds the WAL.
   }
