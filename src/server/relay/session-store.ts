@@ -230,7 +230,10 @@ export class SessionStore {
   }
 
   read(sessionId: string, afterSeq: number, limit: number): LogRow[] {
-    const tail = this.live.get(sessionId)?.tail;
+    const live = this.live.get(sessionId);
+    // Nothing was appended after it: a socket's pump ends every round with this read.
+    if (live && afterSeq >= live.lastSeq && this.staged.size === 0) return [];
+    const tail = live?.tail;
     if (tail?.length && tail[0].seq <= afterSeq + 1) {
       let i = tail.length;
       while (i > 0 && tail[i - 1].seq > afterSeq) i--;
