@@ -44,7 +44,10 @@ export interface ListenOptions {
 }
 
 const BUFFER_LIMIT = 20_000;
-const DONE_LIMIT = 10_000;
+// Acks of the latest forwards, sent again if the server re-sends one (its ack was lost). The server
+// re-sends only what it has not seen acknowledged, at most its window (1024 at most) plus the acks
+// still on their way: twice that is plenty. Each entry is an ack line of about 1 KB.
+const DONE_LIMIT = 2_048;
 
 export class ListenSessionRunner implements ListenController {
   private session!: ApiSession;

@@ -100,7 +100,7 @@ function listen(emu, receiverUrl, concurrency, env) {
 }
 
 /** Create `n` events keeping at most `outstanding` unanswered; returns latencies (ms) and events/s. */
-async function relayRun(emu, recv, n, outstanding) {
+export async function relayRun(emu, recv, n, outstanding) {
   const created = new Map();
   const base = recv.answered.size;
   let issued = 0;

@@ -8,6 +8,7 @@ import { parseDuration } from '../../../util/duration.js';
 import { isValidPattern, unknownTypeMessage } from '../../../domain/event-types.js';
 import { collect, examples, globals, joinRepeats } from '../shared.js';
 import { webhooksGroup } from './index.js';
+import { keepHeapNearLiveSize } from '../../heap-tuning.js';
 import { SECRET_ENV_NAME } from '../../../relay/env-file.js';
 import type { ListenOutput } from '../../../output/listen/create-renderer.js';
 import { setExitCode, stderr, stdout } from '../../../util/io.js';
@@ -129,6 +130,7 @@ export function registerWebhooksListen(program: CommandUnknownOpts): void {
       if (ingest?.register && !cfg.apiKey) throw noApiKeyError(cfg);
       if (ingest?.register) Object.assign(ingest.register, { apiUrl: cfg.apiUrl, apiKey: cfg.apiKey });
       const { runListen, resolveListenSecret } = await import('../../../services/listen.js');
+      keepHeapNearLiveSize();
       const envName = flags.envName ?? SECRET_ENV_NAME;
       const run = { ...opts, apiUrl: relay.url, apiKey: relay.key, relayIsApi: relay.isApi, profile: cfg.profileName, label: flags.label, writeEnv: flags.writeEnv, envName, ingest };
       if (flags.printSecret || (flags.writeEnv && !flags.forwardTo && !flags.route.length && !ingest)) {
