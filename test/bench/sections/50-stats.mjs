@@ -41,7 +41,7 @@ export async function run() {
       const batch = [];
       emu.db.transaction(() => {
         for (let k = 0; k < 500 && written < ATTEMPTS; k++, n++) {
-          let d = emu.deliveries.createForEndpoint({ id: `evt_b${n}`, type: types[n % 3] }, { id: endpoints[n % 10], url: 'http://127.0.0.1:9/hook' });
+          let d = emu.store.deliveryStore.createForEndpoint({ id: `evt_b${n}`, type: types[n % 3] }, { id: endpoints[n % 10], url: 'http://127.0.0.1:9/hook' });
           const t = now - Math.floor(Math.random() * 86_400_000);
           const codes = n % 10 === 0 ? [500, 500, 200] : [200];
           codes.forEach((code, i) => {
@@ -55,7 +55,7 @@ export async function run() {
           });
         }
       })();
-      emu.deliveries.recordResults(batch);
+      emu.store.deliveryStore.recordResults(batch);
     }
     console.log(`  seeded ${written} attempts (${n} deliveries) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
     const call = async (q) => {
