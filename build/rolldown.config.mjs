@@ -6,6 +6,7 @@
 // better-sqlite3 (native) and pg (loaded only for --database-url) stay external dependencies.
 // bin/propitbox.js runs dist/bundle/propitbox.js; tests that import modules use dist/ or src/.
 import { fileURLToPath } from 'node:url';
+import { builtinImports } from './builtin-imports.mjs';
 import { lazyFamilies } from './lazy-families.mjs';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
@@ -46,7 +47,7 @@ export default {
   external: ['better-sqlite3', 'pg', 'pg-native', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
   // CommonJS packages that name their own file (write-file-atomic seeds temp names with it) get the chunk's.
   transform: { define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' } },
-  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), chunkManifest],
+  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports(), chunkManifest],
   output: {
     dir: `${dist}/bundle`,
     format: 'esm',
