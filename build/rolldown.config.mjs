@@ -8,6 +8,7 @@
 import { fileURLToPath } from 'node:url';
 import { builtinImports } from './builtin-imports.mjs';
 import { lazyFamilies } from './lazy-families.mjs';
+import { MAIN_SCRIPT, mainScript } from './main-script.mjs';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -35,6 +36,8 @@ const chunkManifest = {
       if (chunk.type !== 'chunk') continue;
       const names = chunk.moduleIds.map((id) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1]).filter(Boolean);
       packages[chunk.fileName] = [...new Set(names)].sort();
+      // The main chunk runs as main.cjs (main-script.mjs); its file of the same name is the ES modules' face of it.
+      if (chunk.name === 'main') packages[MAIN_SCRIPT] = packages[chunk.fileName];
     }
     this.emitFile({ type: 'asset', fileName: 'chunks.json', source: JSON.stringify(packages, null, 1) });
   },
@@ -47,7 +50,7 @@ export default {
   external: ['better-sqlite3', 'pg', 'pg-native', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
   // CommonJS packages that name their own file (write-file-atomic seeds temp names with it) get the chunk's.
   transform: { define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' } },
-  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports(), chunkManifest],
+  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports(), chunkManifest, mainScript()],
   output: {
     dir: `${dist}/bundle`,
     format: 'esm',

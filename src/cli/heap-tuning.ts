@@ -6,6 +6,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { currentIo } from '../util/io.js';
 
+let flagsChanged = false;
+
 export function keepHeapNearLiveSize(): void {
-  if (!currentIo()) setFlagsFromString('--heap-growing-percent=50');
+  if (currentIo()) return;
+  setFlagsFromString('--heap-growing-percent=50');
+  flagsChanged = true;
+}
+
+/** Whether this process changed V8's flags: V8 rejects a code cache made after that (bin/load-main.js). */
+export function v8FlagsChanged(): boolean {
+  return flagsChanged;
 }

@@ -6,6 +6,8 @@ import { EXIT, exitCodeFor } from './exit-codes.js';
 import { isDebug } from '../util/env.js';
 import { exitCode, runWithIo, stderr, type Io } from '../util/io.js';
 
+export { v8FlagsChanged } from './heap-tuning.js';
+
 /**
  * Runs one command and returns its exit code. Without `io` it is the process's own run (bin/propitbox.js);
  * with one, the command sees only that environment, those streams and that clock (in-process tests).
