@@ -50,7 +50,7 @@ export default {
   external: ['better-sqlite3', 'pg', 'pg-native', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
   // CommonJS packages that name their own file (write-file-atomic seeds temp names with it) get the chunk's.
   transform: { define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' } },
-  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports(), chunkManifest, mainScript()],
+  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports({ lazy: ['main'] }), chunkManifest, mainScript()],
   output: {
     dir: `${dist}/bundle`,
     format: 'esm',
