@@ -4,7 +4,7 @@
 // leases are found by a "work" notification and, because a notification can be missed, by a poll.
 // Bounded: at most `maxInFlight` requests overall and `perEndpoint` per endpoint, so a slow endpoint
 // cannot hold up the others; at most `perEndpointQueue` claimed per endpoint (the rest is given back to
-// the store at once, for any node). Results are written in one transaction per tick, each only while
+// the store at once, for any node). Results are written in one transaction per 20 ms, each only while
 // its claim's fencing token holds. An answer, once received, is never asked for again: a result that
 // cannot be written (disk full, database away) stays in memory, its row held, and the write is retried
 // with backoff; no new attempt starts meanwhile.
@@ -13,7 +13,7 @@ import { Signer } from '../../signing/signer.js';
 import type { StorageHealth } from '../storage-health.js';
 import { applyAttempt } from '../store/rows.js';
 import type { AttemptResult, ClaimedDelivery, DeliveriesStore, Notifier } from '../store/store.js';
-import { performAttempt } from './attempt.js';
+import { startAttempt } from './attempt.js';
 import { Fifo } from './queue.js';
 import { isSuccessStatus, nextRetryDelay } from './schedule.js';
 
@@ -33,7 +33,8 @@ export interface EngineOptions {
   storage?: StorageHealth;
 }
 
-const FLUSH_DELAY_MS = 5;
+/** Results wait this long for company before their commit (memory only; the Event Logs show them after it). */
+const FLUSH_DELAY_MS = 20;
 const MAX_TIMER_MS = 60_000;
 const CLAIM_BATCH = 256;
 /** Retrying a failed result write: 100 ms, doubling, at most every 5 s. */
@@ -42,10 +43,31 @@ const WRITE_RETRY_MAX_MS = 5_000;
 
 type Result = AttemptResult & { token: number };
 
+/** The result with its claim's token (applyAttempt's object is new: no copy). */
+function withToken(r: AttemptResult, token: number): Result {
+  (r as Result).token = token;
+  return r as Result;
+}
+
 /** An attempt in flight; `sent` once its request is going out on a connection (not while resolving or connecting). */
-interface InFlight {
-  sent: boolean;
-  done: Promise<void>;
+class InFlight {
+  sent = false;
+  private over: (() => void) | null = null;
+  private overP: Promise<void> | null = null;
+
+  constructor(
+    readonly claim: ClaimedDelivery,
+    readonly endpointId: string,
+  ) {}
+
+  /** Settles once the attempt is over (only shutdown asks: no promise per attempt otherwise). */
+  done(): Promise<void> {
+    return (this.overP ??= new Promise<void>((r) => (this.over = r)));
+  }
+
+  ended(): void {
+    this.over?.();
+  }
 }
 
 /** A promise that settles within `ms` (shutdown never waits on something unbounded). */
@@ -145,12 +167,12 @@ export class DeliveryEngine {
     if (this.poller) clearInterval(this.poller);
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.timer = this.poller = this.flushTimer = null;
-    const sending = [...this.inFlight].filter((f) => f.sent).map((f) => f.done);
+    const sending = [...this.inFlight].filter((f) => f.sent).map((f) => f.done());
     if (sending.length) await within(Promise.all(sending), graceMs);
     // Whatever is still in flight fails now; those attempts are dropped and stay pending in the DB.
     this.aborting = true;
     await within(this.agent.destroy(), 250);
-    await within(Promise.all([...this.inFlight].map((f) => f.done)), 250);
+    await within(Promise.all([...this.inFlight].map((f) => f.done())), 250);
     await within(this.scanning ?? Promise.resolve(), 1000);
     const queued = [...this.queues.values()].flatMap((q) => q.drain());
     this.queues.clear();
@@ -195,15 +217,9 @@ export class DeliveryEngine {
         }
         this.perEndpointActive.set(endpointId, busy + 1);
         this.active++;
-        // attempt() never rejects: one continuation per attempt, no finally().
-        const f: InFlight = { sent: false, done: undefined as unknown as Promise<void> };
-        f.done = this.attempt(work, f).then(() => {
-          this.inFlight.delete(f);
-          this.active--;
-          this.perEndpointActive.set(endpointId, (this.perEndpointActive.get(endpointId) ?? 1) - 1);
-          this.schedulePump();
-        });
+        const f = new InFlight(work, endpointId);
         this.inFlight.add(f);
+        this.attempt(f);
         started = true;
       }
     }
@@ -211,14 +227,9 @@ export class DeliveryEngine {
     if (this.more && this.held.size < CLAIM_BATCH / 2) this.scan();
   }
 
-  /** One attempt and its recorded result; never rejects. */
-  private attempt(claim: ClaimedDelivery, f: InFlight): Promise<void> {
-    const { row, token, body, target } = claim;
-    // A bug must not kill the engine; the row stays pending and is given back.
-    const lost = (err: unknown) => {
-      void this.release([claim]);
-      this.opts.log?.(`delivery ${row.id}: ${(err as Error).message}`);
-    };
+  /** One attempt; `over` is called once it has ended (answered, failed, or given back), never a throw. */
+  private attempt(f: InFlight): void {
+    const { row, token, body, target } = f.claim;
     try {
       const now = Date.now();
       const number = row.attempt_count + 1;
@@ -226,27 +237,47 @@ export class DeliveryEngine {
       if (!target || target.status !== 'enabled') {
         const error = target ? `endpoint ${target.id} is disabled` : `endpoint ${row.endpoint_id} was deleted`;
         const attempt = { started_at: new Date(now).toISOString(), duration_ms: 0, status_code: null, error, request_headers: {}, response_headers: {}, response_body: '', manual };
-        this.record({ ...applyAttempt(row, attempt, 'failed', null), token });
-        return Promise.resolve();
+        this.record(withToken(applyAttempt(row, attempt, 'failed', null), token));
+        return queueMicrotask(() => this.over(f));
       }
       const headers = this.signer(target.id, target.secret).headers(row.event_id, row.event_type, body, number, now);
       // Once stopping, a request that has not gone out yet does not go out (no answer to wait for).
       const beforeSend = () => (this.stopped ? false : (f.sent = true));
-      return performAttempt(this.agent, { url: target.url, body, headers, timeoutMs: this.opts.timeoutMs, beforeSend }).then((attempt) => {
-        // Not sent, or cut off: given back by stop(), attempted again.
-        if (this.aborting || (this.stopped && !f.sent)) return void this.queue(row.endpoint_id!).push(claim);
+      startAttempt(this.agent, { url: target.url, body, headers, timeoutMs: this.opts.timeoutMs, manual, beforeSend }, (attempt) => {
         try {
-          const ok = isSuccessStatus(attempt.status_code);
-          const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
-          this.record({ ...applyAttempt({ ...row, url: target.url }, { ...attempt, manual }, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay), token });
+          // Not sent, or cut off: given back by stop(), attempted again.
+          if (this.aborting || (this.stopped && !f.sent)) this.queue(f.endpointId).push(f.claim);
+          else {
+            const ok = isSuccessStatus(attempt.status_code);
+            const delay = ok ? null : nextRetryDelay(number, this.opts.retrySchedule, manual);
+            // The row takes the endpoint's URL as it was sent (it may have changed since the event).
+            const sentRow = row.url === target.url ? row : { ...row, url: target.url };
+            this.record(withToken(applyAttempt(sentRow, attempt, ok ? 'succeeded' : 'failed', delay === null ? null : Date.now() + delay), token));
+          }
         } catch (err) {
-          lost(err);
+          this.lost(f, err);
         }
-      }, lost);
+        this.over(f);
+      });
     } catch (err) {
-      lost(err);
-      return Promise.resolve();
+      this.lost(f, err);
+      queueMicrotask(() => this.over(f));
     }
+  }
+
+  /** The attempt has ended: its slot is free. */
+  private over(f: InFlight): void {
+    this.inFlight.delete(f);
+    this.active--;
+    this.perEndpointActive.set(f.endpointId, (this.perEndpointActive.get(f.endpointId) ?? 1) - 1);
+    f.ended();
+    this.schedulePump();
+  }
+
+  /** A bug must not kill the engine; the row stays pending and is given back. */
+  private lost(f: InFlight, err: unknown): void {
+    void this.release([f.claim]);
+    this.opts.log?.(`delivery ${f.claim.row.id}: ${(err as Error).message}`);
   }
 
   private signer(endpointId: string, secret: string): Signer {
@@ -260,7 +291,8 @@ export class DeliveryEngine {
 
   private record(result: Result): void {
     this.results.push(result);
-    // A few ms of batching: at high rates a commit per tick would cost more than the deliveries.
+    // Batched for FLUSH_DELAY_MS: the pages a commit writes are shared by its results, so the cost per
+    // result falls with the batch (measured: ~26 µs per result at 20 per commit, ~17 at 100).
     if (!this.flushTimer && !this.writeRetryMs) this.flushTimer = setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
   }
 

@@ -2,7 +2,7 @@
 // (better-sqlite3), which keep their prepared statements, group commit and in-memory session tails.
 import type { Attempt, Delivery, Endpoint, WebhookEvent } from '../../../contract/v1.js';
 import { storageErrorCode } from '../../storage-health.js';
-import { endpointDelivery, toSessionRow } from '../rows.js';
+import { endpointDelivery, toDelivery, toSessionRow } from '../rows.js';
 import type { Db } from '../../db/open.js';
 import type { SessionStore, SessionRow as SqliteSessionRow } from '../../relay/session-store.js';
 import type { DeliveryStore, DeliveryRow as SqliteDeliveryRow } from '../deliveries.js';
@@ -122,7 +122,8 @@ export class SqliteDeliveries implements DeliveriesStore {
     const kept = results.filter((r) => this.leases.holds(r.row.id, r.token));
     this.s.recordResults(kept as unknown as { row: SqliteDeliveryRow; attempt: AttemptResult['attempt'] }[]);
     for (const r of kept) this.leases.drop(r.row.id, r.token);
-    return kept.map((r) => this.s.get(r.row.id, false));
+    // The rows as written (no read-back: this runs for every attempt).
+    return kept.map((r) => toDelivery(r.row));
   }
 
   async nextDueAt(now: number): Promise<number | null> {
