@@ -18,7 +18,7 @@ it('stores the exact body, fails a group member alone (bad input, duplicate id, 
   const insert = events.insert.bind(events);
   events.insert = (e: StoredEvent, owner?: string) => {
     if ((e.data as { explode?: boolean }).explode) throw new Error('disk said no');
-    insert(e, owner);
+    return insert(e, owner);
   };
   try {
     const d = emu.emulator.dispatcher;

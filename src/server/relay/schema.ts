@@ -34,8 +34,11 @@ export function createRelaySchema(db: Db): void {
       appended_at INTEGER NOT NULL,
       PRIMARY KEY (session_id, seq)
     ) WITHOUT ROWID;
-    CREATE INDEX IF NOT EXISTS listen_log_age ON listen_log (appended_at);
   `);
+  // No index on appended_at: each one cost a b-tree page write per appended and per acknowledged row
+  // on the event path. A session's rows are appended in time order, so its expired rows are a prefix
+  // of its log, found by walking it in seq order (session-store.ts expire).
+  db.exec('DROP INDEX IF EXISTS listen_log_age');
   // Databases made before sessions could be durable or declare their targets.
   const cols = new Set((db.prepare('PRAGMA table_info(listen_sessions)').all() as Array<{ name: string }>).map((c) => c.name));
   if (!cols.has('durable')) db.exec('ALTER TABLE listen_sessions ADD COLUMN durable INTEGER NOT NULL DEFAULT 0');

@@ -104,9 +104,10 @@ export class SessionStore {
       setAcked: db.prepare('UPDATE listen_sessions SET acked_seq = MAX(acked_seq, ?), target_url = COALESCE(?, target_url) WHERE id = ?'),
       trim: db.prepare('DELETE FROM listen_log WHERE session_id = ? AND seq <= ?'),
       read: db.prepare('SELECT seq, event_id, type, created, body, delivery_id FROM listen_log WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      expire: db.prepare('DELETE FROM listen_log WHERE appended_at < ?'),
       droppedBySeq: db.prepare('SELECT delivery_id FROM listen_log WHERE session_id = ? AND seq <= ?').pluck(),
-      droppedByAge: db.prepare('SELECT delivery_id FROM listen_log WHERE appended_at < ?').pluck(),
+      // The session's first row young enough to keep (rows are appended in time order: all before it are expired).
+      firstYoung: db.prepare('SELECT seq FROM listen_log WHERE session_id = ? AND appended_at >= ? ORDER BY seq LIMIT 1').pluck(),
+      lastSeqInLog: db.prepare('SELECT MAX(seq) FROM listen_log WHERE session_id = ?').pluck(),
       since: db.prepare('SELECT id, type, created, body FROM events WHERE created >= ? AND (? IS NULL OR owner = ?) ORDER BY seq'),
     };
     for (const r of this.st.all.all() as SessionRow[]) this.remember(r);
@@ -271,11 +272,21 @@ export class SessionStore {
     const cutoff = now - this.limits.maxAgeMs;
     const hours = Math.round(this.limits.maxAgeMs / 3_600_000);
     let dropped = 0;
+    const trimmed: Array<[Live, number]> = [];
     this.db.transaction(() => {
-      this.deliveries.failDropped(this.st.droppedByAge.all(cutoff) as string[], `dropped: listen session backlog older than ${hours} h while no client acknowledged it`);
-      dropped = this.st.expire.run(cutoff).changes;
+      for (const s of this.live.values()) {
+        // A session's rows are appended in time order: the expired ones are those before its first young row.
+        const young = this.st.firstYoung.get(s.id, cutoff) as number | undefined;
+        const upTo = young !== undefined ? young - 1 : ((this.st.lastSeqInLog.get(s.id) as number | null) ?? 0);
+        if (upTo <= 0) continue;
+        const ids = this.st.droppedBySeq.all(s.id, upTo) as string[];
+        if (!ids.length) continue;
+        this.deliveries.failDropped(ids, `dropped: listen session backlog older than ${hours} h while no client acknowledged it`);
+        dropped += this.st.trim.run(s.id, upTo).changes;
+        trimmed.push([s, upTo]);
+      }
     })();
-    if (dropped) for (const s of this.live.values()) s.tail = s.tail.filter((r) => (r.appended_at ?? 0) >= cutoff);
+    for (const [s, upTo] of trimmed) if (s.tail.length && s.tail[0].seq <= upTo) s.tail = s.tail.filter((r) => r.seq > upTo);
     return dropped;
   }
 

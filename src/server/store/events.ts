@@ -32,12 +32,9 @@ export class EventStore {
     this.stmts = new StatementCache(db);
   }
 
-  insert(e: StoredEvent, owner = DEFAULT_OWNER): void {
-    this.stmts.get('INSERT INTO events (id, owner, type, created, body) VALUES (?, ?, ?, ?, ?)').run(e.id, owner, e.type, e.created, e.body);
-  }
-
-  exists(id: string): boolean {
-    return this.stmts.get('SELECT 1 FROM events WHERE id = ?').get(id) !== undefined;
+  /** false (nothing written) when an event with this id exists: one statement, no lookup before it. */
+  insert(e: StoredEvent, owner = DEFAULT_OWNER): boolean {
+    return this.stmts.get('INSERT INTO events (id, owner, type, created, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING').run(e.id, owner, e.type, e.created, e.body).changes > 0;
   }
 
   /** With `owner`, another owner's event is not found (so for list). */

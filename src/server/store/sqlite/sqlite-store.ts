@@ -149,9 +149,8 @@ export class SqliteStore implements Store {
       targets = [t];
     }
     if (item.insert) {
-      if (ids.has(item.event.id) || this.eventStore.exists(item.event.id)) return duplicateEventId(item.event.id);
+      if (ids.has(item.event.id) || !this.eventStore.insert(item.event, item.owner)) return duplicateEventId(item.event.id);
       ids.add(item.event.id);
-      this.eventStore.insert(item.event, item.owner);
     }
     const now = Date.now();
     const rows = targets.map((t) => this.deliveryStore.createForEndpoint(item.event, t, now));
