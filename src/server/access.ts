@@ -44,8 +44,11 @@ export function installAccessControl(app: FastifyInstance, ctx: ServerContext): 
       const forwarded = ctx.trustProxy ? req.headers['x-forwarded-host'] : undefined;
       if (forwarded) for (const h of [forwarded].flat().join(',').split(',')) ctx.hosts.check(h.trim());
       // Not found is answered without data whatever the key; every matched route is protected unless public.
-      if (req.is404 || isPublic(req)) return done();
-      if (req.routeOptions.config?.admin === true) {
+      if (req.is404) return done();
+      // routeOptions is built anew on each read: read it once.
+      const config = req.routeOptions.config as { public?: boolean; admin?: boolean } | undefined;
+      if (config?.public === true) return done();
+      if (config?.admin === true) {
         ctx.auth.authenticateAdmin(req);
         return done();
       }
@@ -70,10 +73,6 @@ export function installAccessControl(app: FastifyInstance, ctx: ServerContext): 
       done(err as Error);
     }
   });
-}
-
-function isPublic(req: FastifyRequest): boolean {
-  return req.routeOptions.config?.public === true;
 }
 
 export interface RouteInfo {

@@ -95,6 +95,19 @@ export class DataDirInUseError extends Error {
   }
 }
 
+const runners = new WeakMap<Db, (fn: () => unknown) => unknown>();
+
+/**
+ * `fn()` in a transaction (a savepoint inside one already open), through one wrapper per connection:
+ * `db.transaction(fn)` builds a new wrapper (and defines its properties) on every call, which was ~3%
+ * of an event's CPU on the hot paths.
+ */
+export function inTransaction<T>(db: Db, fn: () => T): T {
+  let run = runners.get(db);
+  if (!run) runners.set(db, (run = db.transaction((f: () => unknown) => f())));
+  return run(fn) as T;
+}
+
 export function migrate(db: Db): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   for (let v = current; v < MIGRATIONS.length; v++) {

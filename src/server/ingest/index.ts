@@ -13,7 +13,7 @@ import { RequestStore, INGEST_TYPE, type NewRequest, type RequestRef, type Reque
 import { FrameCache } from './frames.js';
 import { AnswerWaiters, type LocalAnswer } from './waiters.js';
 import type { SessionStore } from '../relay/session-store.js';
-import type { Db } from '../db/open.js';
+import { inTransaction, type Db } from '../db/open.js';
 import { ApiHttpError } from '../errors.js';
 
 export const DEFAULT_INGEST_MAX_BODY = 10 * 1024 * 1024;
@@ -113,14 +113,14 @@ export class Ingest {
     const rows: RequestRow[] = [];
     const stale = new Set<string>();
     try {
-      this.db.transaction(() => {
+      inTransaction(this.db, () => {
         for (const { channel, r } of items) {
           const row = this.requests.insert({ ...r, channel_id: channel.id, key_hash: channel.key_hash });
           rows.push(row);
           const entry = logEntry(row);
           for (const sid of this.subs.get(channel.id) ?? []) if (!this.sessions.appendTo(sid, entry)) stale.add(sid);
         }
-      })();
+      });
     } catch (err) {
       // Everything staged in the transaction is gone; the first row's rollback gives the seqs back.
       for (const row of rows) this.sessions.rollback(row.id);

@@ -82,7 +82,9 @@ export class DeliveryStore {
   recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>, final = true): Delivery {
     const row = this.row(deliveryId);
     const result = applyAttempt(row, attempt, final ? sessionOutcome(attempt.status_code) : 'pending', null);
-    this.writeBatch([result]);
+    // Inside the ack batch's transaction already: no savepoint of its own (two statements per ack).
+    if (this.db.inTransaction) this.writeResult(result);
+    else this.writeBatch([result]);
     const d = toDelivery(result.row);
     this.bus.emit('delivery.updated', d, row.owner);
     return d;

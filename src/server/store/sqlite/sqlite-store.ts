@@ -3,7 +3,7 @@
 // savepoint so only the bad one fails. Session-log rows join the in-memory tails only after commit.
 import type { Delivery } from '../../../contract/v1.js';
 import { EmulatorBus } from '../../bus.js';
-import { closeDatabase, closeDatabaseNow, openDatabase, type Db } from '../../db/open.js';
+import { closeDatabase, closeDatabaseNow, inTransaction, openDatabase, type Db } from '../../db/open.js';
 import { duplicateEventId, endpointDisabled, notFound } from '../../errors.js';
 import { storageErrorCode } from '../../storage-health.js';
 import { createRelaySchema } from '../../relay/schema.js';
@@ -178,7 +178,7 @@ export class SqliteStore implements Store {
   private transact(fn: () => void): void {
     const mark = this.fanned.length;
     try {
-      this.db.transaction(fn)();
+      inTransaction(this.db, fn);
     } catch (err) {
       for (const eventId of this.fanned.splice(mark)) this.sessionStore.rollback(eventId);
       throw err;
