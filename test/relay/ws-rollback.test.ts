@@ -33,7 +33,7 @@ it('forgets the rows and sequence numbers of rolled-back events, in a group comm
   const insert = events.insert.bind(events);
   events.insert = (e: StoredEvent, owner?: string) => {
     if ((e.data as { explode?: boolean }).explode) explode = e.id;
-    insert(e, owner);
+    return insert(e, owner);
   };
   try {
     const d = emu.emulator.dispatcher;
