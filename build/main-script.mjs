@@ -6,7 +6,8 @@
 // instance of every module however the CLI started.
 // main.cjs is the chunk's code with (1) rolldown's runtime helpers inlined in place of their import
 // (they are stateless), (2) `import(...)` calling __import, which the loader supplies (a script
-// compiled by node:vm has no dynamic import of its own), (3) import.meta replaced by the CommonJS
+// compiled by node:vm has no dynamic import of its own) or, for a built-in, process.getBuiltinModule,
+// (3) import.meta replaced by the CommonJS
 // equivalents and (4) the export list as module.exports. Its source map is the chunk's, shifted by
 // the runtime's lines, so PROPITBOX_DEBUG stack traces still name the TypeScript sources.
 import { createHash } from 'node:crypto';
@@ -62,6 +63,7 @@ export function mainScript({ chunk: chunkName = 'main', entry = 'propitbox.js' }
       const local = new Map(exports.map(([l, e]) => [e, l]));
       let text = body.join('\n')
         .replace(/^export \{[^}]*\};$/m, `module.exports = { ${[...exports.map(([l, e]) => `${e}: ${l}`), ...aliases.map(([e, name]) => `${name}: ${local.get(e)}`)].join(', ')} };`)
+        .replace(/(?<![\w$.])import\((?="node:)/g, '__importBuiltin(')
         .replace(/(?<![\w$.])import\(/g, '__import(')
         .replace(/\bimport\.meta\.url\b/g, 'require("node:url").pathToFileURL(__filename).href')
         .replace(/\bimport\.meta\.filename\b/g, '__filename')
@@ -71,6 +73,8 @@ export function mainScript({ chunk: chunkName = 'main', entry = 'propitbox.js' }
       const prelude = [
         '"use strict";',
         'const __import = typeof __propitboxImport === "function" ? __propitboxImport : (specifier) => import(specifier);',
+        // A built-in's namespace through the ESM loader reads all its exports (see builtin-imports.mjs).
+        'const __importBuiltin = (specifier) => { const m = process.getBuiltinModule(specifier); return Promise.resolve(Object.create(m, { default: { value: m } })); };',
         ...(runtime ? [runtime] : []),
       ].join('\n');
       const hash = createHash('sha256').update(prelude).update(text).digest('hex').slice(0, 16);
