@@ -7,6 +7,7 @@
 // bin/propitbox.js runs dist/bundle/propitbox.js; tests that import modules use dist/ or src/.
 import { fileURLToPath } from 'node:url';
 import { builtinImports } from './builtin-imports.mjs';
+import { chalkWithoutDetection } from './chalk-without-detection.mjs';
 import { lazyFamilies } from './lazy-families.mjs';
 import { MAIN_SCRIPT, mainScript } from './main-script.mjs';
 
@@ -50,7 +51,7 @@ export default {
   external: ['better-sqlite3', 'pg', 'pg-native', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
   // CommonJS packages that name their own file (write-file-atomic seeds temp names with it) get the chunk's.
   transform: { define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' } },
-  plugins: [lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports({ lazy: ['main'] }), chunkManifest, mainScript()],
+  plugins: [chalkWithoutDetection({ importer: /\/dist\/output\/color\.js$/ }), lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports({ lazy: ['main'] }), chunkManifest, mainScript()],
   output: {
     dir: `${dist}/bundle`,
     format: 'esm',

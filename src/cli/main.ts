@@ -50,10 +50,28 @@ export function report(err: unknown): number {
 
 /** `propitbox … | head` closes our stdout early: that is the reader's choice, not an error to trace. */
 function exitQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-      throw err;
-    });
-  }
+  const onError = (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  };
+  process.stdout.on('error', onError);
+  whenMade('stderr', (stream) => stream.on('error', onError));
+}
+
+/**
+ * Runs `use` on process.stderr when something first asks for it. Node makes the stream on first use,
+ * and most runs never write to stderr: made for a pipe, it is a socket and loads node:net (~1 ms).
+ */
+function whenMade(name: 'stderr', use: (stream: NodeJS.WriteStream) => void): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  if (!own?.get || !own.configurable) return use(process[name]);
+  Object.defineProperty(process, name, {
+    ...own,
+    get() {
+      Object.defineProperty(process, name, own);
+      const stream = own.get!.call(process) as NodeJS.WriteStream;
+      use(stream);
+      return stream;
+    },
+  });
 }
