@@ -14,6 +14,7 @@ import { FrameCache } from './frames.js';
 import { AnswerWaiters, type LocalAnswer } from './waiters.js';
 import type { SessionStore } from '../relay/session-store.js';
 import { inTransaction, type Db } from '../db/open.js';
+import { Piggyback } from '../store/sqlite/piggyback.js';
 import { ApiHttpError } from '../errors.js';
 
 export const DEFAULT_INGEST_MAX_BODY = 10 * 1024 * 1024;
@@ -45,11 +46,13 @@ export class Ingest {
   private readonly sessions: SessionStore;
 
   private readonly db: Db;
+  private readonly piggyback: Piggyback;
 
   constructor(private readonly ctx: ServerContext, private readonly relay: Relay, readonly maxBody: number) {
     if (!ctx.sqlite) throw ingestNeedsSqlite();
     this.db = ctx.sqlite.db;
     this.sessions = ctx.sqlite.sessionStore;
+    this.piggyback = ctx.sqlite.piggyback;
     this.channels = new ChannelStore(this.db);
     this.requests = new RequestStore(this.db);
     this.frames = new FrameCache((id) => this.requests.find(id));
@@ -112,8 +115,11 @@ export class Ingest {
   private commit(items: Pending[]): RequestRow[] {
     const rows: RequestRow[] = [];
     const stale = new Set<string>();
+    // Ack writes waiting for a commit share this one.
+    const acks = this.piggyback.take();
     try {
       inTransaction(this.db, () => {
+        Piggyback.write(acks);
         for (const { channel, r } of items) {
           const row = this.requests.insert({ ...r, channel_id: channel.id, key_hash: channel.key_hash });
           rows.push(row);
@@ -121,7 +127,9 @@ export class Ingest {
           for (const sid of this.subs.get(channel.id) ?? []) if (!this.sessions.appendTo(sid, entry)) stale.add(sid);
         }
       });
+      this.piggyback.settle(acks, true);
     } catch (err) {
+      this.piggyback.settle(acks, false);
       // Everything staged in the transaction is gone; the first row's rollback gives the seqs back.
       for (const row of rows) this.sessions.rollback(row.id);
       throw err;
@@ -184,12 +192,15 @@ export class Ingest {
   }
 
   private onAcks(batch: PendingAck[]): void {
-    for (const p of batch) {
-      if (!p.eventId.startsWith(INGEST_ID_PREFIX)) continue;
-      const a = p.ack;
-      this.requests.markForwarded(p.eventId, a.status_code, a.error, new Date(p.receivedAt).toISOString());
-      this.waiters.settle(p.eventId, { status: a.status_code, headers: a.response_headers ?? {}, body: a.response_body ?? '', error: a.error });
-    }
+    const mine = batch.filter((p) => p.eventId.startsWith(INGEST_ID_PREFIX));
+    if (!mine.length) return;
+    // Marked with the next commit (an event's, a request's or an ack's), not in one of its own per request.
+    this.piggyback
+      .add(() => {
+        for (const p of mine) this.requests.markForwarded(p.eventId, p.ack.status_code, p.ack.error, new Date(p.receivedAt).toISOString());
+      })
+      .catch((err: Error) => this.ctx.log(`ingest: could not mark ${mine.length} request(s) forwarded: ${err.message}`));
+    for (const { eventId, ack: a } of mine) this.waiters.settle(eventId, { status: a.status_code, headers: a.response_headers ?? {}, body: a.response_body ?? '', error: a.error });
   }
 
   private expire(): void {

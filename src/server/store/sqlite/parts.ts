@@ -30,6 +30,7 @@ import type {
   StoredEvent,
 } from '../store.js';
 import type { Leases } from './leases.js';
+import type { Piggyback } from './piggyback.js';
 
 export class SqliteEndpoints implements EndpointsStore {
   constructor(private readonly s: EndpointStore) {}
@@ -139,30 +140,32 @@ export class SqliteDeliveries implements DeliveriesStore {
 
 export class SqliteSessions implements SessionsStore {
   private readonly setUrl;
-  private readonly writeAcks: (acks: SessionAck[]) => void;
 
   constructor(
     db: Db,
     private readonly s: SessionStore,
     private readonly deliveries: DeliveryStore,
     private readonly notifier: Notifier,
+    private readonly piggyback: Piggyback,
   ) {
     // The session delivery was created before the client said where it forwards; the Event Logs show that URL.
     this.setUrl = db.prepare('UPDATE deliveries SET url = ? WHERE id = ? AND url <> ?');
-    this.writeAcks = db.transaction((acks: SessionAck[]) => {
-      const touched = new Set<string>();
-      for (const a of acks) {
-        if (a.final) touched.add(a.sessionId);
-        try {
-          if (a.url) this.setUrl.run(a.url, a.deliveryId, a.url);
-          this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt, a.final);
-        } catch (err) {
-          // The delivery row is gone (data reset): the cursor still moves. A full disk is not that.
-          if (storageErrorCode(err)) throw err;
-        }
+  }
+
+  /** Inside a transaction: every attempt, then each touched session's cursor and log trim. */
+  private writeAcks(acks: SessionAck[]): void {
+    const touched = new Set<string>();
+    for (const a of acks) {
+      if (a.final) touched.add(a.sessionId);
+      try {
+        if (a.url) this.setUrl.run(a.url, a.deliveryId, a.url);
+        this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt, a.final);
+      } catch (err) {
+        // The delivery row is gone (data reset): the cursor still moves. A full disk is not that.
+        if (storageErrorCode(err)) throw err;
       }
-      for (const id of touched) this.s.persistAcked(id);
-    });
+    }
+    for (const id of touched) this.s.persistAcked(id);
   }
 
   get limits() {
@@ -230,7 +233,8 @@ export class SqliteSessions implements SessionsStore {
   async recordAcks(acks: SessionAck[]): Promise<void> {
     const valid = acks.filter((a) => this.s.epoch(a.sessionId) === a.epoch);
     for (const a of valid) if (a.final) this.s.noteAcked(a.sessionId, a.cursor, a.url);
-    if (valid.length) this.writeAcks(valid);
+    // Held for the next event's transaction (one commit for both), unless someone waits on it.
+    if (valid.length) await this.piggyback.add(() => this.writeAcks(valid), valid.some((a) => a.urgent));
   }
 
   async expire(now: number): Promise<number> {
