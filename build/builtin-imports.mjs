@@ -11,7 +11,7 @@
 // function that loads the built-in when first called, and a CommonJS dependency's require of one
 // (commander's child_process) an object that loads it when first read. `--help` never signs or spawns.
 const BUILTIN_IMPORT = /^import (.+?) from "(node:[\w/]+)";$/gm;
-const LAZY_BUILTINS = ['node:net', 'node:crypto', 'node:v8', 'node:child_process'];
+const LAZY_BUILTINS = ['node:net', 'node:crypto', 'node:v8', 'node:child_process', 'node:os'];
 
 /** `{ a, b as c }` -> `{ a, b: c }` (an import clause's names as a destructuring pattern). */
 const pattern = (names) => names.replace(/\s+as\s+/g, ': ');
