@@ -1,10 +1,11 @@
 // Finding an event to replay: the recent ones in memory, then the local history file (so it works
-// after a restart), then the API (GET /v1/events/:id). Also keeps the latest outcome per event for
-// "replay all failed". Memory is bounded; the history file holds the rest.
+// after a restart), then the API (GET /v1/events/:id). Also keeps the events whose latest outcome
+// failed, for "replay all failed". Memory is bounded; the history file holds the rest.
 import type { History } from './history.js';
 import { findInHistory, searchHistory } from './history.js';
 import type { RelayApi } from './relay-api.js';
 import { displayBody, fromApi, fromHistory, type IngestItem } from './ingest-item.js';
+import { setBounded } from './bounded-map.js';
 
 export interface KnownEvent {
   id: string;
@@ -16,22 +17,19 @@ export interface KnownEvent {
 }
 
 const MEMORY_LIMIT = 2_000;
-const OUTCOME_LIMIT = 50_000;
+const FAILED_LIMIT = 50_000;
 
-function bounded<K, V>(map: Map<K, V>, key: K, value: V, limit: number): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > limit) map.delete(map.keys().next().value as K);
-}
+const failed = (status: number | null) => status === null || status < 200 || status >= 300;
 
 export class EventLookup {
   private readonly recent = new Map<string, KnownEvent>();
-  private readonly outcomes = new Map<string, number | null>();
+  /** Events whose latest outcome failed (a later success removes one): most sessions keep none. */
+  private readonly failures = new Map<string, true>();
 
   constructor(private readonly history: History, private readonly api: Pick<RelayApi, 'getEvent' | 'getIngestRequest'> | null) {}
 
   remember(ev: KnownEvent): void {
-    bounded(this.recent, ev.id, ev, MEMORY_LIMIT);
+    setBounded(this.recent, ev.id, ev, MEMORY_LIMIT);
   }
 
   created(id: string): string {
@@ -39,11 +37,12 @@ export class EventLookup {
   }
 
   outcome(id: string, status: number | null): void {
-    bounded(this.outcomes, id, status, OUTCOME_LIMIT);
+    if (failed(status)) setBounded(this.failures, id, true, FAILED_LIMIT);
+    else if (this.failures.size) this.failures.delete(id);
   }
 
   failedIds(): string[] {
-    return [...this.outcomes].filter(([, s]) => s === null || s < 200 || s >= 300).map(([id]) => id);
+    return [...this.failures.keys()];
   }
 
   async find(id: string): Promise<KnownEvent | null> {

@@ -20,6 +20,7 @@ import type { RelayApi } from './relay-api.js';
 import { cursorKey, loadSessionId, saveSessionId } from './session-cursor.js';
 import { EventLookup } from './event-lookup.js';
 import { isoNow } from './iso-now.js';
+import { setBounded } from './bounded-map.js';
 
 export interface ListenOptions {
   api: RelayApi;
@@ -271,15 +272,15 @@ export class ListenSessionRunner implements ListenController {
   /** Ack a final outcome, remembered so a re-sent seq is re-acked instead of forwarded again. */
   private sendFinal(msg: AckMsg): void {
     const ack = JSON.stringify(msg);
-    this.done.set(msg.seq, ack);
+    setBounded(this.done, msg.seq, ack, DONE_LIMIT);
     if (this.highestDone === null || msg.seq > this.highestDone) this.highestDone = msg.seq;
-    if (this.done.size > DONE_LIMIT) this.done.delete(this.done.keys().next().value!);
     this.conn.send(ack);
   }
 
   private record(id: string, type: string, body: string, seq: number | null, url: string, out: ForwardOutcome, replay: boolean, ingest?: IngestItem): void {
     const created = this.lookup.created(id) || (ingest?.receivedAt ?? '');
-    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, replay, ...(ingest ? { ingest: toHistory(ingest) } : {}) };
+    const rec: HistoryRecord = { v: 1, at: isoNow(), id, type, created, seq, body, url, status: out.status, duration_ms: out.durationMs, error: out.error?.line ?? null, replay };
+    if (ingest) rec.ingest = toHistory(ingest); // not spread: a copy of the record per event
     this.history.append(rec);
     this.lookup.outcome(id, out.status);
   }

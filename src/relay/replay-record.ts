@@ -5,6 +5,7 @@
 // to the same URL (or its only one) as the API lists them. Without an API nothing is recorded.
 import type { Delivery } from '../contract/v1.js';
 import type { RelayApi } from './relay-api.js';
+import { setBounded } from './bounded-map.js';
 
 type DeliveryApi = Pick<RelayApi, 'getDelivery' | 'sessionDeliveries' | 'recordAttempt'>;
 
@@ -33,10 +34,7 @@ export class ReplayRecorder {
 
   /** The relay said which delivery carried this event to us. */
   note(eventId: string, deliveryId: string | undefined): void {
-    if (!deliveryId) return;
-    this.known.delete(eventId);
-    this.known.set(eventId, deliveryId);
-    if (this.known.size > KNOWN_LIMIT) this.known.delete(this.known.keys().next().value as string);
+    if (deliveryId) setBounded(this.known, eventId, deliveryId, KNOWN_LIMIT);
   }
 
   async target(eventId: string, url: string, deliveryId?: string): Promise<ReplayTarget> {
