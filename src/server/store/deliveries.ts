@@ -17,6 +17,12 @@ export interface DeliveryRow extends BaseRow {
   seq: number;
 }
 
+/** A position in one endpoint's due order. */
+export interface DueCursor {
+  at: number;
+  seq: number;
+}
+
 /** One finished attempt and the delivery row as it is afterwards. */
 export interface AttemptResult {
   row: DeliveryRow;
@@ -138,27 +144,46 @@ export class DeliveryStore {
     return (this.stmts.get('SELECT * FROM attempts WHERE delivery_id = ? ORDER BY number').all(deliveryId) as AttemptRecord[]).map(toAttempt);
   }
 
-  /** Endpoints that have deliveries due by `now`. */
-  endpointsWithDueWork(now: number): string[] {
-    const rows = this.stmts
-      .get("SELECT DISTINCT endpoint_id FROM deliveries WHERE status = 'pending' AND endpoint_id IS NOT NULL AND next_attempt_at <= ?")
-      .all(now) as { endpoint_id: string }[];
-    return rows.map((r) => r.endpoint_id);
+  // The engine's queries go through the partial due index (endpoint_id, next_attempt_at, seq) of pending
+  // endpoint deliveries, one endpoint at a time: in its order, so no sort, and never through the settled
+  // history (a scan of every delivery with a sort took 50-180 ms per claim at 100k stored).
+
+  /** Endpoints with pending deliveries: one index seek per endpoint (a skip-scan), not a scan of the rows. */
+  endpointsWithPending(): string[] {
+    const next = this.stmts.get(
+      "SELECT endpoint_id FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending' AND endpoint_id IS NOT NULL AND endpoint_id > ? ORDER BY endpoint_id LIMIT 1",
+    );
+    const out: string[] = [];
+    for (let r = next.get('') as { endpoint_id: string } | undefined; r; r = next.get(r.endpoint_id) as { endpoint_id: string } | undefined) out.push(r.endpoint_id);
+    return out;
   }
 
-  /** One endpoint's due deliveries, oldest due first (the engine skips the ones it already holds). */
-  dueForEndpoint(endpointId: string, now: number, limit: number): DeliveryRow[] {
+  /** One endpoint's deliveries due by `now` after the cursor (next_attempt_at, seq), oldest due first. */
+  dueAfter(endpointId: string, now: number, after: DueCursor, limit: number): (DueCursor & { id: string })[] {
     return this.stmts
-      .get("SELECT * FROM deliveries WHERE status = 'pending' AND endpoint_id = ? AND next_attempt_at <= ? ORDER BY next_attempt_at, seq LIMIT ?")
-      .all(endpointId, now, limit) as DeliveryRow[];
+      .get(
+        `SELECT id, next_attempt_at AS at, seq FROM deliveries INDEXED BY deliveries_due
+         WHERE status = 'pending' AND endpoint_id = ? AND next_attempt_at <= ? AND (next_attempt_at, seq) > (?, ?) ORDER BY next_attempt_at, seq LIMIT ?`,
+      )
+      .all(endpointId, now, after.at, after.seq, limit) as (DueCursor & { id: string })[];
   }
 
-  /** When the next endpoint delivery falls due after `now`, or null. */
+  /** A delivery row with its event's body (what a claim carries). */
+  withBody(seq: number): (DeliveryRow & { body: string }) | undefined {
+    return this.stmts.get('SELECT d.*, e.body FROM deliveries d JOIN events e ON e.id = d.event_id WHERE d.seq = ?').get(seq) as (DeliveryRow & { body: string }) | undefined;
+  }
+
+  /** When the next endpoint delivery falls due after `now`, or null: one index seek per endpoint. */
   earliestDueAfter(now: number): number | null {
-    const r = this.stmts
-      .get("SELECT MIN(next_attempt_at) AS t FROM deliveries WHERE status = 'pending' AND endpoint_id IS NOT NULL AND next_attempt_at > ?")
-      .get(now) as { t: number | null };
-    return r.t;
+    const first = this.stmts.get(
+      "SELECT MIN(next_attempt_at) AS t FROM deliveries INDEXED BY deliveries_due WHERE status = 'pending' AND endpoint_id = ? AND next_attempt_at > ?",
+    );
+    let min: number | null = null;
+    for (const id of this.endpointsWithPending()) {
+      const t = (first.get(id, now) as { t: number | null }).t;
+      if (t !== null && (min === null || t < min)) min = t;
+    }
+    return min;
   }
 
   private insert(d: Pick<DeliveryRow, 'owner' | 'event_id' | 'event_type' | 'endpoint_id' | 'session_id' | 'url' | 'next_attempt_at'>): DeliveryRow {

@@ -76,7 +76,6 @@ export class SqliteDeliveries implements DeliveriesStore {
     private readonly events: EventStore,
     private readonly endpoints: EndpointStore,
     private readonly leases: Leases,
-    private readonly stmts: { due: (now: number, limit: number) => (SqliteDeliveryRow & { body: string })[] },
   ) {}
 
   async get(owner: string, id: string, withAttempts = true): Promise<Delivery> {
@@ -103,12 +102,35 @@ export class SqliteDeliveries implements DeliveriesStore {
   async claimDue(o: ClaimOptions): Promise<ClaimedDelivery[]> {
     if (o.limit <= 0) return [];
     const excluded = new Set(o.excludeEndpoints ?? []);
-    // Rows this process holds are due too: read past them.
-    const rows = this.stmts.due(o.now, o.limit + this.leases.size);
+    // A fair share of the limit per endpoint (a backlog on one does not hold up the others), then what
+    // is left to those that have more.
+    let open = this.s.endpointsWithPending().filter((id) => !excluded.has(id)).map((id) => ({ id, after: { at: -1, seq: 0 }, more: true }));
+    const seqs: number[] = [];
+    while (seqs.length < o.limit && open.length) {
+      const share = Math.ceil((o.limit - seqs.length) / open.length);
+      for (const ep of open) {
+        const want = Math.min(share, o.limit - seqs.length);
+        let taken = 0;
+        // Rows this process holds are due too: read past them, a page at a time.
+        while (taken < want && ep.more) {
+          const size = want - taken + 32;
+          const page = this.s.dueAfter(ep.id, o.now, ep.after, size);
+          let i = 0;
+          for (; i < page.length && taken < want; i++) {
+            ep.after = page[i];
+            if (this.leases.busy(page[i].id)) continue;
+            seqs.push(page[i].seq);
+            taken++;
+          }
+          ep.more = i < page.length || page.length === size;
+        }
+      }
+      open = open.filter((ep) => ep.more);
+    }
     const out: ClaimedDelivery[] = [];
-    for (const r of rows) {
-      if (out.length >= o.limit) break;
-      if (excluded.has(r.endpoint_id!) || this.leases.busy(r.id)) continue;
+    for (const seq of seqs) {
+      const r = this.s.withBody(seq);
+      if (!r) continue;
       const { body, ...row } = r;
       out.push(this.claimed(row, body));
     }

@@ -71,15 +71,9 @@ export class SqliteStore implements Store {
     this.eventStore = new EventStore(db);
     this.deliveryStore = new DeliveryStore(db, this.bus);
     this.sessionStore = new SessionStore(db, this.deliveryStore, o.limits);
-    const due = db.prepare(
-      `SELECT d.*, e.body FROM deliveries d JOIN events e ON e.id = d.event_id
-       WHERE d.status = 'pending' AND d.endpoint_id IS NOT NULL AND d.next_attempt_at <= ? ORDER BY d.next_attempt_at, d.seq LIMIT ?`,
-    );
     this.endpoints = new SqliteEndpoints(this.endpointStore);
     this.events = new SqliteEvents(this.eventStore);
-    this.deliveries = new SqliteDeliveries(this.deliveryStore, this.eventStore, this.endpointStore, this.leases, {
-      due: (now, limit) => due.all(now, limit) as (SqliteDeliveryRow & { body: string })[],
-    });
+    this.deliveries = new SqliteDeliveries(this.deliveryStore, this.eventStore, this.endpointStore, this.leases);
     this.piggyback = new Piggyback(db, ACK_WAIT_MS);
     this.sessions = new SqliteSessions(db, this.sessionStore, this.deliveryStore, this.notifier, this.piggyback);
     this.keys = new SqliteKeys(db, this.notifier);
