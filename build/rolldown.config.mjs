@@ -10,6 +10,7 @@ import { builtinImports } from './builtin-imports.mjs';
 import { chalkWithoutDetection } from './chalk-without-detection.mjs';
 import { lazyFamilies } from './lazy-families.mjs';
 import { lazyThreadId } from './lazy-thread-id.mjs';
+import { rootIndex } from './root-index.mjs';
 import { MAIN_SCRIPT, mainScript } from './main-script.mjs';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
@@ -52,7 +53,7 @@ export default {
   external: ['better-sqlite3', 'pg', 'pg-native', 'bufferutil', 'utf-8-validate', 'react-devtools-core'],
   // CommonJS packages that name their own file (write-file-atomic seeds temp names with it) get the chunk's.
   transform: { define: { __filename: 'import.meta.filename', __dirname: 'import.meta.dirname' } },
-  plugins: [lazyThreadId(), chalkWithoutDetection({ importer: /\/dist\/output\/color\.js$/ }), lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports({ lazy: ['main'] }), chunkManifest, mainScript()],
+  plugins: [rootIndex({ dist }), lazyThreadId(), chalkWithoutDetection({ importer: /\/dist\/output\/color\.js$/ }), lazyFamilies({ root: dist, familyOf, skip: ['bundle', 'dashboard'] }), builtinImports({ lazy: ['main'] }), chunkManifest, mainScript()],
   output: {
     dir: `${dist}/bundle`,
     format: 'esm',

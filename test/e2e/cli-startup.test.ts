@@ -8,7 +8,8 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, isolatedEnv } from '../helpers/run-cli.js';
+import { BIN, isolatedEnv, runCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../helpers/run-in-process.js';
 
 const CHUNKS = JSON.parse(readFileSync(new URL('../../dist/bundle/chunks.json', import.meta.url), 'utf8')) as Record<string, string[]>;
 const HEAVY = ['ink', 'react', 'react-reconciler', 'fastify', '@fastify/static', 'undici', 'ws', 'better-sqlite3', 'pg'];
@@ -74,5 +75,17 @@ describe('start-up', () => {
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('the root help', () => {
+  // The bundle prints it from the list of top-level commands the build took from the whole tree
+  // (src/cli/commands/root-index.ts); the sources build the whole tree. The text must be the same.
+  it.each([[['--help']], [['-h']], [['--profile', 'x', '--help']]])('propitbox %j prints what the whole tree prints', async (args) => {
+    const bundled = await runCli(args);
+    const whole = await runInProcess(args);
+    expect(bundled.code).toBe(0);
+    expect(bundled.stdout).toContain('trigger [options] [type]');
+    expect(bundled).toEqual(whole);
   });
 });

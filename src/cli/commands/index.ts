@@ -1,8 +1,9 @@
 // The top-level commands, each with the modules that declare it. Only the invoked command's modules
-// are loaded (about a third of start-up time for `propitbox fixtures list`); `--help`, `help`,
-// `completion` and unknown words load them all, so the root help, completion scripts and
-// "did you mean" see the whole tree. Each register() declares flags/help only; heavy code loads in the action.
+// are loaded (about a third of start-up time for `propitbox fixtures list`); `help`, `completion` and
+// unknown words load them all, so completion scripts and "did you mean" see the whole tree; so does
+// `--help`, except in the bundle, which carries the root help's list (root-index.ts). Each register() declares flags/help only; heavy code loads in the action.
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { declareRoot, isRootHelp, ROOT_INDEX } from './root-index.js';
 
 type Register = (program: CommandUnknownOpts) => void;
 type Loader = () => Promise<Register[]>;
@@ -46,6 +47,7 @@ export function commandWord(argv: readonly string[]): string | undefined {
 
 export async function registerCommands(program: CommandUnknownOpts, argv?: readonly string[]): Promise<void> {
   const word = argv ? commandWord(argv) : undefined;
+  if (ROOT_INDEX && argv && isRootHelp(argv, word)) return declareRoot(program, ROOT_INDEX);
   const only = word && word !== 'completion' ? COMMANDS.find((c) => c.names.includes(word)) : undefined;
   const chosen = only ? [only] : COMMANDS;
   const registers = await Promise.all(chosen.map((c) => c.load()));
