@@ -47,20 +47,27 @@ function readCache(file) {
   }
 }
 
-function writeCache(dir, file, seen, data) {
+function writeCache(dir, file, seen, script) {
+  const tmp = `${file}.${process.pid}.tmp`;
   try {
+    const data = script.createCachedData();
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const tmp = `${file}.${process.pid}.tmp`;
     fs.writeFileSync(tmp, Buffer.concat([Buffer.from(JSON.stringify(seen) + '\n'), data]), { mode: 0o600 });
     fs.renameSync(tmp, file);
     // Caches of builds not run for a week (an upgrade leaves one behind; two installs may share the dir).
     const old = Date.now() - 7 * 86_400_000;
     for (const name of fs.readdirSync(dir)) {
       const other = path.join(dir, name);
-      if (name.endsWith('.bin') && other !== file && fs.statSync(other).atimeMs < old && fs.statSync(other).mtimeMs < old) fs.rmSync(other, { force: true });
+      const st = name.endsWith('.bin') && other !== file ? fs.statSync(other) : undefined;
+      if (st && st.atimeMs < old && st.mtimeMs < old) fs.rmSync(other, { force: true });
     }
   } catch {
-    // A cache only saves time: a read-only or full disk costs nothing else.
+    // A cache only saves time: a read-only or full disk, or a file where the dir goes, costs nothing else.
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // no dir, no temp file
+    }
   }
 }
 
@@ -97,7 +104,7 @@ function loadMain(argv, env) {
     done() {
       const fresh = !cache || script.cachedDataRejected;
       if (!hash || (!fresh && cache.seen.includes(command)) || mod.exports.v8FlagsChanged()) return;
-      writeCache(dir, file, fresh ? [command] : [...cache.seen, command], script.createCachedData());
+      writeCache(dir, file, fresh ? [command] : [...cache.seen, command], script);
     },
   };
 }

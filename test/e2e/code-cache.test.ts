@@ -62,4 +62,13 @@ describe('the main chunk\'s code cache', () => {
     expect(r.stdout).toContain('maintenance.task.created');
     expect(statSync(join(cacheDir(env), cacheFiles(env)[0])).mode & 0o777).toBe(0o600); // replaced by its own
   });
+
+  it('a state dir that cannot hold it (a file in its place) changes nothing but speed', async () => {
+    const env = freshEnv();
+    writeFileSync(env.PROPITBOX_STATE_DIR!, 'not a folder');
+    const r = await runCli(['fixtures', 'list'], { env });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain('maintenance.task.created');
+  });
 });
