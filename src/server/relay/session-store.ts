@@ -100,14 +100,16 @@ export class SessionStore {
       del: db.prepare('DELETE FROM listen_sessions WHERE id = ?'),
       delLog: db.prepare('DELETE FROM listen_log WHERE session_id = ?'),
       append: db.prepare('INSERT INTO listen_log (session_id, seq, event_id, type, created, body, delivery_id, appended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
-      setLast: db.prepare('UPDATE listen_sessions SET last_seq = ? WHERE id = ?'),
+      // last_seq is not written with each event (a page per event): a session's log holds its newest
+      // row, or the rows went with an ack (acked_seq) or a trim that writes last_seq first.
+      setLast: db.prepare('UPDATE listen_sessions SET last_seq = MAX(last_seq, ?) WHERE id = ?'),
+      newestInLog: db.prepare('SELECT MAX(seq) FROM listen_log WHERE session_id = ?').pluck(),
       setAcked: db.prepare('UPDATE listen_sessions SET acked_seq = MAX(acked_seq, ?), target_url = COALESCE(?, target_url) WHERE id = ?'),
       trim: db.prepare('DELETE FROM listen_log WHERE session_id = ? AND seq <= ?'),
       read: db.prepare('SELECT seq, event_id, type, created, body, delivery_id FROM listen_log WHERE session_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
       droppedBySeq: db.prepare('SELECT delivery_id FROM listen_log WHERE session_id = ? AND seq <= ?').pluck(),
       // The session's first row young enough to keep (rows are appended in time order: all before it are expired).
       firstYoung: db.prepare('SELECT seq FROM listen_log WHERE session_id = ? AND appended_at >= ? ORDER BY seq LIMIT 1').pluck(),
-      lastSeqInLog: db.prepare('SELECT MAX(seq) FROM listen_log WHERE session_id = ?').pluck(),
       since: db.prepare('SELECT id, type, created, body FROM events WHERE created >= ? AND (? IS NULL OR owner = ?) ORDER BY seq'),
     };
     for (const r of this.st.all.all() as SessionRow[]) this.remember(r);
@@ -277,11 +279,12 @@ export class SessionStore {
       for (const s of this.live.values()) {
         // A session's rows are appended in time order: the expired ones are those before its first young row.
         const young = this.st.firstYoung.get(s.id, cutoff) as number | undefined;
-        const upTo = young !== undefined ? young - 1 : ((this.st.lastSeqInLog.get(s.id) as number | null) ?? 0);
+        const upTo = young !== undefined ? young - 1 : ((this.st.newestInLog.get(s.id) as number | null) ?? 0);
         if (upTo <= 0) continue;
         const ids = this.st.droppedBySeq.all(s.id, upTo) as string[];
         if (!ids.length) continue;
         this.deliveries.failDropped(ids, `dropped: listen session backlog older than ${hours} h while no client acknowledged it`);
+        this.st.setLast.run(s.lastSeq, s.id);
         dropped += this.st.trim.run(s.id, upTo).changes;
         trimmed.push([s, upTo]);
       }
@@ -320,7 +323,8 @@ export class SessionStore {
 
 
   private remember(r: SessionRow): Live {
-    const live: Live = { id: r.id, owner: r.key_hash, epoch: 0, patterns: JSON.parse(r.events) as string[], lastSeq: r.last_seq, ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, durable: r.durable === 1, idleSince: Date.now(), tail: [] };
+    const newest = (this.st.newestInLog.get(r.id) as number | null) ?? 0;
+    const live: Live = { id: r.id, owner: r.key_hash, epoch: 0, patterns: JSON.parse(r.events) as string[], lastSeq: Math.max(r.last_seq, r.acked_seq, newest), ackedSeq: r.acked_seq, url: r.target_url ?? `listen:${r.id}`, durable: r.durable === 1, idleSince: Date.now(), tail: [] };
     this.live.set(r.id, live);
     return live;
   }
@@ -331,7 +335,6 @@ export class SessionStore {
     const d = this.deliveries.createSessionDelivery(e.id, s.id, s.url, e.type, s.owner);
     const now = Date.now();
     this.st.append.run(s.id, seq, e.id, e.type, e.created, e.body, d.id, now);
-    this.st.setLast.run(seq, s.id);
     s.lastSeq = seq;
     const row: LogRow = { seq, event_id: e.id, type: e.type, created: e.created, body: e.body, delivery_id: d.id, appended_at: now };
     const staged = this.staged.get(e.id);
@@ -346,6 +349,7 @@ export class SessionStore {
   private dropOldest(s: Live, upTo: number): void {
     const limit = this.limits.maxEvents.toLocaleString('en-US');
     this.deliveries.failDropped(this.st.droppedBySeq.all(s.id, upTo) as string[], `dropped: listen session backlog limit (${limit} events) reached while no client was connected`);
+    this.st.setLast.run(s.lastSeq, s.id);
     this.st.trim.run(s.id, upTo);
     // The tail must not serve what the database no longer has.
     if (s.tail.length && s.tail[0].seq <= upTo) s.tail = s.tail.filter((r) => r.seq > upTo);
