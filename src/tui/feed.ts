@@ -1,15 +1,15 @@
 // Batches the session's ListenEvents into the store: at most one reducer pass (and so at most one frame)
 // per interval, however many events arrive. A frame costs ~10 ms of Ink layout and ANSI work on a
-// 100x30 screen, so event-driven frames are kept at 10 per second, and at 4 per second while a flood
+// 100x30 screen, so event-driven frames are kept at 10 per second, and at 2 per second while a flood
 // lasts (a batch of FLOOD_BATCH events or more): nobody reads 500 rows a second, and the CPU goes to
-// forwarding. Key presses do not wait for this: they render at once (Ink caps frames at 20 per second).
+// forwarding (at 4 per second a flood of 500 events/s cost the TUI ~1.6x the CPU of --format json). Key presses do not wait for this: they render at once (Ink caps frames at 20 per second).
 import type { ListenEvent, ListenListener } from '../relay/listen-events.js';
 import type { Action } from './state/listen-reducer.js';
 
 /** 100 ms = at most 10 event-driven frames per second. */
 export const FEED_INTERVAL_MS = 100;
-/** Under a flood: 250 ms = 4 frames per second. */
-export const FLOOD_INTERVAL_MS = 250;
+/** Under a flood: 500 ms = 2 frames per second. */
+export const FLOOD_INTERVAL_MS = 500;
 export const FLOOD_BATCH = 50;
 
 export function attachFeed(subscribe: (l: ListenListener) => () => void, dispatch: (a: Action) => void): () => void {
