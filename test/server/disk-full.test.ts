@@ -57,9 +57,10 @@ describe('disk full', () => {
   it('keeps an answered delivery in memory while its result cannot be written: sent once, recorded later', async () => {
     const { emu, rx, logs } = await setup();
     const store = emu.emulator.context.sqlite.deliveryStore;
-    const record = store.recordResults.bind(store);
+    // The engine's results are written inside a shared transaction by writeResults.
+    const record = store.writeResults.bind(store);
     let failures = 4;
-    store.recordResults = (results) => {
+    store.writeResults = (results) => {
       if (failures > 0) {
         failures--;
         throw new Database.SqliteError('database or disk is full', 'SQLITE_FULL');

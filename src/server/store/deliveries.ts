@@ -100,6 +100,16 @@ export class DeliveryStore {
   recordResults(results: AttemptResult[]): void {
     if (!results.length) return;
     this.writeBatch(results);
+    this.announce(results);
+  }
+
+  /** Inside the caller's open transaction: the attempts, and their rows as they are after them. */
+  writeResults(results: AttemptResult[]): void {
+    for (const r of results) this.writeResult(r);
+  }
+
+  /** Tell listeners about written results (after their commit). */
+  announce(results: AttemptResult[]): void {
     if (this.bus.listenerCount('delivery.updated') === 0) return;
     for (const r of results) this.bus.emit('delivery.updated', toDelivery(r.row), r.row.owner);
   }

@@ -76,6 +76,7 @@ export class SqliteDeliveries implements DeliveriesStore {
     private readonly events: EventStore,
     private readonly endpoints: EndpointStore,
     private readonly leases: Leases,
+    private readonly piggyback: Piggyback,
   ) {}
 
   async get(owner: string, id: string, withAttempts = true): Promise<Delivery> {
@@ -143,8 +144,13 @@ export class SqliteDeliveries implements DeliveriesStore {
 
   async recordResults(results: (AttemptResult & { token: number })[]): Promise<Delivery[]> {
     const kept = results.filter((r) => this.leases.holds(r.row.id, r.token));
-    this.s.recordResults(kept as unknown as { row: SqliteDeliveryRow; attempt: AttemptResult['attempt'] }[]);
+    if (!kept.length) return [];
+    // Held for the next event's transaction, a few ms at most: one commit for both, and the newest
+    // leaves of deliveries that it writes anyway are mostly these rows'.
+    const written = kept as unknown as { row: SqliteDeliveryRow; attempt: AttemptResult['attempt'] }[];
+    await this.piggyback.add(() => this.s.writeResults(written));
     for (const r of kept) this.leases.drop(r.row.id, r.token);
+    this.s.announce(written);
     // The rows as written (no read-back: this runs for every attempt).
     return kept.map((r) => toDelivery(r.row));
   }
