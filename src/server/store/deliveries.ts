@@ -85,9 +85,11 @@ export class DeliveryStore {
    * An attempt the CLI made for a session delivery: the final one decides (succeeded on 2xx, else
    * failed); one it will try again (`final` false: the receiver was down) leaves the delivery pending.
    */
-  recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>, final = true): Delivery {
+  recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>, final = true, url?: string): Delivery {
     const row = this.row(deliveryId);
     const result = applyAttempt(row, attempt, final ? sessionOutcome(attempt.status_code) : 'pending', null);
+    // Where the client forwarded it (the session delivery was created before the client said).
+    if (url) result.row.url = url;
     // Inside the ack batch's transaction already: no savepoint of its own (two statements per ack).
     if (this.db.inTransaction) this.writeResult(result);
     else this.writeBatch([result]);

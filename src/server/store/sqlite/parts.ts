@@ -167,18 +167,12 @@ export class SqliteDeliveries implements DeliveriesStore {
 }
 
 export class SqliteSessions implements SessionsStore {
-  private readonly setUrl;
-
   constructor(
-    db: Db,
     private readonly s: SessionStore,
     private readonly deliveries: DeliveryStore,
     private readonly notifier: Notifier,
     private readonly piggyback: Piggyback,
-  ) {
-    // The session delivery was created before the client said where it forwards; the Event Logs show that URL.
-    this.setUrl = db.prepare('UPDATE deliveries SET url = ? WHERE id = ? AND url <> ?');
-  }
+  ) {}
 
   /** Inside a transaction: every attempt, then each touched session's cursor and log trim. */
   private writeAcks(acks: SessionAck[]): void {
@@ -186,8 +180,7 @@ export class SqliteSessions implements SessionsStore {
     for (const a of acks) {
       if (a.final) touched.add(a.sessionId);
       try {
-        if (a.url) this.setUrl.run(a.url, a.deliveryId, a.url);
-        this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt, a.final);
+        this.deliveries.recordSessionAttempt(a.deliveryId, a.attempt, a.final, a.url ?? undefined);
       } catch (err) {
         // The delivery row is gone (data reset): the cursor still moves. A full disk is not that.
         if (storageErrorCode(err)) throw err;

@@ -75,7 +75,7 @@ export class SqliteStore implements Store {
     this.events = new SqliteEvents(this.eventStore);
     this.piggyback = new Piggyback(db, ACK_WAIT_MS);
     this.deliveries = new SqliteDeliveries(this.deliveryStore, this.eventStore, this.endpointStore, this.leases, this.piggyback);
-    this.sessions = new SqliteSessions(db, this.sessionStore, this.deliveryStore, this.notifier, this.piggyback);
+    this.sessions = new SqliteSessions(this.sessionStore, this.deliveryStore, this.notifier, this.piggyback);
     this.keys = new SqliteKeys(db, this.notifier);
     this.stats = new SqliteStats(db);
   }
