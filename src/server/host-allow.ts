@@ -21,6 +21,7 @@ export class HostPolicy {
   private readonly suffixes: string[] = [];
   /** Bound to every interface: any IP address of this machine is a way in, and no IP is a rebinding name. */
   private readonly anyIp: boolean;
+  private readonly seen = new Set<string>();
   readonly publicUrl?: URL;
 
   constructor(o: HostPolicyOptions) {
@@ -43,6 +44,14 @@ export class HostPolicy {
   isAllowed(hostHeader: string | undefined): boolean {
     // No Host at all: not a browser (they always send one), so not a rebinding vector.
     if (hostHeader === undefined) return true;
+    // Every request asks about the same few values: remember the allowed ones (a bounded few).
+    if (this.seen.has(hostHeader)) return true;
+    const ok = this.decide(hostHeader);
+    if (ok && this.seen.size < 64) this.seen.add(hostHeader);
+    return ok;
+  }
+
+  private decide(hostHeader: string): boolean {
     const name = hostName(hostHeader);
     if (name === null) return false;
     if (this.exact.has(name)) return true;
