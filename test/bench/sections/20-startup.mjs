@@ -1,6 +1,8 @@
 // Start-up cost of the CLI: median wall time of short commands, as a ratio to `node -e 0` measured in
 // the same run (machines are noisy; the ratio is what we compare), its spread (min-max ratio over the
 // rounds, each round's command against that round's node -e 0) and the target (issue 13).
+// The warm-up round writes the main chunk's code cache (bin/load-main.js) as a user's first run of each
+// command does; the line "first run" measures a command with no cache (a fresh state dir each round).
 // Then the exit tail of an API command: from the moment the API's answer is sent to the moment the
 // process is gone, against the same figure for a bare node:http GET (what "exits when done" means).
 import { spawn } from 'node:child_process';
@@ -74,13 +76,14 @@ export async function run() {
     ['propitbox fixtures list', [BIN, 'fixtures', 'list'], undefined, 1.5],
     ['propitbox trigger --forward-to', [BIN, 'trigger', 'maintenance.task.created', '--forward-to', url, '--secret', 'whsec_bench'], undefined, 1.6],
     ['propitbox webhooks list (emulator)', [BIN, 'webhooks', 'list'], apiEnv, 2.0],
+    ['propitbox fixtures list (first run)', [BIN, 'fixtures', 'list'], (i) => ({ ...env, PROPITBOX_STATE_DIR: join(home, 'first-run', String(i)) }), null],
   ];
   const times = new Map(cases.map(([name]) => [name, []]));
   try {
     // Interleave the cases so a noisy neighbour slows all of them alike; one warm-up round first.
     for (let i = 0; i <= RUNS; i++) {
       for (const [name, args, caseEnv] of cases) {
-        const ms = await once(args, caseEnv ?? env);
+        const ms = await once(args, typeof caseEnv === 'function' ? caseEnv(i) : (caseEnv ?? env));
         if (i > 0) times.get(name).push(ms);
       }
     }
