@@ -22,10 +22,23 @@ function cacheDir(env) {
   return path.join(state, 'code-cache');
 }
 
-/** The words that name the command (`webhooks list`): the cache records which commands it has seen. */
+/** Global options that take a value (src/cli/commands/index.ts): their values are not command words. */
+const VALUE_OPTIONS = new Set(['--profile', '--api-key', '--api-url']);
+/** A cache is rewritten at most this many times (each new command adds what it compiled). */
+const MAX_SEEN = 32;
+
+/**
+ * The words that name the command (`webhooks list`, `trigger`): the cache records which commands it
+ * has seen. A second word counts only if it looks like a subcommand, not an id, type, URL or value.
+ */
 function commandOf(argv) {
-  const words = argv.filter((a) => !a.startsWith('-')).slice(0, 2);
-  return words.length ? words.join(' ') : argv.join(' ');
+  const words = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    if (VALUE_OPTIONS.has(argv[i])) i++;
+    else if (!argv[i].startsWith('-')) words.push(argv[i]);
+  }
+  if (words.length === 2 && !/^[a-z]+(-[a-z]+)*$/.test(words[1])) words.pop();
+  return words.length ? words.join(' ') : argv.filter((a) => a.startsWith('-')).join(' ');
 }
 
 /** The cache file's content: a header (the commands it has seen) and V8's data, or undefined. */
@@ -103,7 +116,7 @@ function loadMain(argv, env) {
     exports: mod.exports,
     done() {
       const fresh = !cache || script.cachedDataRejected;
-      if (!hash || (!fresh && cache.seen.includes(command)) || mod.exports.v8FlagsChanged()) return;
+      if (!hash || (!fresh && (cache.seen.includes(command) || cache.seen.length >= MAX_SEEN)) || mod.exports.v8FlagsChanged()) return;
       writeCache(dir, file, fresh ? [command] : [...cache.seen, command], script);
     },
   };

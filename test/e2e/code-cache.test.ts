@@ -39,6 +39,12 @@ describe('the main chunk\'s code cache', () => {
     expect(seen()).toEqual(['fixtures list']);
     expect((await runCli(['--help'], { env })).code).toBe(0);
     expect(seen()).toEqual(['fixtures list', '--help']);
+    // Arguments are not commands: two event types (refused, exit 2) are one `trigger`, and a global
+    // option's value is not a command word.
+    expect((await runCli(['trigger', 'no.such-type'], { env })).code).toBe(2);
+    expect((await runCli(['trigger', 'no.other_type'], { env })).code).toBe(2);
+    expect((await runCli(['--profile', 'nope', 'fixtures', 'list'], { env })).code).toBe(0);
+    expect(seen()).toEqual(['fixtures list', '--help', 'trigger']);
   });
 
   it('a damaged cache is rejected and replaced; the output is the same', async () => {
