@@ -47,7 +47,8 @@ export function createIngestSchema(db: Db): void {
     );
     CREATE INDEX IF NOT EXISTS ingest_requests_channel ON ingest_requests (channel_id, seq);
     CREATE INDEX IF NOT EXISTS ingest_requests_pending ON ingest_requests (channel_id, seq) WHERE status = 'pending';
-    CREATE INDEX IF NOT EXISTS ingest_requests_age ON ingest_requests (received_ms);
+    -- No index on received_ms: expiry walks the rows in arrival order (ingest-requests.ts).
+    DROP INDEX IF EXISTS ingest_requests_age;
     -- Which listen sessions receive which channels' requests.
     CREATE TABLE IF NOT EXISTS ingest_subscriptions (
       session_id TEXT NOT NULL,
