@@ -81,7 +81,8 @@ export class RelaySocket {
   private async send(): Promise<void> {
     while (this.inflight.size < this.window && this.inflightBytes < MAX_INFLIGHT_BYTES) {
       if (this.ws.bufferedAmount > HIGH_WATER) return this.waitForDrain();
-      const rows = await this.d.sessions.read(this.sessionId, this.sentUpTo, this.window - this.inflight.size);
+      const asked = this.window - this.inflight.size;
+      const rows = await this.d.sessions.read(this.sessionId, this.sentUpTo, asked);
       if (!rows.length || this.ws.readyState !== WebSocket.OPEN) return;
       corkForTick(this.ws);
       for (const r of rows) {
@@ -95,6 +96,8 @@ export class RelaySocket {
         if (this.inflightBytes >= MAX_INFLIGHT_BYTES) return;
         if (this.ws.bufferedAmount > HIGH_WATER) return this.waitForDrain();
       }
+      // Fewer rows than asked for: the log has nothing newer now (the next append pumps again).
+      if (rows.length < asked) return;
     }
   }
 
