@@ -3,7 +3,7 @@
 // `npm ls`, no .map files, and a `propitbox` that starts the emulator. Slow (better-sqlite3 compiles):
 // skipped with a warning when the npm registry is not reachable.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,8 +49,10 @@ describe.skipIf(!online)('the packed tarball, installed as a user would', () => 
     await run('npm', ['ls', '-g', '--prefix', prefix, '--all'], { env: npmEnv, maxBuffer: 16 << 20 }); // throws on an invalid tree
 
     const bin = join(prefix, 'bin', 'propitbox');
-    expect((await run(bin, ['--version'], { env: npmEnv })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
-    const dev = spawn(bin, ['dev', '--headless', '--json', '--port', '0', '--data-dir', join(dir, 'data'), '--api-key', 'ppk_test_pack_0123456789', '--no-profile'], { env: npmEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    // What the CLI keeps (its code cache) goes to the temp dir, not the user's state dir.
+    const binEnv = { ...npmEnv, PROPITBOX_STATE_DIR: join(dir, 'state'), PROPITBOX_CONFIG_DIR: join(dir, 'config') };
+    expect((await run(bin, ['--version'], { env: binEnv })).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const dev = spawn(bin, ['dev', '--headless', '--json', '--port', '0', '--data-dir', join(dir, 'data'), '--api-key', 'ppk_test_pack_0123456789', '--no-profile'], { env: binEnv, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     dev.stdout.on('data', (d) => (out += d));
@@ -65,5 +67,8 @@ describe.skipIf(!online)('the packed tarball, installed as a user would', () => 
       await exited;
     }
     expect(err).toBe('');
+    // A short command of the installed CLI finds the bundled fixtures and keeps its code cache for the next run.
+    expect((await run(bin, ['fixtures', 'list'], { env: binEnv })).stdout).toContain('maintenance.task.created');
+    expect(readdirSync(join(dir, 'state', 'code-cache')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
   }, 900_000);
 });
