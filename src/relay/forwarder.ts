@@ -3,7 +3,9 @@
 // undici Agent for the whole session; redirects are not followed. Never throws: every outcome (an
 // answer or a failure) comes back as a ForwardOutcome. Callback-based on the hot path (send): no
 // promise per event, the signing keys prepared once per secret.
-import { Agent } from 'undici';
+// undici's Agent module, not its index: the index loads all of undici (fetch, WebSocket, caches, mocks:
+// about 2/3 of its code) and listen only needs the dispatcher.
+import Agent from 'undici/lib/dispatcher/agent.js';
 import { Signer } from '../signing/signer.js';
 import { headerPairs, type OutboundRequest, type OutboundResult } from '../outbound/request.js';
 import { dispatchOutbound } from '../outbound/send-pooled.js';
