@@ -194,11 +194,11 @@ export class Ingest {
   private onAcks(batch: PendingAck[]): void {
     const mine = batch.filter((p) => p.eventId.startsWith(INGEST_ID_PREFIX));
     if (!mine.length) return;
-    // Marked with the next commit (an event's, a request's or an ack's), not in one of its own per request.
+    // One commit for the batch (or a share of an event or request transaction that comes first), not one per request.
     this.piggyback
       .add(() => {
         for (const p of mine) this.requests.markForwarded(p.eventId, p.ack.status_code, p.ack.error, new Date(p.receivedAt).toISOString());
-      })
+      }, true)
       .catch((err: Error) => this.ctx.log(`ingest: could not mark ${mine.length} request(s) forwarded: ${err.message}`));
     for (const { eventId, ack: a } of mine) this.waiters.settle(eventId, { status: a.status_code, headers: a.response_headers ?? {}, body: a.response_body ?? '', error: a.error });
   }

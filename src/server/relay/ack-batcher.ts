@@ -3,7 +3,6 @@
 // (only under the epoch the socket holds), log trimming. A batch the store refuses (disk full, database
 // away) is kept and written again with backoff: the client is not asked again while connected.
 import type { AckMsg, AttemptMsg } from '../../relay/protocol.js';
-import { INGEST_ID_PREFIX } from '../store/rows.js';
 import type { SessionAck, SessionsStore } from '../store/store.js';
 
 export interface PendingAck {
@@ -97,8 +96,6 @@ function toSessionAck(p: PendingAck): SessionAck {
     deliveryId: p.deliveryId,
     url: a.url || null,
     final: p.final,
-    // The ingest part answers a waiting sender after this write.
-    urgent: p.eventId.startsWith(INGEST_ID_PREFIX),
     attempt: {
       started_at: new Date(p.receivedAt - a.duration_ms).toISOString(),
       duration_ms: Math.round(a.duration_ms),

@@ -212,8 +212,6 @@ export interface SessionAck {
   attempt: Omit<Attempt, 'number'>;
   /** false for an attempt the client will make again (its receiver was down): the delivery stays pending, the cursor stays. */
   final: boolean;
-  /** Someone waits on this write (an ingest sender for its local answer): a store writes it at once rather than with later writes. */
-  urgent?: boolean;
 }
 
 export interface SessionLimits {

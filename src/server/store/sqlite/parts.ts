@@ -254,8 +254,10 @@ export class SqliteSessions implements SessionsStore {
   async recordAcks(acks: SessionAck[]): Promise<void> {
     const valid = acks.filter((a) => this.s.epoch(a.sessionId) === a.epoch);
     for (const a of valid) if (a.final) this.s.noteAcked(a.sessionId, a.cursor, a.url);
-    // Held for the next event's transaction (one commit for both), unless someone waits on it.
-    if (valid.length) await this.piggyback.add(() => this.writeAcks(valid), valid.some((a) => a.urgent));
+    // Written once this tick's I/O is handled, inside an event transaction if one comes first. Not held
+    // for a later one: that put the ack writes on the next sender's wait (serial POST /v1/events slower)
+    // and saved nothing, the client already sends its acks in batches.
+    if (valid.length) await this.piggyback.add(() => this.writeAcks(valid), true);
   }
 
   async expire(now: number): Promise<number> {

@@ -1,10 +1,11 @@
-// Writes that may wait a moment for the next event transaction: listen acks (attempts, delivery
-// statuses, session cursors, log trims). Written inside that transaction they share its commit and
-// most of its pages (the same newest leaves of deliveries, listen_log and the session row) instead of
-// making a commit of their own: under steady listen traffic one commit per event instead of two. A
-// write waits at most `maxWaitMs` (or not at all when urgent), then commits alone; its promise settles
-// once the transaction that holds it has committed. Nothing waiting here has been acknowledged to a
-// client as stored: a crash before the commit only makes the relay send those events again.
+// Writes that can share an event transaction's commit instead of making one of their own: the delivery
+// engine's results (they wait at most `maxWaitMs` for the next POST /v1/events or /in/<token>
+// transaction) and, queued as urgent, listen acks and ingest forwards (they wait for no later
+// transaction: only until this tick's I/O is handled, so they never lengthen a sender's wait; an
+// event transaction that runs first takes them). Written inside that transaction they share its
+// commit and most of its pages; the promise settles once the transaction that holds them committed.
+// Nothing waiting here was acknowledged to anyone as stored: a crash before the commit only makes the
+// relay send those events again, or the engine attempt them again.
 import { inTransaction, type Db } from '../../db/open.js';
 
 interface Job {

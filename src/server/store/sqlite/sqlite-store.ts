@@ -18,13 +18,14 @@ import type { AcceptItem, Accepted, RetentionResult, SessionLimits, Store } from
 import { SqliteStats } from '../stats.js';
 import { Leases } from './leases.js';
 import { Piggyback } from './piggyback.js';
+import { SqliteDeliveries, SqliteEndpoints, SqliteEvents, SqliteKeys, SqliteSessions } from './parts.js';
 
 /**
- * How long an ack's write may wait for the next event transaction to share its commit. Under steady
- * listen traffic the next event comes sooner; with none it commits alone after this.
+ * How long a queued write (the delivery engine's results) may wait for the next event transaction to
+ * share its commit; with none it commits alone after this. Writes queued as urgent (listen acks) wait
+ * for no later transaction, only for the I/O of the current tick.
  */
-const ACK_WAIT_MS = 2;
-import { SqliteDeliveries, SqliteEndpoints, SqliteEvents, SqliteKeys, SqliteSessions } from './parts.js';
+const WRITE_WAIT_MS = 2;
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -73,7 +74,7 @@ export class SqliteStore implements Store {
     this.sessionStore = new SessionStore(db, this.deliveryStore, o.limits);
     this.endpoints = new SqliteEndpoints(this.endpointStore);
     this.events = new SqliteEvents(this.eventStore);
-    this.piggyback = new Piggyback(db, ACK_WAIT_MS);
+    this.piggyback = new Piggyback(db, WRITE_WAIT_MS);
     this.deliveries = new SqliteDeliveries(this.deliveryStore, this.eventStore, this.endpointStore, this.leases, this.piggyback);
     this.sessions = new SqliteSessions(this.sessionStore, this.deliveryStore, this.notifier, this.piggyback);
     this.keys = new SqliteKeys(db, this.notifier);
@@ -92,16 +93,16 @@ export class SqliteStore implements Store {
 
   async accept(items: AcceptItem[]): Promise<(Accepted | Error)[]> {
     let out: (Written | Error)[];
-    const acks = this.piggyback.take();
+    const queued = this.piggyback.take();
     try {
       this.transact(() => {
-        Piggyback.write(acks);
+        Piggyback.write(queued);
         const ids = new Set<string>();
         out = items.map((item) => this.write(item, ids));
       });
-      this.piggyback.settle(acks, true);
+      this.piggyback.settle(queued, true);
     } catch {
-      this.piggyback.settle(acks, false);
+      this.piggyback.settle(queued, false);
       try {
         // Again, one savepoint per item: only the one whose write fails is lost.
         this.transact(() => {
