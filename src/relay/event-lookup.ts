@@ -5,7 +5,7 @@ import type { History } from './history.js';
 import { findInHistory, searchHistory } from './history.js';
 import type { RelayApi } from './relay-api.js';
 import { displayBody, fromApi, fromHistory, type IngestItem } from './ingest-item.js';
-import { setBounded } from './bounded-map.js';
+import { setBounded } from '../util/bounded-map.js';
 
 export interface KnownEvent {
   id: string;

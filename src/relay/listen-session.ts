@@ -20,7 +20,7 @@ import type { RelayApi } from './relay-api.js';
 import { cursorKey, loadSessionId, saveSessionId } from './session-cursor.js';
 import { EventLookup } from './event-lookup.js';
 import { isoNow } from './iso-now.js';
-import { setBounded } from './bounded-map.js';
+import { setBounded } from '../util/bounded-map.js';
 
 export interface ListenOptions {
   api: RelayApi;

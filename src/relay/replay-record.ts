@@ -5,7 +5,7 @@
 // to the same URL (or its only one) as the API lists them. Without an API nothing is recorded.
 import type { Delivery } from '../contract/v1.js';
 import type { RelayApi } from './relay-api.js';
-import { setBounded } from './bounded-map.js';
+import { setBounded } from '../util/bounded-map.js';
 
 type DeliveryApi = Pick<RelayApi, 'getDelivery' | 'sessionDeliveries' | 'recordAttempt'>;
 

@@ -7,6 +7,7 @@ import type { Delivery } from '../contract/v1.js';
 import { DataDirInUseError, PortInUseError, startEmulator, type Emulator } from '../server/emulator.js';
 import { SERVER_VERSION } from '../server/routes/health.js';
 import { stdout } from '../util/io.js';
+import { setBounded } from '../util/bounded-map.js';
 
 export interface ServeSettings {
   host: string;
@@ -102,9 +103,7 @@ class AttemptLog {
     const before = this.seen.get(d.id) ?? 0;
     const dropped = d.status === 'failed' && d.attempt_count === before && d.last_error?.startsWith('dropped');
     if (d.attempt_count <= before && !dropped) return;
-    this.seen.delete(d.id);
-    this.seen.set(d.id, d.attempt_count);
-    if (this.seen.size > 50_000) this.seen.delete(this.seen.keys().next().value!);
+    setBounded(this.seen, d.id, d.attempt_count, 50_000);
     this.write(d);
   };
 }

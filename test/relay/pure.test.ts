@@ -4,7 +4,7 @@ import { buildTargets, effectiveFilter, parseEventFilter, parseHeaders, pickTarg
 import { upsertEnvLine } from '../../src/relay/env-file.js';
 import { ExitWatcher, type ExitDecision } from '../../src/relay/exit-conditions.js';
 import type { ListenEvent } from '../../src/relay/listen-events.js';
-import { setBounded } from '../../src/relay/bounded-map.js';
+import { setBounded } from '../../src/util/bounded-map.js';
 import { EventLookup } from '../../src/relay/event-lookup.js';
 import { History } from '../../src/relay/history.js';
 

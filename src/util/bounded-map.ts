@@ -1,5 +1,5 @@
 // Insertion-ordered maps that keep about the latest `limit` entries (the relay's memory of recent
-// events, acks and deliveries). Evicting one entry per insert through map.keys().next() costs
+// events, acks and deliveries; serve's attempt log). Evicting one entry per insert through map.keys().next() costs
 // O(entries deleted so far): V8's Map leaves a hole per delete at its front and every new iterator walks
 // them until the table is rebuilt, which measured 7 µs per insert at 10,000 entries and 24 µs at 50,000
 // (more than forwarding the event). Evicting a chunk per iterator keeps an insert at ~0.3 µs; the map
