@@ -1,7 +1,7 @@
 // The listen TUI under a flood: 500 events/s for 20 s into `webhooks listen` running in a real
 // terminal (tmux, 100x30), against the same flood with `--format json` (stdout a pipe) in the same run.
-// Figures: CPU seconds of the listen process (ratio TUI / JSON, target <= 2x), its peak RSS (target
-// <= 200 MB), and key-to-frame latency while the flood runs: press `?` / Esc and poll capture-pane
+// Figures: CPU seconds of the listen process (ratio TUI / JSON, target <= 1.5x, issue 13), its peak RSS (target
+// <= 150 MB), and key-to-frame latency while the flood runs: press `?` / Esc and poll capture-pane
 // until the frame shows it (target p95 <= 100 ms; includes tmux's own send-keys/capture round trips).
 // The emulator is a separate `propitbox dev` process (fresh per run), so its CPU is not counted.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -177,8 +177,8 @@ export async function run() {
   const json = await jsonRun();
   const ratio = tui.cpu / json.cpu;
   console.log(`  flood: ${RATE} events/s for ${SECONDS} s (${tui.events} events into the TUI, ${json.events} into --format json)`);
-  console.log(`  CPU of the listen process: TUI ${tui.cpu.toFixed(2)} s, JSON ${json.cpu.toFixed(2)} s -> ratio ${ratio.toFixed(2)}x (target <= 2x) ${ratio <= 2 ? 'ok' : 'MISSED'}`);
-  console.log(`  peak RSS: TUI ${tui.rssMb.toFixed(0)} MB (target <= 200 MB) ${tui.rssMb <= 200 ? 'ok' : 'MISSED'}, JSON ${json.rssMb.toFixed(0)} MB`);
+  console.log(`  CPU of the listen process: TUI ${tui.cpu.toFixed(2)} s, JSON ${json.cpu.toFixed(2)} s -> ratio ${ratio.toFixed(2)}x (target <= 1.5x) ${ratio <= 1.5 ? 'ok' : 'MISSED'}`);
+  console.log(`  peak RSS: TUI ${tui.rssMb.toFixed(0)} MB (target <= 150 MB) ${tui.rssMb <= 150 ? 'ok' : 'MISSED'}, JSON ${json.rssMb.toFixed(0)} MB`);
   const p50 = pct(tui.lat, 50);
   const p95 = pct(tui.lat, 95);
   console.log(`  key -> frame during the flood (${tui.lat.length} presses, tmux round trips included): p50 ${p50.toFixed(0)} ms, p95 ${p95.toFixed(0)} ms, max ${Math.max(...tui.lat).toFixed(0)} ms (target p95 <= 100 ms) ${p95 <= 100 ? 'ok' : 'MISSED'}`);
