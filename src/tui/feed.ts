@@ -3,6 +3,8 @@
 // 100x30 screen, so event-driven frames are kept at 10 per second, and at 2 per second while a flood
 // lasts (a batch of FLOOD_BATCH events or more): nobody reads 500 rows a second, and the CPU goes to
 // forwarding (at 4 per second a flood of 500 events/s cost the TUI ~1.6x the CPU of --format json). Key presses do not wait for this: they render at once (Ink caps frames at 20 per second).
+// A frame drawn for another reason (a key, the clock) takes what is buffered with it (drain): the
+// screen is as fresh, and the batch's own frame is not drawn a moment later as well.
 import type { ListenEvent, ListenListener } from '../relay/listen-events.js';
 import type { Action } from './state/listen-reducer.js';
 
@@ -12,24 +14,41 @@ export const FEED_INTERVAL_MS = 100;
 export const FLOOD_INTERVAL_MS = 500;
 export const FLOOD_BATCH = 50;
 
-export function attachFeed(subscribe: (l: ListenListener) => () => void, dispatch: (a: Action) => void): () => void {
+export interface Feed {
+  /** Flushes what is buffered and unsubscribes. */
+  detach(): void;
+  /** Hands over the buffered events (none: null) and cancels their pending frame. */
+  drain(): Action | null;
+}
+
+export function attachFeed(subscribe: (l: ListenListener) => () => void, dispatch: (a: Action) => void): Feed {
   let buffer: ListenEvent[] = [];
   let timer: ReturnType<typeof setTimeout> | null = null;
   let interval = FEED_INTERVAL_MS;
-  const flush = () => {
+  const take = (): Action | null => {
+    if (timer) clearTimeout(timer);
     timer = null;
+    if (!buffer.length) return null;
     const events = buffer;
     buffer = [];
-    interval = events.length >= FLOOD_BATCH ? FLOOD_INTERVAL_MS : FEED_INTERVAL_MS;
-    dispatch({ type: 'feed', events });
+    // The pace follows the flow: a drained batch counts as part of the current interval.
+    if (events.length >= FLOOD_BATCH) interval = FLOOD_INTERVAL_MS;
+    return { type: 'feed', events };
+  };
+  const flush = () => {
+    const action = take();
+    interval = action && action.type === 'feed' && action.events.length >= FLOOD_BATCH ? FLOOD_INTERVAL_MS : FEED_INTERVAL_MS;
+    if (action) dispatch(action);
   };
   const unsubscribe = subscribe((e) => {
     buffer.push(e);
     timer ??= setTimeout(flush, interval);
   });
-  return () => {
-    unsubscribe();
-    if (timer) clearTimeout(timer);
-    if (buffer.length) flush();
+  return {
+    detach() {
+      unsubscribe();
+      flush();
+    },
+    drain: take,
   };
 }

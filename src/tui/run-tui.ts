@@ -8,9 +8,9 @@ import { App } from './components/app.js';
 import { copyToClipboard } from './clipboard.js';
 import { editText } from './editor.js';
 import { runEffect } from './effects.js';
-import { attachFeed } from './feed.js';
+import { attachFeed, type Feed } from './feed.js';
 import { initialState } from './state/listen-reducer.js';
-import { createStore } from './store.js';
+import { createStore, type Store } from './store.js';
 import { createTerminalGuard } from './terminal.js';
 
 export interface ListenTuiOptions {
@@ -35,6 +35,9 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
   const stdin = opts.stdin ?? process.stdin;
   const size = () => ({ cols: stdout.columns || 80, rows: stdout.rows || 24 });
   const store = createStore(initialState(opts.header, size(), Date.now()));
+  const feed = attachFeed(opts.subscribe, store.dispatch);
+  // What the App and the effects dispatch (keys, the clock, results) takes the buffered events along.
+  const appStore = withFeed(store, feed);
   const guard = createTerminalGuard(stdout, stdin);
   let instance: Instance | null = null;
   let quit!: () => void;
@@ -44,7 +47,7 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
     void runEffect(effect, {
       controller: opts.controller,
       getState: store.getState,
-      dispatch: store.dispatch,
+      dispatch: appStore.dispatch,
       copy: (text) => copyToClipboard(stdout, text),
       edit: async (text, name) => {
         // Ink lets go of the terminal while the editor has it; a fresh mount repaints everything after.
@@ -61,7 +64,7 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
     });
   };
   const mount = () => {
-    const mine = render(createElement(App, { store, onEffect }), {
+    const mine = render(createElement(App, { store: appStore, onEffect }), {
       stdout,
       stdin,
       exitOnCtrlC: false,
@@ -94,14 +97,25 @@ export async function runTui(opts: ListenTuiOptions): Promise<void> {
   guard.enter();
   try {
     stdout.on('resize', onResize);
-    const detach = attachFeed(opts.subscribe, store.dispatch);
     mount();
     await quitted;
-    detach();
   } finally {
+    feed.detach();
     unwatch();
     stdout.off('resize', onResize);
     unmount();
     guard.restore();
   }
+}
+
+/** A frame drawn for an action carries the events buffered so far (so their own frame is not needed). */
+function withFeed(store: Store, feed: Feed): Store {
+  return {
+    ...store,
+    dispatch(action, ...more) {
+      const events = feed.drain();
+      if (events) store.dispatch(events, action, ...more);
+      else store.dispatch(action, ...more);
+    },
+  };
 }

@@ -5,7 +5,8 @@ import type { ViewState } from './state/types.js';
 
 export interface Store {
   getState(): ViewState;
-  dispatch(action: Action): void;
+  /** Several actions: one notification (one frame) for all of them. */
+  dispatch(action: Action, ...more: Action[]): void;
   subscribe(listener: () => void): () => void;
 }
 
@@ -14,8 +15,9 @@ export function createStore(initial: ViewState): Store {
   const listeners = new Set<() => void>();
   return {
     getState: () => state,
-    dispatch(action) {
-      const next = listenReducer(state, action);
+    dispatch(action, ...more) {
+      let next = listenReducer(state, action);
+      for (const a of more) next = listenReducer(next, a);
       if (next === state) return;
       state = next;
       for (const l of listeners) l();

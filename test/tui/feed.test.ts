@@ -55,12 +55,30 @@ describe('attachFeed', () => {
     vi.useFakeTimers();
     const src = source();
     const actions: Action[] = [];
-    const detach = attachFeed(src.subscribe, (a) => actions.push(a));
+    const feed = attachFeed(src.subscribe, (a) => actions.push(a));
     delivered(1, 200).forEach(src.emit);
-    detach();
+    feed.detach();
     expect(actions).toHaveLength(1);
     expect(src.count()).toBe(0);
     vi.advanceTimersByTime(FEED_INTERVAL_MS * 2);
     expect(actions).toHaveLength(1);
+  });
+
+  it('hands the buffer to a frame drawn for something else, and then draws no frame of its own', () => {
+    vi.useFakeTimers();
+    const src = source();
+    const actions: Action[] = [];
+    const feed = attachFeed(src.subscribe, (a) => actions.push(a));
+    expect(feed.drain()).toBeNull();
+    delivered(1, 200).forEach(src.emit);
+    const taken = feed.drain();
+    expect(taken?.type === 'feed' && taken.events).toHaveLength(3);
+    vi.advanceTimersByTime(FLOOD_INTERVAL_MS * 2);
+    expect(actions).toHaveLength(0);
+    // Events after the drain get their own frame as before.
+    delivered(2, 200).forEach(src.emit);
+    vi.advanceTimersByTime(FLOOD_INTERVAL_MS);
+    expect(actions).toHaveLength(1);
+    expect(actions[0].type === 'feed' && actions[0].events).toHaveLength(3);
   });
 });
