@@ -109,4 +109,19 @@ describe('activity line', () => {
     expect(store.getState().now).toBe(T0 + 61_000);
     expect(activityTicking(store.getState())).toBe(false);
   });
+
+  it('does not tick while events are still arriving (their frames move the window), then ticks again', async () => {
+    const store = createStore(listenReducer(initialState(HEADER, { cols: 100, rows: 24 }, T0), { type: 'feed', events: [ready(), ...forwarded(1, T0)] }));
+    const ticks: number[] = [];
+    const dispatch = store.dispatch;
+    store.dispatch = (a, ...more) => (a.type === 'tick' && ticks.push(a.now), dispatch(a, ...more));
+    let clock = T0 + 500;
+    let reads = 0;
+    const r = renderTui(<App store={store} onEffect={() => undefined} now={() => (reads++, clock)} />);
+    await r.waitForFrame(() => reads > 0, 'the clock to be read');
+    expect(ticks).toEqual([]);
+    clock = T0 + 5_000;
+    await r.waitForFrame(() => ticks.length > 0, 'a tick once the last event is a second old');
+    expect(ticks).toEqual([T0 + 5_000]);
+  });
 });

@@ -10,7 +10,7 @@ import { EventList } from './event-list.js';
 import { DetailsPane } from './details-pane.js';
 import { Footer } from './footer.js';
 import { HelpOverlay } from './help-overlay.js';
-import { activityTicking } from '../state/activity.js';
+import { activity, activityTicking } from '../state/activity.js';
 
 export interface AppProps {
   store: Store;
@@ -46,7 +46,13 @@ export function App({ store, onEffect, now = Date.now }: AppProps) {
   const active = activityTicking(view);
   useEffect(() => {
     if (!counting && !active) return;
-    const t = setInterval(() => store.dispatch({ type: 'tick', now: now() }), counting ? 250 : 1000);
+    const t = setInterval(() => {
+      // While events flow, frames come anyway (at least 2 a second) and the activity window ends at the
+      // newest event: a tick would be one more frame showing the same.
+      const latest = activity(store.getState()).latest;
+      if (!counting && latest !== null && now() - latest < 1000) return;
+      store.dispatch({ type: 'tick', now: now() });
+    }, counting ? 250 : 1000);
     return () => clearInterval(t);
   }, [counting, active, store, now]);
   return (
