@@ -51,11 +51,14 @@ function hasNonFinite(v: unknown, depth: number): boolean {
   return false;
 }
 
+// Runs on every request: no arrays of entries, just the own keys.
 function nonFiniteParam(req: FastifyRequest): string | undefined {
-  for (const source of [req.query, req.body]) {
-    if (!isPlainObject(source)) continue; // not a Buffer (ingest bodies) or an array
-    for (const [k, v] of Object.entries(source)) if (typeof v === 'number' && !Number.isFinite(v)) return k;
-  }
+  return nonFiniteKey(req.query) ?? nonFiniteKey(req.body);
+}
+
+function nonFiniteKey(source: unknown): string | undefined {
+  if (!isPlainObject(source)) return undefined; // not a Buffer (ingest bodies) or an array
+  for (const k in source) if (Object.hasOwn(source, k) && typeof source[k] === 'number' && !Number.isFinite(source[k])) return k;
   return undefined;
 }
 
