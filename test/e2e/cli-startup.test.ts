@@ -3,10 +3,10 @@
 // chunk of dist/bundle/ the CLI process loads against dist/bundle/chunks.json, which the build writes.
 // Not by timing (machines are noisy; timing is in test/bench/sections/20-startup.mjs).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, isolatedEnv, runCli } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
@@ -87,5 +87,28 @@ describe('the root help', () => {
     expect(bundled.code).toBe(0);
     expect(bundled.stdout).toContain('trigger [options] [type]');
     expect(bundled).toEqual(whole);
+  });
+});
+
+describe('a checkout that is not built', () => {
+  it('says to run npm run build in one line, exit 1, no stack trace', async () => {
+    // bin/ and package.json copied beside no dist/: what a pull without a rebuild leaves.
+    const root = mkdtempSync(join(tmpdir(), 'propitbox-unbuilt-'));
+    try {
+      mkdirSync(join(root, 'bin'));
+      for (const f of ['propitbox.js', 'load-main.js', 'package.json']) copyFileSync(join(dirname(BIN), f), join(root, 'bin', f));
+      copyFileSync(join(dirname(BIN), '..', 'package.json'), join(root, 'package.json'));
+      const r = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+        const child = spawn(process.execPath, [join(root, 'bin', 'propitbox.js'), 'fixtures', 'list'], { env: isolatedEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stderr }));
+      });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`error: propitbox is not built (dist/bundle/main.cjs is missing): run \`npm run build\` in ${root}\n`);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
