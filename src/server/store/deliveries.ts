@@ -50,9 +50,7 @@ export class DeliveryStore {
     private readonly bus: EmulatorBus,
   ) {
     this.stmts = new StatementCache(db);
-    this.writeBatch = db.transaction((results: AttemptResult[]) => {
-      for (const r of results) this.writeResult(r);
-    });
+    this.writeBatch = db.transaction((results: AttemptResult[]) => this.writeResults(results));
     this.writeSessionTx = db.transaction((id: string, attempt: Omit<Attempt, 'number'>, final: boolean, url: string | undefined) => this.writeSessionAttempt(id, attempt, final, url));
   }
 
@@ -80,7 +78,7 @@ export class DeliveryStore {
     const stmt = this.stmts.get("UPDATE deliveries SET status = 'failed', last_error = ?, next_attempt_at = NULL, updated = ? WHERE id = ? AND status = 'pending' RETURNING *");
     const rows: DeliveryRow[] = [];
     for (const id of ids) rows.push(...(stmt.all(error, updated, id) as DeliveryRow[]));
-    if (this.bus.listenerCount('delivery.updated') > 0) for (const r of rows) this.bus.emit('delivery.updated', toDelivery(r), r.owner);
+    this.emitUpdated(rows);
   }
 
   /**
@@ -90,7 +88,7 @@ export class DeliveryStore {
   recordSessionAttempt(deliveryId: string, attempt: Omit<Attempt, 'number'>, final = true, url?: string): void {
     // Inside the ack batch's transaction already: no savepoint of its own (two statements per ack).
     const row = this.db.inTransaction ? this.writeSessionAttempt(deliveryId, attempt, final, url) : this.writeSessionTx(deliveryId, attempt, final, url);
-    if (this.bus.wants('delivery.updated')) this.bus.emit('delivery.updated', toDelivery(row), row.owner);
+    this.emitUpdated([row]);
   }
 
   /**
@@ -124,8 +122,13 @@ export class DeliveryStore {
 
   /** Tell listeners about written results (after their commit). */
   announce(results: AttemptResult[]): void {
-    if (this.bus.listenerCount('delivery.updated') === 0) return;
-    for (const r of results) this.bus.emit('delivery.updated', toDelivery(r.row), r.row.owner);
+    if (this.bus.wants('delivery.updated')) this.emitUpdated(results.map((r) => r.row));
+  }
+
+  /** delivery.updated for rows as written; the public object is built only when someone watches. */
+  private emitUpdated(rows: DeliveryRow[]): void {
+    if (!this.bus.wants('delivery.updated')) return;
+    for (const r of rows) this.bus.emit('delivery.updated', toDelivery(r), r.owner);
   }
 
   /** A hand retry: one more attempt, due now. 409 while the delivery is still pending. */
