@@ -8,11 +8,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callApi } from '../helpers/emulator.js';
 import { freshSchema, pgAvailable, PG_URL, type TestSchema } from '../helpers/pg.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
 import { isolatedEnv } from '../helpers/run-cli.js';
+import { machineLock } from '../helpers/machine-lock.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { haproxyAvailable } from './cluster.js';
 
@@ -43,6 +44,13 @@ describe.skipIf(!run)("README: a team relay on PostgreSQL behind HAProxy", () =>
   let schema: TestSchema | undefined;
   let rx: Receiver | undefined;
 
+  let release = (): void => undefined;
+
+  // The README's ports are fixed: a second copy of the suite on this machine waits its turn here.
+  beforeAll(async () => {
+    release = await machineLock('readme-ports', 240_000);
+  }, 250_000);
+
   afterAll(async () => {
     // The README backgrounds the nodes (one process group per block) and daemonizes HAProxy (pid file).
     for (const sh of shells) if (sh.pid) process.kill(-sh.pid, 'SIGKILL');
@@ -51,6 +59,7 @@ describe.skipIf(!run)("README: a team relay on PostgreSQL behind HAProxy", () =>
     await rx?.close();
     await schema?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
+    release();
   });
 
   it('works as written: three nodes, the balancer, a key for alice, her listen forwarding an event', async () => {
